@@ -1,0 +1,131 @@
+/// One EASY-backfill planning pass: start what fits in priority order; the first job that does not fit gets a
+/// reservation (the earliest time and GPUs at which running jobs, ending by their time limits, leave room for it);
+/// later jobs start only if they end before that time or stay off the reserved GPUs.
+struct BackfillPass {
+    let now: Seconds
+    /// The head job's reservation: when, and which GPUs.
+    private var reservedAt: Seconds = .max
+    private var reserved: Placement? = nil
+    /// Reserved GPUs that are free now, held back from jobs that would still run at `reservedAt`.
+    private var blocker: Placement? = nil
+    /// Gang shapes that already failed this pass (the cluster only fills up during a pass), for long and short jobs.
+    private var failedLong: [ShapeKey] = []
+    private var failedShort: [ShapeKey] = []
+
+    private struct ShapeKey: Equatable {
+        var shape: GangShape
+        var cpus: Int
+        var memory: Int
+    }
+
+    init(now: Seconds) {
+        self.now = now
+    }
+
+    mutating func run(order: [Int], snapshot: inout Snapshot, started: inout [Bool], decisions: inout [Decision]) {
+        for index in order {
+            let job = snapshot.pending[index]
+            let key = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
+            if reserved == nil {
+                if let placement = snapshot.cluster.findPlacement(
+                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                {
+                    snapshot.start(job, on: placement, at: now)
+                    started[index] = true
+                    decisions.append(.start(job.id, placement))
+                    continue
+                }
+                guard let (at, placement) = reservation(for: job, in: &snapshot) else { continue }
+                reservedAt = at
+                reserved = placement
+                decisions.append(.reserve(job.id, at: at, placement))
+                block(&snapshot.cluster)
+                continue
+            }
+            let blockedFree = blocker?.gpuCount ?? 0
+            if snapshot.cluster.freeTotal + blockedFree == 0 { break }
+            let short = now + job.timeLimit <= reservedAt
+            if short ? failedShort.contains(key) : failedLong.contains(key) { continue }
+            if let placement = snapshot.cluster.findPlacement(
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+            {
+                snapshot.start(job, on: placement, at: now)
+                started[index] = true
+                decisions.append(.start(job.id, placement))
+                continue
+            }
+            failedLong.append(key)
+            guard short, blockedFree > 0 else {
+                if short { failedShort.append(key) }
+                continue
+            }
+            // A job that ends before the reservation may also use the reserved GPUs.
+            unblock(&snapshot.cluster)
+            if let placement = snapshot.cluster.findPlacement(
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+            {
+                snapshot.start(job, on: placement, at: now)
+                started[index] = true
+                decisions.append(.start(job.id, placement))
+            } else {
+                failedShort.append(key)
+            }
+            block(&snapshot.cluster)
+        }
+        unblock(&snapshot.cluster)
+    }
+
+    /// Holds back the reserved GPUs that are free now.
+    private mutating func block(_ cluster: inout Cluster) {
+        guard let reserved else { return }
+        var nodes: [Int32] = []
+        var masks: [UInt64] = []
+        for i in reserved.nodes.indices {
+            let mask = reserved.gpuMasks[i] & cluster.freeMask[Int(reserved.nodes[i])]
+            if mask != 0 {
+                nodes.append(reserved.nodes[i])
+                masks.append(mask)
+            }
+        }
+        guard !nodes.isEmpty else { return }
+        let placement = Placement(nodes: nodes, gpuMasks: masks)
+        cluster.allocate(placement)
+        blocker = placement
+    }
+
+    private mutating func unblock(_ cluster: inout Cluster) {
+        guard let held = blocker else { return }
+        cluster.release(held)
+        blocker = nil
+    }
+
+    /// The earliest time and GPUs at which `job` fits, releasing running jobs in order of expected end.
+    /// Leaves the cluster as it found it.
+    private func reservation(for job: PendingJob, in snapshot: inout Snapshot) -> (Seconds, Placement)? {
+        var released: [RunningJob] = []
+        var result: (Seconds, Placement)? = nil
+        let needed = job.shape.gpus
+        snapshot.running.forEachByEnd { running in
+            snapshot.cluster.release(
+                running.placement, cpusPerNode: running.cpusPerNode, memoryMiBPerNode: running.memoryMiBPerNode)
+            released.append(running)
+            guard snapshot.cluster.freeTotal >= needed,
+                job.shape.gpusPerNode == 0
+                    || snapshot.cluster.nodesWithFree(atLeast: job.shape.gpusPerNode, in: snapshot.cluster.root)
+                        >= job.shape.nodes
+            else { return true }
+            if let placement = snapshot.cluster.findPlacement(
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+            {
+                result = (max(running.expectedEnd, now), placement)
+                return false
+            }
+            return true
+        }
+        for running in released.reversed() {
+            snapshot.cluster.allocate(
+                running.placement, cpusPerNode: running.cpusPerNode, memoryMiBPerNode: running.memoryMiBPerNode)
+        }
+        return result
+    }
+}

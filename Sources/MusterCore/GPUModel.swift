@@ -1,0 +1,24 @@
+/// A kind of GPU: what a node's GPUs are, for placement constraints, reports and the power model.
+public struct GPUModel: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Marketing or internal name, e.g. `H100-SXM`.
+    public var name: String
+    /// Memory per GPU in GiB.
+    public var memoryGiB: Int
+    /// Board power at full load, in watts.
+    public var maxWatts: Int
+    /// Board power when idle, in watts.
+    public var idleWatts: Int
+
+    public init(name: String, memoryGiB: Int, maxWatts: Int, idleWatts: Int) {
+        self.name = name
+        self.memoryGiB = memoryGiB
+        self.maxWatts = maxWatts
+        self.idleWatts = idleWatts
+    }
+
+    public static let h100 = GPUModel(name: "H100-SXM", memoryGiB: 80, maxWatts: 700, idleWatts: 70)
+    public static let v100 = GPUModel(name: "V100", memoryGiB: 16, maxWatts: 300, idleWatts: 40)
+    public static let p100 = GPUModel(name: "P100", memoryGiB: 16, maxWatts: 250, idleWatts: 30)
+
+    public var description: String { name }
+}

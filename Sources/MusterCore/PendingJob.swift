@@ -1,0 +1,41 @@
+/// A queued job as the scheduler needs to know it: its gang shape, limits and ordering keys.
+public struct PendingJob: Sendable, Hashable {
+    public var id: JobID
+    public var shape: GangShape
+    public var cpusPerNode: Int
+    public var memoryMiBPerNode: Int
+    /// Priority rank (higher first).
+    public var priority: Int
+    public var submitTime: Seconds
+    public var timeLimit: Seconds
+
+    public init(
+        id: JobID, shape: GangShape, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0,
+        priority: Int = PriorityClass.normal.rank, submitTime: Seconds, timeLimit: Seconds
+    ) {
+        self.id = id
+        self.shape = shape
+        self.cpusPerNode = cpusPerNode
+        self.memoryMiBPerNode = memoryMiBPerNode
+        self.priority = priority
+        self.submitTime = submitTime
+        self.timeLimit = timeLimit
+    }
+
+    /// Builds the queue entry for `spec` on `cluster`, checking that it could ever run there.
+    public init(id: JobID, spec: JobSpec, on cluster: Cluster) throws(JobSpecError) {
+        let shape = try spec.shape(maxGPUsPerNode: cluster.maxGPUsPerNode)
+        guard cluster.couldEverFit(shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode)
+        else {
+            throw .neverFits(
+                "job asks for \(shape.nodes) node(s) x \(shape.gpusPerNode) GPUs"
+                    + (spec.cpusPerNode > 0 ? ", \(spec.cpusPerNode) CPUs" : "")
+                    + (spec.memoryMiBPerNode > 0 ? ", \(spec.memoryMiBPerNode) MiB" : "")
+                    + " per node, but the cluster (\(cluster.nodeCount) nodes, \(cluster.totalGPUs) GPUs, at most "
+                    + "\(cluster.maxGPUsPerNode) per node) can never hold it")
+        }
+        self.init(
+            id: id, shape: shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode,
+            priority: spec.priority.rank, submitTime: spec.submitTime, timeLimit: spec.timeLimit)
+    }
+}

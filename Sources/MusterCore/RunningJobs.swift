@@ -1,0 +1,98 @@
+/// The set of running jobs, by id and by expected end, so backfill can walk them in the order they free GPUs.
+///
+/// The end-time order is a binary min-heap with lazy deletion; `forEachByEnd` walks it in order without
+/// popping, visiting only as many entries as the caller consumes.
+public struct RunningJobs: Sendable {
+    private struct EndEntry: Sendable {
+        var end: Seconds
+        var id: JobID
+        @inline(__always) static func before(_ a: EndEntry, _ b: EndEntry) -> Bool {
+            a.end != b.end ? a.end < b.end : a.id < b.id
+        }
+    }
+
+    public private(set) var byID: [JobID: RunningJob] = [:]
+    private var heap: [EndEntry] = []
+
+    public init() {}
+
+    public var count: Int { byID.count }
+    public var isEmpty: Bool { byID.isEmpty }
+
+    public subscript(id: JobID) -> RunningJob? { byID[id] }
+
+    /// Adds a running job.
+    /// - Complexity: O(log n) amortised.
+    public mutating func insert(_ job: RunningJob) {
+        byID[job.id] = job
+        heap.append(EndEntry(end: job.expectedEnd, id: job.id))
+        siftUp(heap.count - 1)
+    }
+
+    /// Removes a job and returns it, or nil if it was not running.
+    /// - Complexity: O(1) amortised (the heap entry goes stale and is dropped later).
+    @discardableResult
+    public mutating func remove(_ id: JobID) -> RunningJob? {
+        guard let job = byID.removeValue(forKey: id) else { return nil }
+        if heap.count > 64 && heap.count > 2 * byID.count { compact() }
+        return job
+    }
+
+    /// All running jobs ordered by id: deterministic, whatever the hashing seed.
+    public var sortedByID: [RunningJob] { byID.values.sorted { $0.id < $1.id } }
+
+    /// Calls `body` for running jobs in order of expected end (ties by id) until it returns false.
+    /// - Complexity: O(k log k) for k visited entries.
+    public func forEachByEnd(_ body: (RunningJob) -> Bool) {
+        guard !heap.isEmpty else { return }
+        // Frontier of heap indices, itself a small min-heap keyed by the entries they point to.
+        var frontier: [Int] = [0]
+        func less(_ a: Int, _ b: Int) -> Bool { EndEntry.before(heap[a], heap[b]) }
+        while let top = frontier.first {
+            // Pop the smallest index from the frontier.
+            let last = frontier.removeLast()
+            if !frontier.isEmpty {
+                frontier[0] = last
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    let r = l + 1
+                    var m = i
+                    if l < frontier.count && less(frontier[l], frontier[m]) { m = l }
+                    if r < frontier.count && less(frontier[r], frontier[m]) { m = r }
+                    if m == i { break }
+                    frontier.swapAt(i, m)
+                    i = m
+                }
+            }
+            for child in [2 * top + 1, 2 * top + 2] where child < heap.count {
+                frontier.append(child)
+                var i = frontier.count - 1
+                while i > 0 {
+                    let p = (i - 1) / 2
+                    guard less(frontier[i], frontier[p]) else { break }
+                    frontier.swapAt(i, p)
+                    i = p
+                }
+            }
+            let entry = heap[top]
+            if let job = byID[entry.id], job.expectedEnd == entry.end {
+                if !body(job) { return }
+            }
+        }
+    }
+
+    private mutating func compact() {
+        heap = byID.values.map { EndEntry(end: $0.expectedEnd, id: $0.id) }.sorted(by: EndEntry.before)
+    }
+
+    private mutating func siftUp(_ start: Int) {
+        var i = start
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard EndEntry.before(heap[i], heap[p]) else { break }
+            heap.swapAt(i, p)
+            i = p
+        }
+    }
+}

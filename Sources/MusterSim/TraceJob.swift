@@ -1,0 +1,28 @@
+import MusterCore
+
+/// One job of a workload: what the user asked for, and how long it really runs once started.
+public struct TraceJob: Sendable, Hashable {
+    public var spec: JobSpec
+    /// Actual run time in seconds. If it exceeds `spec.timeLimit` the job is stopped at the limit.
+    public var runtime: Seconds
+
+    public init(spec: JobSpec, runtime: Seconds) {
+        self.spec = spec
+        self.runtime = runtime
+    }
+}
+
+/// A workload to replay: jobs in submission order, plus where they came from.
+public struct Workload: Sendable {
+    /// Short name for reports, e.g. `philly` or `synthetic(seed 1)`.
+    public var name: String
+    public var jobs: [TraceJob]
+    /// Lines or jobs that were read but not replayed, with the reason (e.g. CPU-only pods).
+    public var notes: [String]
+
+    public init(name: String, jobs: [TraceJob], notes: [String] = []) {
+        self.name = name
+        self.jobs = jobs
+        self.notes = notes
+    }
+}

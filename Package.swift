@@ -11,19 +11,49 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
+        // The scheduling core: pure, no I/O.
         .target(
             name: "MusterCore",
             dependencies: [.product(name: "Collections", package: "swift-collections")]
         ),
+        // The system zlib, for reading .csv.gz traces.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The simulator shell.
         .target(name: "MusterSim", dependencies: ["MusterCore", "CZlib"]),
+        // The live cluster.
+        .target(name: "MusterAPI", dependencies: ["MusterCore"]),
+        .target(
+            name: "MusterStore",
+            dependencies: ["MusterCore", "MusterAPI", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "MusterClient",
+            dependencies: ["MusterAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .target(
+            name: "MusterServer",
+            dependencies: [
+                "MusterCore", "MusterAPI", "MusterStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MusterAgent",
+            dependencies: ["MusterAPI", "MusterClient", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "muster",
             dependencies: [
-                "MusterCore", "MusterSim",
+                "MusterCore", "MusterSim", "MusterAPI", "MusterStore", "MusterClient", "MusterServer", "MusterAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -31,5 +61,11 @@ let package = Package(
             dependencies: ["MusterCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "MusterSimTests", dependencies: ["MusterSim", "MusterCore"]),
+        .testTarget(
+            name: "MusterLiveTests",
+            dependencies: [
+                "muster", "MusterCore", "MusterAPI", "MusterStore", "MusterClient", "MusterServer", "MusterAgent",
+            ]
+        ),
     ]
 )

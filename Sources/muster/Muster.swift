@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `muster` command: the CLI for the live cluster, the simulator and the benchmarks.
+@main
+struct Muster: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "muster",
+        abstract: "Muster: a workload manager for AI supercomputers.",
+        subcommands: [
+            // Live cluster (see MusterServer, MusterAgent).
+            // Simulator and benchmarks.
+        ]
+    )
+}

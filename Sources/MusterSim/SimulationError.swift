@@ -1,0 +1,13 @@
+/// Why a simulation stopped.
+public enum SimulationError: Error, Sendable, CustomStringConvertible {
+    /// `--check` found the cluster state broken: a bug in Muster's core, with what broke and when.
+    case invariantViolated(at: Int64, [String])
+
+    public var description: String {
+        switch self {
+        case .invariantViolated(let time, let problems):
+            "invariant violated at t=\(time) s: " + problems.prefix(5).joined(separator: "; ")
+                + (problems.count > 5 ? " (+\(problems.count - 5) more)" : "")
+        }
+    }
+}

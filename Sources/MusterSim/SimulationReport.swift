@@ -1,0 +1,75 @@
+import MusterCore
+
+/// What a simulation run measured. Encodes to stable JSON: the same inputs and seed give byte-identical output.
+public struct SimulationReport: Sendable, Codable, Hashable {
+    /// Counts of jobs by outcome.
+    public struct Jobs: Sendable, Codable, Hashable {
+        public var submitted: Int
+        public var completed: Int
+        /// Stopped at their time limit.
+        public var timedOut: Int
+        /// Refused at submit: they could never fit the cluster.
+        public var rejected: Int
+        /// Still queued or running when the replay ended (never, unless the run was cut short).
+        public var unfinished: Int
+    }
+
+    /// The cluster replayed on.
+    public struct ClusterInfo: Sendable, Codable, Hashable {
+        public var name: String
+        public var nodes: Int
+        public var gpus: Int
+        public var levels: [String]
+    }
+
+    /// How well multi-node gangs respected the topology.
+    public struct Topology: Sendable, Codable, Hashable {
+        public var multiNodeJobs: Int
+        /// Mean number of lowest-level blocks (leaf switches) a multi-node job spans.
+        public var meanLeafBlocksSpanned: Double
+        /// Mean of the fewest leaf blocks each of those jobs could possibly span.
+        public var meanMinimalLeafBlocks: Double
+        /// Share of multi-node jobs small enough for one leaf that were placed in one leaf.
+        public var shareInOneLeafWhenItFits: Double
+    }
+
+    /// Free GPUs no pending job could use (on nodes with fewer free GPUs than any pending job needs per node),
+    /// sampled once per chart bucket while the queue was not empty.
+    public struct Fragmentation: Sendable, Codable, Hashable {
+        public var samples: Int
+        public var meanStrandedGPUs: Double
+        /// Stranded GPUs as a share of all GPUs.
+        public var meanStrandedShare: Double
+    }
+
+    /// Charts: time-bucketed series and the JCT distribution.
+    public struct Series: Sendable, Codable, Hashable {
+        public var bucketSeconds: Int64
+        /// Mean busy share of GPUs per bucket, 0...1.
+        public var utilization: [Double]
+        /// Mean queue length per bucket.
+        public var queueLength: [Double]
+        /// (JCT seconds, cumulative share) points.
+        public var jctCDF: [[Double]]
+    }
+
+    public var workload: String
+    public var cluster: ClusterInfo
+    public var policy: String
+    public var seed: UInt64?
+    public var jobs: Jobs
+    public var waitSeconds: Distribution
+    public var jctSeconds: Distribution
+    /// JCT / max(runtime, 10 s).
+    public var boundedSlowdown: Distribution
+    /// From the first submit to the last completion.
+    public var makespanSeconds: Int64
+    /// Time-averaged busy share of all GPUs over the makespan.
+    public var gpuUtilization: Double
+    public var fragmentation: Fragmentation
+    public var topology: Topology
+    public var planningPasses: Int
+    public var reservations: Int
+    public var invariantChecks: Int
+    public var series: Series
+}

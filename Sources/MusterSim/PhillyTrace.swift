@@ -1,0 +1,94 @@
+import MusterCore
+
+/// Microsoft Philly 2017 as pre-processed by the Pollux authors: `philly/philly_jobs_pollux.csv.gz`, columns
+/// `timestamp,duration,num_gpus,gpu_time,cluster`, one row per job (82,247 jobs).
+///
+/// Submit time is seconds since the earliest timestamp; runtime is the duration rounded up. The trace has no user
+/// estimates, so the time limit is the runtime itself: backfill gets exact estimates. The team is the virtual
+/// cluster (VC) hash.
+public enum PhillyTrace {
+    public static let jobsFile = "philly/philly_jobs_pollux.csv.gz"
+    public static let virtualClustersFile = "philly/philly_vc_nodes_helios_qssf.csv"
+    static let columns = ["timestamp", "duration", "num_gpus", "gpu_time", "cluster"]
+
+    /// Reads the jobs from the trace directory.
+    public static func load(traceDirectory: String) throws(TraceError) -> Workload {
+        try load(path: traceDirectory + "/" + jobsFile)
+    }
+
+    /// Reads the jobs from one file in the Philly format.
+    public static func load(path: String) throws(TraceError) -> Workload {
+        let reader = GzipLineReader(path: path)
+        var rows: [(stamp: Int64, runtime: Int64, gpus: Int, team: Substring, line: Int)] = []
+        rows.reserveCapacity(90_000)
+        try reader.forEachLine { (line: Int, text: Substring) throws(TraceError) in
+            if line == 1 {
+                guard text.split(separator: ",").map(String.init) == columns else {
+                    throw .badRow(
+                        file: reader.fileName, line: 1,
+                        message: "header should be \(columns.joined(separator: ",")), found '\(text)'")
+                }
+                return
+            }
+            if text.isEmpty { return }
+            let row = try CSVRow(file: reader.fileName, line: line, text: text, columns: columns)
+            guard let stamp = parseTimestamp(row.string(0)) else {
+                throw row.fail(0, "'\(row.string(0))' is not a time like 2017-10-09 07:01:55")
+            }
+            let duration = try row.double(1)
+            guard duration >= 0 else { throw row.fail(1, "must not be negative, got \(duration)") }
+            let gpus = try row.int(2)
+            guard gpus >= 1 else { throw row.fail(2, "must be at least 1, got \(gpus)") }
+            let team = row.string(4)
+            guard !team.isEmpty else { throw row.fail(4, "is empty") }
+            rows.append((stamp, max(1, Int64(duration.rounded(.up))), gpus, team, line))
+        }
+        let origin = rows.map(\.stamp).min() ?? 0
+        rows.sort { $0.stamp != $1.stamp ? $0.stamp < $1.stamp : $0.line < $1.line }
+        let jobs = rows.map { row in
+            TraceJob(
+                spec: JobSpec(
+                    name: "philly-\(row.line)", gpus: row.gpus, timeLimit: row.runtime, team: String(row.team),
+                    submitTime: row.stamp - origin),
+                runtime: row.runtime)
+        }
+        return Workload(name: "philly", jobs: jobs)
+    }
+
+    /// Virtual clusters and their node counts, in file order (11 VCs, 352 nodes).
+    public static func virtualClusters(traceDirectory: String) throws(TraceError) -> [(name: String, nodes: Int)] {
+        let reader = GzipLineReader(path: traceDirectory + "/" + virtualClustersFile)
+        var out: [(String, Int)] = []
+        try reader.forEachLine { (line: Int, text: Substring) throws(TraceError) in
+            guard line > 1, !text.isEmpty else { return }
+            let row = try CSVRow(file: reader.fileName, line: line, text: text, columns: ["vc", "node num"])
+            out.append((String(row.string(0)), try row.int(1)))
+        }
+        return out
+    }
+
+    /// Seconds since 1970 for `YYYY-MM-DD HH:MM:SS` (UTC), or nil if malformed.
+    static func parseTimestamp(_ text: Substring) -> Int64? {
+        let b = Array(text.utf8)
+        guard b.count == 19, b[4] == 45, b[7] == 45, b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
+        func num(_ from: Int, _ to: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in from..<to {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int64(b[i] - 48)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10), let hh = num(11, 13), let mm = num(14, 16),
+            let ss = num(17, 19), (1...12).contains(m), (1...31).contains(d), hh < 24, mm < 60, ss < 61
+        else { return nil }
+        // Days from civil (Howard Hinnant's algorithm).
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return days * 86_400 + hh * 3_600 + mm * 60 + ss
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A small self-contained SVG line chart: axes, ticks, one polyline. No scripts, no external assets.
+struct SVGLineChart {
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var points: [(x: Double, y: Double)]
+    var logX = false
+    var yMax: Double? = nil
+    var color = "#2563eb"
+    var width = 720.0
+    var height = 280.0
+
+    func render() -> String {
+        let left = 64.0
+        let right = 16.0
+        let top = 32.0
+        let bottom = 44.0
+        let plotW = width - left - right
+        let plotH = height - top - bottom
+        func tx(_ x: Double) -> Double { logX ? log10(max(x, 1)) : x }
+        let xs = points.map { tx($0.x) }
+        let xMin = xs.min() ?? 0
+        let xMax = max((xs.max() ?? 1), xMin + 1e-9)
+        let yTop = max(yMax ?? (points.map(\.y).max() ?? 1), 1e-9)
+        func px(_ x: Double) -> Double { left + (tx(x) - xMin) / (xMax - xMin) * plotW }
+        func py(_ y: Double) -> Double { top + plotH - y / yTop * plotH }
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(fmt(width)) \(fmt(height))" \
+            width="\(fmt(width))" height="\(fmt(height))" font-family="sans-serif" font-size="11">
+            <text x="\(fmt(left))" y="18" font-size="13" font-weight="bold">\(escapeHTML(title))</text>
+            <rect x="\(fmt(left))" y="\(fmt(top))" width="\(fmt(plotW))" height="\(fmt(plotH))" fill="#f8fafc" \
+            stroke="#cbd5e1"/>
+
+            """
+        for i in 0...4 {
+            let y = yTop * Double(i) / 4
+            svg += """
+                <line x1="\(fmt(left))" x2="\(fmt(left + plotW))" y1="\(fmt(py(y)))" y2="\(fmt(py(y)))" \
+                stroke="#e2e8f0"/><text x="\(fmt(left - 6))" y="\(fmt(py(y) + 4))" text-anchor="end">\
+                \(tick(y))</text>
+
+                """
+        }
+        for i in 0...5 {
+            let v = xMin + (xMax - xMin) * Double(i) / 5
+            let x = left + plotW * Double(i) / 5
+            let label = logX ? tick(pow(10, v)) : tick(v)
+            svg += """
+                <text x="\(fmt(x))" y="\(fmt(top + plotH + 16))" text-anchor="middle">\(label)</text>
+
+                """
+        }
+        let path = points.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+        svg += """
+            <polyline fill="none" stroke="\(color)" stroke-width="1.5" points="\(path)"/>
+            <text x="\(fmt(left + plotW / 2))" y="\(fmt(height - 6))" text-anchor="middle">\(escapeHTML(xLabel))</text>
+            <text x="14" y="\(fmt(top + plotH / 2))" text-anchor="middle" \
+            transform="rotate(-90 14 \(fmt(top + plotH / 2)))">\(escapeHTML(yLabel))</text>
+            </svg>
+            """
+        return svg
+    }
+
+    private func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
+
+    private func tick(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1_000_000 { return String(format: "%.1fM", v / 1_000_000) }
+        if a >= 10_000 { return String(format: "%.0fk", v / 1_000) }
+        if a >= 100 || v == v.rounded() { return String(format: "%.0f", v) }
+        return String(format: "%.2f", v)
+    }
+}
+
+/// Escapes text for HTML/SVG.
+func escapeHTML(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+}

@@ -107,6 +107,13 @@ public enum JobSpecError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// What is wrong, without the field name.
+    public var message: String {
+        switch self {
+        case .invalid(_, let message), .neverFits(let message): message
+        }
+    }
+
     public var description: String {
         switch self {
         case .invalid(let field, let message): "\(field): \(message)"

@@ -8,7 +8,7 @@ struct Muster: AsyncParsableCommand {
         abstract: "Muster: a workload manager for AI supercomputers.",
         subcommands: [
             // Live cluster (see MusterServer, MusterAgent).
-            // Simulator and benchmarks.
+            SimCommand.self, BenchCommand.self,
         ]
     )
 }

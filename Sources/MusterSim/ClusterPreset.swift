@@ -1,0 +1,93 @@
+import MusterCore
+
+/// A named cluster to simulate: `philly`, `openb`, `superpod:N` or `colossus:N` (N GPUs).
+public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
+    /// Microsoft Philly as in the Helios simulator: 352 nodes x 8 GPUs in 11 leaf blocks of 32 nodes.
+    case philly
+    /// Alibaba PAI 2023 "openb": 1,213 GPU nodes (6,212 GPUs, mixed models and sizes), leaf blocks of 32 nodes.
+    case openb
+    /// NVIDIA DGX SuperPOD style: 8-GPU nodes, 32-node scalable units (leaf), 8 units per spine group.
+    case superpod(gpus: Int)
+    /// xAI Colossus style: 8-GPU nodes, 32-node leaf blocks, 16 leaves per spine group.
+    case colossus(gpus: Int)
+
+    public static let forms = "philly, openb, superpod:N or colossus:N (N GPUs, a multiple of 8; 100k and 1M work)"
+
+    /// Parses a `--cluster` argument.
+    public static func parse(_ text: String) throws(TraceError) -> ClusterPreset {
+        let parts = text.lowercased().split(separator: ":", maxSplits: 1).map(String.init)
+        switch (parts.first ?? "", parts.count) {
+        case ("philly", 1): return .philly
+        case ("openb", 1): return .openb
+        case ("superpod", 2): return .superpod(gpus: try gpuCount(parts[1], in: text))
+        case ("colossus", 2): return .colossus(gpus: try gpuCount(parts[1], in: text))
+        default: throw .badArgument("unknown cluster '\(text)'; use \(forms)")
+        }
+    }
+
+    private static func gpuCount(_ text: String, in whole: String) throws(TraceError) -> Int {
+        var digits = Substring(text)
+        var scale = 1
+        if digits.hasSuffix("k") {
+            scale = 1_000
+            digits = digits.dropLast()
+        } else if digits.hasSuffix("m") {
+            scale = 1_000_000
+            digits = digits.dropLast()
+        }
+        guard let n = Int(digits.replacingOccurrences(of: "_", with: "")), n > 0 else {
+            throw .badArgument("cluster '\(whole)': '\(text)' is not a GPU count; use \(forms)")
+        }
+        let gpus = n * scale
+        guard gpus % 8 == 0, gpus <= 4_000_000 else {
+            throw .badArgument("cluster '\(whole)': \(gpus) GPUs must be a multiple of 8 (8-GPU nodes), at most 4M")
+        }
+        return gpus
+    }
+
+    public var description: String {
+        switch self {
+        case .philly: "philly"
+        case .openb: "openb"
+        case .superpod(let gpus): "superpod:\(gpus)"
+        case .colossus(let gpus): "colossus:\(gpus)"
+        }
+    }
+
+    /// The layout; `traceDirectory` is needed for `openb` (its node list).
+    public func layout(traceDirectory: String? = nil) throws(TraceError) -> ClusterLayout {
+        switch self {
+        case .philly:
+            return Self.fatTree(nodes: 352, gpuModel: .v100, nodesPerLeaf: 32, leavesPerSpine: nil, prefix: "philly")
+        case .openb:
+            guard let traceDirectory else { throw .badArgument("cluster openb needs the trace directory") }
+            return try OpenbTrace.nodes(traceDirectory: traceDirectory)
+        case .superpod(let gpus):
+            return Self.fatTree(
+                nodes: gpus / 8, gpuModel: .h100, nodesPerLeaf: 32, leavesPerSpine: 8, prefix: "superpod")
+        case .colossus(let gpus):
+            return Self.fatTree(
+                nodes: gpus / 8, gpuModel: .h100, nodesPerLeaf: 32, leavesPerSpine: 16, prefix: "colossus")
+        }
+    }
+
+    /// The indexed cluster.
+    public func cluster(traceDirectory: String? = nil) throws -> Cluster {
+        try Cluster(layout: try layout(traceDirectory: traceDirectory))
+    }
+
+    /// 8-GPU nodes under leaf switches, optionally grouped under spines.
+    static func fatTree(nodes: Int, gpuModel: GPUModel, nodesPerLeaf: Int, leavesPerSpine: Int?, prefix: String)
+        -> ClusterLayout
+    {
+        var specs: [ClusterLayout.NodeSpec] = []
+        specs.reserveCapacity(nodes)
+        for i in 0..<nodes {
+            let leaf = i / nodesPerLeaf
+            let path = leavesPerSpine.map { [leaf, leaf / $0] } ?? [leaf]
+            specs.append(.init(name: "\(prefix)-\(i)", gpus: 8, path: path))
+        }
+        return ClusterLayout(
+            gpuModels: [gpuModel], levelNames: leavesPerSpine == nil ? ["leaf"] : ["leaf", "spine"], nodes: specs)
+    }
+}

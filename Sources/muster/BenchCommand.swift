@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `muster bench`: performance figures, never run by the test suite.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Muster's speed: placement, simulation, the live cluster.",
+        subcommands: [BenchPlacementCommand.self, BenchSimCommand.self]
+    )
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import MusterCore
+import MusterSim
+
+/// `muster sim`: replays a trace or a synthetic workload through the scheduler on a virtual clock.
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Replay a cluster trace or a synthetic workload through Muster's scheduler.",
+        discussion: """
+            Traces: philly (Microsoft Philly 2017, 82,247 jobs), openb[:VARIANT] (Alibaba PAI 2023, e.g. \
+            openb:multigpu50), synthetic (seeded generator sized to the cluster), or a Muster JSONL file. \
+            Clusters: philly, openb, superpod:N, colossus:N (N GPUs, e.g. colossus:1M).
+            """
+    )
+
+    @Option(help: "philly | openb[:VARIANT] | synthetic | FILE.jsonl")
+    var trace: String = "philly"
+
+    @Option(help: "philly | openb | superpod:N | colossus:N (N GPUs; 100k and 1M work)")
+    var cluster: String?
+
+    @Option(help: "fifo | priority | backfill")
+    var policy: SchedulingPolicy = .backfill
+
+    @Option(help: "Seed for the synthetic workload generator.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Synthetic workload: days of arrivals.")
+    var days: Double = 7
+
+    @Option(help: "Synthetic workload: offered load as a share of cluster GPU-time.")
+    var load: Double = 0.8
+
+    @Option(
+        name: .customLong("trace-dir"),
+        help: "Where the public traces are (default: $MUSTER_TRACE_DIR, then ../shared/data/traces).")
+    var traceDir: String?
+
+    @Flag(help: "Print the report as JSON (byte-identical for the same inputs and seed).")
+    var json = false
+
+    @Option(help: "Write an HTML report with charts to this file.")
+    var report: String?
+
+    @Flag(help: "Check the cluster invariants while replaying (slower).")
+    var check = false
+
+    func run() throws {
+        let started = monotonicNanos()
+        let input = try SimulationInput.resolve(
+            trace: trace, cluster: cluster, seed: seed, days: days, load: load, traceDir: traceDir)
+        var simulator = Simulator(
+            cluster: input.cluster, clusterName: input.clusterName, workload: input.workload, policy: policy,
+            seed: input.seed, checkInvariants: check)
+        simulator.checkInvariants = check
+        let bar = ProgressBar(label: "simulating \(input.workload.name)")
+        let loaded = monotonicNanos()
+        let result = try simulator.run(progress: { bar.update($0, of: $1) })
+        bar.finish()
+        let finished = monotonicNanos()
+        if let report {
+            try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        } else {
+            print(SimulationSummary.text(result))
+            for note in input.workload.notes { print("note: \(note)") }
+        }
+        let loadSeconds = Double(loaded - started) / 1e9
+        let simSeconds = Double(finished - loaded) / 1e9
+        printError(
+            String(
+                format: "loaded in %.2f s, replayed %d jobs in %.2f s (%.0f jobs/s)%@", loadSeconds,
+                result.jobs.submitted, simSeconds, Double(result.jobs.submitted) / max(simSeconds, 1e-9),
+                report.map { ", report written to \($0)" } ?? ""))
+    }
+}
+
+extension SchedulingPolicy: ExpressibleByArgument {}

@@ -33,9 +33,25 @@ struct BackfillPass {
                     snapshot.start(job, on: placement, at: now)
                     started[index] = true
                     decisions.append(.start(job.id, placement))
+                    if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
                     continue
                 }
-                guard let (at, placement) = reservation(for: job, in: &snapshot) else { continue }
+                let at: Seconds
+                let placement: Placement
+                if var cached = snapshot.reservation, cached.jobID == job.id, cached.at > now,
+                    cached.reuses < Reservation.maxReuses
+                {
+                    cached.reuses += 1
+                    snapshot.reservation = cached
+                    (at, placement) = (cached.at, cached.placement)
+                } else {
+                    guard let fresh = reservation(for: job, in: &snapshot) else {
+                        snapshot.reservation = nil
+                        continue
+                    }
+                    (at, placement) = fresh
+                    snapshot.reservation = Reservation(jobID: job.id, at: at, placement: placement)
+                }
                 reservedAt = at
                 reserved = placement
                 decisions.append(.reserve(job.id, at: at, placement))

@@ -45,7 +45,12 @@ extension Cluster {
     }
 
     /// True if a gang of `shape` could ever run on this cluster when it is empty.
+    /// - Complexity: O(1) without CPU or memory demands, else O(nodes).
     public func couldEverFit(_ shape: GangShape, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0) -> Bool {
+        guard shape.gpusPerNode <= maxGPUsPerNode else { return false }
+        if cpusPerNode == 0 && memoryMiBPerNode == 0 {
+            return nodesWithCapacity[shape.gpusPerNode] >= shape.nodes
+        }
         var fitting = 0
         for node in 0..<nodeCount
         where Int(nodeGPUs[node]) >= shape.gpusPerNode

@@ -29,6 +29,8 @@ public struct Cluster: Sendable {
     /// The largest GPU count of any node.
     public let maxGPUsPerNode: Int
     public let totalGPUs: Int
+    /// `nodesWithCapacity[k]`: nodes that have at least `k` GPUs in all (free or not).
+    public let nodesWithCapacity: [Int]
 
     // MARK: Dynamic state
     /// Free GPUs of each node, bit i = GPU i.
@@ -77,6 +79,10 @@ public struct Cluster: Sendable {
         nodeMemoryMiB = nodes.map { Int32(clamping: $0.memoryMiB) }
         maxGPUsPerNode = max(1, nodes.map(\.gpus).max() ?? 1)
         totalGPUs = nodes.reduce(0) { $0 + $1.gpus }
+        var withCapacity = [Int](repeating: 0, count: maxGPUsPerNode + 2)
+        for node in nodes { withCapacity[node.gpus] += 1 }
+        for k in stride(from: maxGPUsPerNode - 1, through: 0, by: -1) { withCapacity[k] += withCapacity[k + 1] }
+        nodesWithCapacity = withCapacity
 
         // Blocks: level l (0 = lowest) splits wherever the path suffix from l upward changes.
         var parent: [Int32] = []

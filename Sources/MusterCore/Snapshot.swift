@@ -4,6 +4,9 @@ public struct Snapshot: Sendable {
     /// Queued jobs, in any order (the policy orders them).
     public var pending: [PendingJob]
     public var running: RunningJobs
+    /// The backfill reservation of the last pass, reused by the next passes while it is still the head's (a
+    /// reservation stays safe as long as the nodes don't change: set it to nil when they do).
+    public var reservation: Reservation?
 
     public init(cluster: Cluster, pending: [PendingJob] = [], running: RunningJobs = RunningJobs()) {
         self.cluster = cluster

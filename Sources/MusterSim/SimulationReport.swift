@@ -40,6 +40,12 @@ public struct SimulationReport: Sendable, Codable, Hashable {
         public var meanStrandedGPUs: Double
         /// Stranded GPUs as a share of all GPUs.
         public var meanStrandedShare: Double
+
+        enum CodingKeys: String, CodingKey {
+            case samples
+            case meanStrandedGPUs = "meanStrandedGpus"
+            case meanStrandedShare
+        }
     }
 
     /// Charts: time-bucketed series and the JCT distribution.

@@ -25,7 +25,8 @@ extension Cluster {
         for node in 0..<nodeCount {
             let free = freeMask[node].nonzeroBitCount
             if free != Int(freeGPUs[node]) {
-                problems.append(.countMismatch("node \(nodeNames[node]) counts \(freeGPUs[node]) free, mask has \(free)"))
+                problems.append(
+                    .countMismatch("node \(nodeNames[node]) counts \(freeGPUs[node]) free, mask has \(free)"))
             }
             if freeMask[node] & ~capacityMask(node) != 0 {
                 problems.append(.countMismatch("node \(nodeNames[node]) has free GPUs beyond its capacity"))
@@ -46,8 +47,9 @@ extension Cluster {
         for b in 0..<blockCount {
             if expectedFree[b] != blockFree[b] {
                 problems.append(
-                    .countMismatch("block #\(b) (\(levelNames[Int(blockLevel[b])])) counts \(blockFree[b]) free GPUs, "
-                        + "its nodes have \(expectedFree[b])"))
+                    .countMismatch(
+                        "block #\(b) (\(levelNames[Int(blockLevel[b])])) counts \(blockFree[b]) free GPUs, "
+                            + "its nodes have \(expectedFree[b])"))
             }
             // A block's free count must equal the sum of its children's.
             if blockLevel[b] > 0 {

@@ -24,19 +24,30 @@ public enum HTMLReport {
             ("Workload", report.workload),
             ("Cluster", "\(report.cluster.name): \(report.cluster.nodes) nodes, \(report.cluster.gpus) GPUs"),
             ("Policy", report.policy),
-            ("Jobs", "\(report.jobs.submitted) submitted, \(report.jobs.completed) completed, "
-                + "\(report.jobs.timedOut) timed out, \(report.jobs.rejected) rejected"),
+            (
+                "Jobs",
+                "\(report.jobs.submitted) submitted, \(report.jobs.completed) completed, "
+                    + "\(report.jobs.timedOut) timed out, \(report.jobs.rejected) rejected"
+            ),
             ("Wait (s)", dist(report.waitSeconds)),
             ("JCT (s)", dist(report.jctSeconds)),
             ("Bounded slowdown", dist(report.boundedSlowdown)),
             ("Makespan", String(format: "%.2f days", Double(report.makespanSeconds) / 86_400)),
             ("GPU utilisation", String(format: "%.1f %%", report.gpuUtilization * 100)),
-            ("Fragmentation", String(format: "%.1f stranded GPUs (%.2f %%) on average while jobs wait",
-                report.fragmentation.meanStrandedGPUs, report.fragmentation.meanStrandedShare * 100)),
-            ("Topology", String(format: "%d multi-node jobs; %.2f leaf blocks spanned (best possible %.2f); "
-                + "%.1f %% in one leaf when they fit one", report.topology.multiNodeJobs,
-                report.topology.meanLeafBlocksSpanned, report.topology.meanMinimalLeafBlocks,
-                report.topology.shareInOneLeafWhenItFits * 100)),
+            (
+                "Fragmentation",
+                String(
+                    format: "%.1f stranded GPUs (%.2f %%) on average while jobs wait",
+                    report.fragmentation.meanStrandedGPUs, report.fragmentation.meanStrandedShare * 100)
+            ),
+            (
+                "Topology",
+                String(
+                    format: "%d multi-node jobs; %.2f leaf blocks spanned (best possible %.2f); "
+                        + "%.1f %% in one leaf when they fit one", report.topology.multiNodeJobs,
+                    report.topology.meanLeafBlocksSpanned, report.topology.meanMinimalLeafBlocks,
+                    report.topology.shareInOneLeafWhenItFits * 100)
+            ),
         ]
         let table = rows.map { "<tr><th>\(escapeHTML($0.0))</th><td>\(escapeHTML($0.1))</td></tr>" }
             .joined(separator: "\n")

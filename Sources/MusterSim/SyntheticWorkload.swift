@@ -38,13 +38,17 @@ public struct SyntheticWorkload: Sendable {
             JobClass(share: 0.07, sizes: [2, 4], medianRuntime: 2_400, sigma: 1.5),
             JobClass(share: 0.05, sizes: [8], medianRuntime: 3_600, sigma: 1.5),
             JobClass(share: 0.025, sizes: [16, 32, 64, 128], medianRuntime: 4 * 3_600, sigma: 1.2),
-            JobClass(share: 0.005, sizes: [256, 512, 1_024, 2_048, 4_096, 8_192, 16_384], medianRuntime: 12 * 3_600,
+            JobClass(
+                share: 0.005, sizes: [256, 512, 1_024, 2_048, 4_096, 8_192, 16_384], medianRuntime: 12 * 3_600,
                 sigma: 0.8),
         ]
         return all.compactMap { c in
             let sizes = c.sizes.filter { $0 <= cap }
-            return sizes.isEmpty ? nil : JobClass(share: c.share, sizes: sizes, medianRuntime: c.medianRuntime,
-                sigma: c.sigma)
+            return sizes.isEmpty
+                ? nil
+                : JobClass(
+                    share: c.share, sizes: sizes, medianRuntime: c.medianRuntime,
+                    sigma: c.sigma)
         }
     }
 

@@ -14,7 +14,8 @@ struct SimulationInput {
         trace: String, cluster clusterArgument: String?, seed: UInt64, days: Double, load: Double, traceDir: String?
     ) throws -> SimulationInput {
         let kind = trace.split(separator: ":", maxSplits: 1).first.map(String.init) ?? trace
-        let needsTraces = kind == "philly" || kind == "openb" || clusterArgument == "philly"
+        let needsTraces =
+            kind == "philly" || kind == "openb" || clusterArgument == "philly"
             || clusterArgument == "openb"
         let dir: String? = needsTraces ? try TraceDirectory.resolve(traceDir) : traceDir
         let defaultCluster: String =
@@ -40,7 +41,9 @@ struct SimulationInput {
                 clusterGPUs: cluster.totalGPUs, seed: seed, duration: Seconds(days * 86_400), load: load
             ).generate()
         default:
-            guard trace.hasSuffix(".jsonl") || trace.hasSuffix(".jsonl.gz") || FileManager.default.fileExists(atPath: trace)
+            guard
+                trace.hasSuffix(".jsonl") || trace.hasSuffix(".jsonl.gz")
+                    || FileManager.default.fileExists(atPath: trace)
             else {
                 throw TraceError.badArgument(
                     "unknown trace '\(trace)'; use philly, openb[:VARIANT], synthetic or a FILE.jsonl")

@@ -31,8 +31,9 @@ enum SimulationSummary {
                     r.topology.meanLeafBlocksSpanned, r.topology.meanMinimalLeafBlocks,
                     r.topology.shareInOneLeafWhenItFits * 100))
         }
-        lines.append("scheduler        \(r.planningPasses) planning passes, \(r.reservations) reservations"
-            + (r.invariantChecks > 0 ? ", \(r.invariantChecks) invariant checks passed" : ""))
+        lines.append(
+            "scheduler        \(r.planningPasses) planning passes, \(r.reservations) reservations"
+                + (r.invariantChecks > 0 ? ", \(r.invariantChecks) invariant checks passed" : ""))
         return lines.joined(separator: "\n")
     }
 }

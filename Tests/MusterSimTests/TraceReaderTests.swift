@@ -31,8 +31,11 @@ import Testing
             "bad_philly.csv.gz",
             "timestamp,duration,num_gpus,gpu_time,cluster\n2017-10-09 07:01:55,66.0,1,66.0,11cb48\n"
                 + "2017-10-09 06:13:03,2951.0,x,2951.0,6214e9\n")
-        #expect(throws: TraceError.badField(file: "bad_philly.csv.gz", line: 3, field: "num_gpus",
-            message: "'x' is not an integer")) {
+        #expect(
+            throws: TraceError.badField(
+                file: "bad_philly.csv.gz", line: 3, field: "num_gpus",
+                message: "'x' is not an integer")
+        ) {
             try PhillyTrace.load(path: path)
         }
     }
@@ -77,7 +80,8 @@ import Testing
         #expect(throws: TraceError.badField(file: "v.jsonl", line: 1, field: "gpus", message: "has the wrong type")) {
             try JSONLWorkload.load(path: wrongType)
         }
-        let badPriority = try temporaryFile("u.jsonl", "{\"submit\": 0, \"gpus\": 1, \"runtime\": 10, \"priority\": \"vip\"}\n")
+        let badPriority = try temporaryFile(
+            "u.jsonl", "{\"submit\": 0, \"gpus\": 1, \"runtime\": 10, \"priority\": \"vip\"}\n")
         #expect(throws: TraceError.self) { try JSONLWorkload.load(path: badPriority) }
     }
 

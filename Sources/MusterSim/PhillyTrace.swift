@@ -3,52 +3,58 @@ import MusterCore
 /// Microsoft Philly 2017 as pre-processed by the Pollux authors: `philly/philly_jobs_pollux.csv.gz`, columns
 /// `timestamp,duration,num_gpus,gpu_time,cluster`, one row per job (82,247 jobs).
 ///
-/// Submit time is seconds since the earliest timestamp; runtime is the duration rounded up. The trace has no user
-/// estimates, so the time limit is the runtime itself: backfill gets exact estimates. The team is the virtual
-/// cluster (VC) hash.
+/// Submit time is seconds since the earliest timestamp in the file (read as UTC, so the first job arrives at 0);
+/// runtime is the duration rounded up, at least 1 s. The trace has no user estimates, so the time limit is the
+/// runtime itself: backfill gets exact estimates. The team is the virtual cluster (VC) hash, the priority
+/// `normal`, the name `philly-<line>`.
 public enum PhillyTrace {
+    /// The jobs file, relative to the trace directory.
     public static let jobsFile = "philly/philly_jobs_pollux.csv.gz"
+    /// The virtual-cluster sizes used by Helios's QSSF simulator, relative to the trace directory.
     public static let virtualClustersFile = "philly/philly_vc_nodes_helios_qssf.csv"
     static let columns = ["timestamp", "duration", "num_gpus", "gpu_time", "cluster"]
 
     /// Reads the jobs from the trace directory.
     public static func load(traceDirectory: String) throws(TraceError) -> Workload {
-        try load(path: traceDirectory + "/" + jobsFile)
+        try load(path: TraceDirectory.file(jobsFile, in: traceDirectory))
     }
 
-    /// Reads the jobs from one file in the Philly format.
+    /// Reads the jobs from one file in the Philly format (gzipped or plain), sorted by (submit time, line).
+    /// Blank lines (the file ends with one) are skipped.
+    /// - Complexity: O(rows log rows).
     public static func load(path: String) throws(TraceError) -> Workload {
         let reader = GzipLineReader(path: path)
-        var rows: [(stamp: Int64, runtime: Int64, gpus: Int, team: Substring, line: Int)] = []
+        let file = reader.fileName
+        var rows: [(stamp: Int64, runtime: Int64, gpus: Int, team: String, line: Int)] = []
         rows.reserveCapacity(90_000)
-        try reader.forEachLine { (line: Int, text: Substring) throws(TraceError) in
+        try reader.forEachLineBytes { (line: Int, bytes: UnsafeBufferPointer<UInt8>) throws(TraceError) in
             if line == 1 {
-                guard text.split(separator: ",").map(String.init) == columns else {
+                let header = String(decoding: bytes, as: UTF8.self)
+                guard header == columns.joined(separator: ",") else {
                     throw .badRow(
-                        file: reader.fileName, line: 1,
-                        message: "header should be \(columns.joined(separator: ",")), found '\(text)'")
+                        file: file, line: 1,
+                        message: "header should be \(columns.joined(separator: ",")), found '\(header)'")
                 }
                 return
             }
-            if text.isEmpty { return }
-            let row = try CSVRow(file: reader.fileName, line: line, text: text, columns: columns)
-            guard let stamp = parseTimestamp(row.string(0)) else {
+            if bytes.isEmpty { return }
+            let row = try CSVRow(file: file, line: line, bytes: bytes, columns: columns)
+            guard let stamp = parseTimestamp(row.field(0)) else {
                 throw row.fail(0, "'\(row.string(0))' is not a time like 2017-10-09 07:01:55")
             }
             let duration = try row.double(1)
             guard duration >= 0 else { throw row.fail(1, "must not be negative, got \(duration)") }
             let gpus = try row.int(2)
             guard gpus >= 1 else { throw row.fail(2, "must be at least 1, got \(gpus)") }
-            let team = row.string(4)
-            guard !team.isEmpty else { throw row.fail(4, "is empty") }
-            rows.append((stamp, max(1, Int64(duration.rounded(.up))), gpus, team, line))
+            guard !row.isEmpty(4) else { throw row.fail(4, "is empty, expected a virtual cluster name") }
+            rows.append((stamp, max(1, Int64(duration.rounded(.up))), gpus, row.string(4), line))
         }
         let origin = rows.map(\.stamp).min() ?? 0
         rows.sort { $0.stamp != $1.stamp ? $0.stamp < $1.stamp : $0.line < $1.line }
         let jobs = rows.map { row in
             TraceJob(
                 spec: JobSpec(
-                    name: "philly-\(row.line)", gpus: row.gpus, timeLimit: row.runtime, team: String(row.team),
+                    name: "philly-\(row.line)", gpus: row.gpus, timeLimit: row.runtime, team: row.team,
                     submitTime: row.stamp - origin),
                 runtime: row.runtime)
         }
@@ -57,19 +63,21 @@ public enum PhillyTrace {
 
     /// Virtual clusters and their node counts, in file order (11 VCs, 352 nodes).
     public static func virtualClusters(traceDirectory: String) throws(TraceError) -> [(name: String, nodes: Int)] {
-        let reader = GzipLineReader(path: traceDirectory + "/" + virtualClustersFile)
+        let reader = GzipLineReader(path: try TraceDirectory.file(virtualClustersFile, in: traceDirectory))
         var out: [(String, Int)] = []
-        try reader.forEachLine { (line: Int, text: Substring) throws(TraceError) in
-            guard line > 1, !text.isEmpty else { return }
-            let row = try CSVRow(file: reader.fileName, line: line, text: text, columns: ["vc", "node num"])
-            out.append((String(row.string(0)), try row.int(1)))
+        try reader.forEachLineBytes { (line: Int, bytes: UnsafeBufferPointer<UInt8>) throws(TraceError) in
+            guard line > 1, !bytes.isEmpty else { return }
+            let row = try CSVRow(file: reader.fileName, line: line, bytes: bytes, columns: ["vc", "node num"])
+            guard !row.isEmpty(0) else { throw row.fail(0, "is empty, expected a virtual cluster name") }
+            let nodes = try row.int(1)
+            guard nodes >= 1 else { throw row.fail(1, "must be at least 1, got \(nodes)") }
+            out.append((row.string(0), nodes))
         }
         return out
     }
 
     /// Seconds since 1970 for `YYYY-MM-DD HH:MM:SS` (UTC), or nil if malformed.
-    static func parseTimestamp(_ text: Substring) -> Int64? {
-        let b = Array(text.utf8)
+    static func parseTimestamp(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count == 19, b[4] == 45, b[7] == 45, b[10] == 32, b[13] == 58, b[16] == 58 else { return nil }
         func num(_ from: Int, _ to: Int) -> Int64? {
             var v: Int64 = 0

@@ -11,6 +11,7 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
     /// xAI Colossus style: 8-GPU nodes, 32-node leaf blocks, 16 leaves per spine group.
     case colossus(gpus: Int)
 
+    /// The accepted `--cluster` forms, for help texts and error messages.
     public static let forms = "philly, openb, superpod:N or colossus:N (N GPUs, a multiple of 8; 100k and 1M work)"
 
     /// Parses a `--cluster` argument.
@@ -35,16 +36,21 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
             scale = 1_000_000
             digits = digits.dropLast()
         }
-        guard let n = Int(digits.replacingOccurrences(of: "_", with: "")), n > 0 else {
+        guard let n = Int(digits.replacing("_", with: "")) else {
             throw .badArgument("cluster '\(whole)': '\(text)' is not a GPU count; use \(forms)")
         }
-        let gpus = n * scale
-        guard gpus % 8 == 0, gpus <= 4_000_000 else {
-            throw .badArgument("cluster '\(whole)': \(gpus) GPUs must be a multiple of 8 (8-GPU nodes), at most 4M")
+        let (gpus, overflow) = n.multipliedReportingOverflow(by: scale)
+        guard !overflow, gpus > 0, gpus % 8 == 0 else {
+            throw .badArgument(
+                "cluster '\(whole)': the GPU count must be a positive multiple of 8 (8-GPU nodes), got \(text)")
+        }
+        guard gpus <= 4_000_000 else {
+            throw .badArgument("cluster '\(whole)': \(gpus) GPUs is more than the 4M supported")
         }
         return gpus
     }
 
+    /// The canonical `--cluster` spelling, e.g. `colossus:1000000`.
     public var description: String {
         switch self {
         case .philly: "philly"
@@ -54,11 +60,16 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The layout; `traceDirectory` is needed for `openb` (its node list).
+    /// The layout. `traceDirectory` is needed for `openb` (its node list); for `philly` it supplies the VC table
+    /// that names the nodes (`philly-<vc>-<i>`); without it the 352 nodes are `philly-<i>`.
     public func layout(traceDirectory: String? = nil) throws(TraceError) -> ClusterLayout {
         switch self {
         case .philly:
-            return Self.fatTree(nodes: 352, gpuModel: .v100, nodesPerLeaf: 32, leavesPerSpine: nil, prefix: "philly")
+            guard let traceDirectory else {
+                return Self.fatTree(
+                    nodes: 352, gpuModel: .v100, nodesPerLeaf: 32, leavesPerSpine: nil, prefix: "philly")
+            }
+            return try Self.philly(virtualClusters: PhillyTrace.virtualClusters(traceDirectory: traceDirectory))
         case .openb:
             guard let traceDirectory else { throw .badArgument("cluster openb needs the trace directory") }
             return try OpenbTrace.nodes(traceDirectory: traceDirectory)
@@ -74,6 +85,17 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
     /// The indexed cluster.
     public func cluster(traceDirectory: String? = nil) throws -> Cluster {
         try Cluster(layout: try layout(traceDirectory: traceDirectory))
+    }
+
+    /// Philly's 8-GPU V100 nodes named `philly-<vc>-<i>` after the VC table (file order), in leaf blocks of 32.
+    static func philly(virtualClusters: [(name: String, nodes: Int)]) -> ClusterLayout {
+        var specs: [ClusterLayout.NodeSpec] = []
+        for (vc, count) in virtualClusters {
+            for i in 0..<count {
+                specs.append(.init(name: "philly-\(vc)-\(i)", gpus: 8, path: [specs.count / 32]))
+            }
+        }
+        return ClusterLayout(gpuModels: [.v100], levelNames: ["leaf"], nodes: specs)
     }
 
     /// 8-GPU nodes under leaf switches, optionally grouped under spines.

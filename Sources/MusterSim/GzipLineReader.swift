@@ -54,7 +54,17 @@ public struct GzipLineReader: Sendable {
                 let message = gzerror(file, &code).map { String(cString: $0) } ?? "unknown error"
                 throw .unreadable(path: path, reason: "corrupt or truncated gzip data (\(message))")
             }
-            if read == 0 { atEnd = true } else { filled += Int(read) }
+            if read == 0 {
+                // A gzip stream cut short reads as a clean end; zlib only flags it in gzerror.
+                var code: Int32 = 0
+                _ = gzerror(file, &code)
+                if code == Z_BUF_ERROR {
+                    throw .unreadable(path: path, reason: "corrupt or truncated gzip data (unexpected end of file)")
+                }
+                atEnd = true
+            } else {
+                filled += Int(read)
+            }
             var start = 0
             while start < filled, let newline = memchr(buffer + start, 0x0A, filled - start) {
                 let end = newline.assumingMemoryBound(to: UInt8.self) - buffer

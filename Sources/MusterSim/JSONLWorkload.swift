@@ -1,108 +1,152 @@
-import Foundation
+import CZlib
 import MusterCore
 
-/// Muster's own workload format: JSON Lines, one job per line.
+/// Muster's own workload format: JSON Lines, one job per line, optionally gzipped (`.jsonl.gz`).
 ///
 /// ```
+/// # a comment
 /// {"submit": 0, "gpus": 8, "runtime": 3600, "time_limit": 7200, "team": "vision", "priority": "high"}
+/// {"submit": 30, "gpus": 64, "runtime": 86400, "gpus_per_node": 8, "nodes": 8, "name": "llm-pretrain"}
 /// ```
-/// Required: `submit` (seconds from the start), `gpus`, `runtime` (seconds it really runs). Optional: `time_limit`
-/// (default: runtime), `nodes`, `gpus_per_node`, `cpus_per_node`, `memory_mib_per_node`, `team` (default
-/// `default`), `priority` (`low`, `normal`, `high`, `critical`; default `normal`), `name`. Blank lines and lines
-/// starting with `#` are ignored.
+///
+/// | field | type | required | meaning |
+/// |---|---|---|---|
+/// | `submit` | integer ≥ 0 | yes | submit time, seconds from the start of the workload |
+/// | `gpus` | integer ≥ 0 | yes | GPUs of the whole gang |
+/// | `runtime` | integer ≥ 1 | yes | seconds the job really runs once started |
+/// | `time_limit` | integer ≥ 1 | no (= `runtime`) | the user's limit; the job is stopped there, backfill trusts it |
+/// | `nodes` | integer ≥ 1 | no | fixes the node count (`gpus` must divide evenly) |
+/// | `gpus_per_node` | integer ≥ 0 | no | fixes the GPUs taken on each node |
+/// | `cpus_per_node` | integer ≥ 0 | no (0) | CPU cores per node, 0: don't care |
+/// | `memory_mib_per_node` | integer ≥ 0 | no (0) | memory per node in MiB, 0: don't care |
+/// | `team` | string | no (`default`) | owner of the job (for quotas and reports) |
+/// | `priority` | string | no (`normal`) | `low`, `normal`, `high` or `critical` |
+/// | `name` | string | no (`job-<line>`) | shown in reports |
+///
+/// `null` counts as absent. Blank lines and lines starting with `#` are ignored. Unknown fields are errors (a typo
+/// such as `time_limt` would otherwise go unnoticed), and every error names the file, the line and the field.
+/// Jobs need not be in order: they are sorted by (submit, line).
 public enum JSONLWorkload {
-    struct Line: Codable {
-        var submit: Int64
-        var gpus: Int
-        var runtime: Int64
-        var timeLimit: Int64?
-        var nodes: Int?
-        var gpusPerNode: Int?
-        var cpusPerNode: Int?
-        var memoryMibPerNode: Int?
-        var team: String?
-        var priority: String?
-        var name: String?
-    }
+    static let fields = [
+        "submit", "gpus", "runtime", "time_limit", "nodes", "gpus_per_node", "cpus_per_node", "memory_mib_per_node",
+        "team", "priority", "name",
+    ]
 
-    /// Reads a workload file.
+    /// Reads a workload file (plain or gzipped).
+    /// - Complexity: O(bytes + jobs log jobs).
     public static func load(path: String) throws(TraceError) -> Workload {
         let reader = GzipLineReader(path: path)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        var jobs: [TraceJob] = []
-        try reader.forEachLine { (line: Int, text: Substring) throws(TraceError) in
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
-            let entry: Line
-            do {
-                entry = try decoder.decode(Line.self, from: Data(trimmed.utf8))
-            } catch let DecodingError.keyNotFound(key, _) {
-                throw .badField(file: reader.fileName, line: line, field: snake(key.stringValue), message: "is missing")
-            } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
-                let field = context.codingPath.last.map { snake($0.stringValue) } ?? "value"
-                throw .badField(file: reader.fileName, line: line, field: field, message: "has the wrong type")
-            } catch {
-                throw .badRow(file: reader.fileName, line: line, message: "is not a JSON object")
-            }
-            func fail(_ field: String, _ message: String) -> TraceError {
-                .badField(file: reader.fileName, line: line, field: field, message: message)
-            }
-            guard entry.runtime >= 1 else { throw fail("runtime", "must be at least 1 s, got \(entry.runtime)") }
-            guard entry.submit >= 0 else { throw fail("submit", "must not be negative, got \(entry.submit)") }
-            var priority = PriorityClass.normal
-            if let name = entry.priority {
-                guard let p = PriorityClass.named(name) else {
-                    throw fail("priority", "'\(name)' is not one of low, normal, high, critical")
-                }
-                priority = p
-            }
-            let spec = JobSpec(
-                name: entry.name ?? "job-\(line)", gpus: entry.gpus, nodes: entry.nodes, gpusPerNode: entry.gpusPerNode,
-                cpusPerNode: entry.cpusPerNode ?? 0, memoryMiBPerNode: entry.memoryMibPerNode ?? 0,
-                timeLimit: entry.timeLimit ?? entry.runtime, team: entry.team ?? "default", priority: priority,
-                submitTime: entry.submit)
-            do {
-                try spec.validate()
-            } catch let error as JobSpecError {
-                throw fail(error.field ?? "job", error.message)
-            } catch {
-                throw fail("job", "\(error)")
-            }
-            jobs.append(TraceJob(spec: spec, runtime: entry.runtime))
+        let file = reader.fileName
+        var rows: [(job: TraceJob, line: Int)] = []
+        try reader.forEachLineBytes { (line: Int, bytes: UnsafeBufferPointer<UInt8>) throws(TraceError) in
+            var first = 0
+            while first < bytes.count, bytes[first] == 0x20 || bytes[first] == 0x09 { first += 1 }
+            if first == bytes.count || bytes[first] == UInt8(ascii: "#") { return }
+            rows.append((try job(bytes, file: file, line: line), line))
         }
-        let name = String(path.split(separator: "/").last ?? Substring(path))
-        return Workload(name: name, jobs: jobs.sorted { $0.spec.submitTime < $1.spec.submitTime })
+        rows.sort { a, b in
+            a.job.spec.submitTime != b.job.spec.submitTime
+                ? a.job.spec.submitTime < b.job.spec.submitTime : a.line < b.line
+        }
+        return Workload(name: file, jobs: rows.map(\.job))
     }
 
-    /// Writes `workload` in this format, one job per line.
-    public static func write(_ workload: Workload, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        var out = Data()
-        for job in workload.jobs {
-            let s = job.spec
-            let line = Line(
-                submit: s.submitTime, gpus: s.gpus, runtime: job.runtime, timeLimit: s.timeLimit, nodes: s.nodes,
-                gpusPerNode: s.gpusPerNode, cpusPerNode: s.cpusPerNode == 0 ? nil : s.cpusPerNode,
-                memoryMibPerNode: s.memoryMiBPerNode == 0 ? nil : s.memoryMiBPerNode, team: s.team,
-                priority: s.priority.name, name: s.name)
-            out.append(try encoder.encode(line))
-            out.append(UInt8(ascii: "\n"))
+    /// Parses one line into a job.
+    static func job(_ bytes: UnsafeBufferPointer<UInt8>, file: String, line: Int) throws(TraceError) -> TraceJob {
+        func fail(_ field: String, _ message: String) -> TraceError {
+            .badField(file: file, line: line, field: field, message: message)
         }
-        try out.write(to: URL(fileURLWithPath: path))
+        let pairs: [(key: String, value: FlatJSON.Value)]
+        do {
+            pairs = try FlatJSON.parse(bytes)
+        } catch {
+            throw .badRow(
+                file: file, line: line, message: "not a JSON object: \(error.message) at column \(error.column)")
+        }
+        var values = [FlatJSON.Value?](repeating: nil, count: fields.count)
+        for (key, value) in pairs {
+            guard let index = fields.firstIndex(of: key) else {
+                throw fail(key, "is not a known field; use \(fields.joined(separator: ", "))")
+            }
+            guard values[index] == nil else { throw fail(key, "appears twice") }
+            if value != .null { values[index] = value }
+        }
+        func int(_ index: Int, atLeast minimum: Int) throws(TraceError) -> Int? {
+            guard let value = values[index] else { return nil }
+            let field = fields[index]
+            guard case .number(let text) = value else { throw fail(field, "has the wrong type") }
+            var parsed = Int(text)
+            if parsed == nil, let d = Double(text), d.isFinite, d == d.rounded(), abs(d) < 9e18 { parsed = Int(d) }
+            guard let v = parsed else { throw fail(field, "\(text) is not a whole number") }
+            guard v >= minimum else { throw fail(field, "must be at least \(minimum), got \(v)") }
+            return v
+        }
+        func required(_ index: Int, atLeast minimum: Int) throws(TraceError) -> Int {
+            guard let v = try int(index, atLeast: minimum) else { throw fail(fields[index], "is missing") }
+            return v
+        }
+        func string(_ index: Int) throws(TraceError) -> String? {
+            guard let value = values[index] else { return nil }
+            guard case .string(let s) = value else { throw fail(fields[index], "has the wrong type") }
+            return s
+        }
+        let submit = try required(0, atLeast: 0)
+        let gpus = try required(1, atLeast: 0)
+        let runtime = try required(2, atLeast: 1)
+        var priority = PriorityClass.normal
+        if let name = try string(9) {
+            guard let p = PriorityClass.named(name) else {
+                throw fail("priority", "'\(name)' is not one of low, normal, high, critical")
+            }
+            priority = p
+        }
+        let spec = JobSpec(
+            name: try string(10) ?? "job-\(line)", gpus: gpus, nodes: try int(4, atLeast: 1),
+            gpusPerNode: try int(5, atLeast: 0), cpusPerNode: try int(6, atLeast: 0) ?? 0,
+            memoryMiBPerNode: try int(7, atLeast: 0) ?? 0, timeLimit: Seconds(try int(3, atLeast: 1) ?? runtime),
+            team: try string(8) ?? "default", priority: priority, submitTime: Seconds(submit))
+        do {
+            try spec.validate()
+        } catch {
+            throw fail(error.field ?? "job", error.message)
+        }
+        return TraceJob(spec: spec, runtime: Seconds(runtime))
     }
 
-    private static func snake(_ key: String) -> String {
-        var out = ""
-        for c in key {
-            if c.isUppercase {
-                out += "_" + c.lowercased()
-            } else {
-                out.append(c)
-            }
-        }
+    /// One job as a line of this format (no newline). Optional fields are written only when set.
+    public static func line(_ job: TraceJob) -> String {
+        let s = job.spec
+        var out = "{\"submit\": \(s.submitTime), \"gpus\": \(s.gpus), \"runtime\": \(job.runtime)"
+        out += ", \"time_limit\": \(s.timeLimit)"
+        if let nodes = s.nodes { out += ", \"nodes\": \(nodes)" }
+        if let perNode = s.gpusPerNode { out += ", \"gpus_per_node\": \(perNode)" }
+        if s.cpusPerNode != 0 { out += ", \"cpus_per_node\": \(s.cpusPerNode)" }
+        if s.memoryMiBPerNode != 0 { out += ", \"memory_mib_per_node\": \(s.memoryMiBPerNode)" }
+        out += ", \"team\": \(FlatJSON.quoted(s.team)), \"priority\": \(FlatJSON.quoted(s.priority.name))"
+        out += ", \"name\": \(FlatJSON.quoted(s.name))}"
         return out
+    }
+
+    /// Writes `workload` in this format, one job per line, gzipped if `path` ends in `.gz`. Only the built-in
+    /// priority classes can be read back.
+    public static func write(_ workload: Workload, to path: String) throws(TraceError) {
+        guard let file = gzopen(path, path.hasSuffix(".gz") ? "wb6" : "wbT") else {
+            throw .unwritable(path: path, reason: "cannot create the file (missing folder or no permission?)")
+        }
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 20)
+        func flush() -> Bool {
+            defer { chunk.removeAll(keepingCapacity: true) }
+            return chunk.isEmpty || chunk.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) } > 0
+        }
+        var ok = true
+        for job in workload.jobs where ok {
+            chunk.append(contentsOf: line(job).utf8)
+            chunk.append(0x0A)
+            if chunk.count >= 1 << 20 { ok = flush() }
+        }
+        ok = ok && flush()
+        let closed = gzclose(file) == Z_OK
+        guard ok && closed else { throw .unwritable(path: path, reason: "write failed (disk full?)") }
     }
 }

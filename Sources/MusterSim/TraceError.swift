@@ -7,6 +7,8 @@ public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
     case badRow(file: String, line: Int, message: String)
     /// The file is missing or unreadable.
     case unreadable(path: String, reason: String)
+    /// A file could not be written.
+    case unwritable(path: String, reason: String)
     /// A file that should be in the trace directory is not there.
     case missingTraceFile(path: String, traceDirectory: String)
     /// No trace directory could be found.
@@ -14,11 +16,13 @@ public enum TraceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The `--trace` or `--cluster` argument is not understood.
     case badArgument(String)
 
+    /// The message for the user: where, what, and what to do.
     public var description: String {
         switch self {
         case .badField(let file, let line, let field, let message): "\(file) line \(line): \(field) \(message)"
         case .badRow(let file, let line, let message): "\(file) line \(line): \(message)"
         case .unreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
         case .missingTraceFile(let path, let directory):
             "cannot read \(path): no such file in the trace directory '\(directory)'. Point --trace-dir DIR or "
                 + "MUSTER_TRACE_DIR at a folder laid out like the shared one (philly/, alibaba-pai-2023/csv/); "

@@ -1,0 +1,75 @@
+import Foundation
+import MusterCore
+import Testing
+
+@testable import MusterSim
+
+@Suite struct ClusterPresetTests {
+    @Test(arguments: [
+        ("colossus:1M", 125_000, 3_907, 245),
+        ("colossus:100k", 12_500, 391, 25),
+        ("superpod:100k", 12_500, 391, 49),
+        ("superpod:256", 32, 1, 1),
+        ("SuperPOD:4_096", 512, 16, 2),
+    ])
+    func fatTreePresetsHaveTheAdvertisedShape(text: String, nodes: Int, leaves: Int, spines: Int) throws {
+        let cluster = try ClusterPreset.parse(text).cluster()
+        #expect(cluster.nodeCount == nodes)
+        #expect(cluster.totalGPUs == nodes * 8)
+        #expect(cluster.levelNames == ["leaf", "spine", "cluster"])
+        #expect(cluster.levelBlocks[0].count == leaves)
+        #expect(cluster.levelBlocks[1].count == spines)
+        #expect(cluster.gpuModels == [.h100])
+    }
+
+    @Test func phillyIs352EightGPUNodesIn11Leaves() throws {
+        let cluster = try ClusterPreset.parse("philly").cluster()
+        #expect(cluster.nodeCount == 352)
+        #expect(cluster.totalGPUs == 2_816)
+        #expect(cluster.levelBlocks[0].count == 11)
+    }
+
+    @Test(
+        .enabled(
+            if: InputFixtures.traceDirectory != nil, "no trace directory (../shared/data/traces or MUSTER_TRACE_DIR)"))
+    func phillyNodesAreNamedAfterTheirVirtualCluster() throws {
+        let layout = try ClusterPreset.philly.layout(traceDirectory: InputFixtures.traces)
+        #expect(layout.nodes.count == 352)
+        #expect(layout.nodes.first?.name == "philly-6214e9-0")
+        #expect(layout.nodes[64].name == "philly-7f04ca-0")
+        #expect(layout.nodes.last?.name == "philly-0e4a51-31")
+        #expect(Set(layout.nodes.map { $0.path[0] }).count == 11)
+    }
+
+    @Test(
+        .enabled(
+            if: InputFixtures.traceDirectory != nil, "no trace directory (../shared/data/traces or MUSTER_TRACE_DIR)"))
+    func openbClusterComesFromTheNodeList() throws {
+        let cluster = try ClusterPreset.parse("openb").cluster(traceDirectory: InputFixtures.traces)
+        #expect(cluster.nodeCount == 1_213)
+        #expect(cluster.totalGPUs == 6_212)
+        #expect(cluster.levelBlocks[0].count == 38)
+    }
+
+    @Test(arguments: [
+        ("superpod:12", "must be a positive multiple of 8"),
+        ("colossus:0", "must be a positive multiple of 8"),
+        ("colossus:-8", "must be a positive multiple of 8"),
+        ("colossus:lots", "is not a GPU count"),
+        ("colossus:99999999999999999m", "must be a positive multiple of 8"),
+        ("superpod", "unknown cluster 'superpod'; use philly, openb, superpod:N or colossus:N"),
+        ("mainframe", "unknown cluster 'mainframe'; use philly, openb, superpod:N or colossus:N"),
+    ])
+    func badClusterArgumentsExplainTheValidForms(text: String, message: String) {
+        do {
+            _ = try ClusterPreset.parse(text)
+            Issue.record("expected an error for \(text)")
+        } catch {
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test func openbWithoutTraceDirectoryIsAnError() {
+        #expect(throws: TraceError.self) { try ClusterPreset.openb.layout() }
+    }
+}

@@ -1,0 +1,48 @@
+/// `POST /v1/agents/{name}/heartbeat`: the agent is alive and runs exactly `running`; `reports` carries the
+/// events not yet acknowledged, so the controller sees them before it compares `running` with its own view.
+public struct Heartbeat: Codable, Sendable, Hashable {
+    public var name: String
+    public var instance: String
+    public var running: [TaskKey]
+    public var reports: [TaskReport]
+
+    public init(name: String, instance: String, running: [TaskKey], reports: [TaskReport] = []) {
+        self.name = name
+        self.instance = instance
+        self.running = running
+        self.reports = reports
+    }
+}
+
+/// The answer to a heartbeat: tasks the agent must stop (fencing), and whether it must register again.
+public struct HeartbeatResponse: Codable, Sendable, Hashable {
+    public var kill: [TaskKill]
+    /// True when the controller does not know this node (its store was reset): the agent registers again.
+    public var reregister: Bool
+
+    public init(kill: [TaskKill], reregister: Bool = false) {
+        self.kill = kill
+        self.reregister = reregister
+    }
+}
+
+/// Stop every process of `jobID` whose epoch is at most `epoch`: SIGTERM to its process group, then SIGKILL
+/// after `grace` seconds.
+public struct TaskKill: Codable, Sendable, Hashable {
+    public var jobID: Int64
+    public var epoch: Int
+    public var reason: String
+    public var grace: Double
+
+    public init(jobID: Int64, epoch: Int, reason: String, grace: Double) {
+        self.jobID = jobID
+        self.epoch = epoch
+        self.reason = reason
+        self.grace = grace
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobID = "job_id"
+        case epoch, reason, grace
+    }
+}

@@ -1,0 +1,98 @@
+/// One job as the API shows it (`GET /v1/jobs/{id}`, and in lists).
+public struct JobInfo: Codable, Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    /// `pending`, `running`, `completed`, `failed`, `cancelled` or `preempted`.
+    public var state: String
+    public var team: String
+    public var priority: String
+    public var gpus: Int
+    /// Nodes and GPUs per node as scheduled (known at submit from the cluster's node size).
+    public var nodes: Int
+    public var gpusPerNode: Int
+    public var tasksPerNode: Int
+    public var timeLimit: Int64
+    public var command: [String]
+    public var isScript: Bool
+    public var workdir: String
+    public var output: String?
+    /// Where it runs: one entry per node, rank 0's node first.
+    public var placement: [PlacementEntry]
+    /// Seconds since the Unix epoch.
+    public var submitTime: Double
+    /// When the scheduler started it (resources assigned).
+    public var scheduledTime: Double?
+    /// When an agent reported its first process started.
+    public var startTime: Double?
+    public var endTime: Double?
+    /// The first non-zero exit code of a rank, or 0 when every rank succeeded.
+    public var exitCode: Int32?
+    /// Why it ended this way (failed rank, time limit, cancelled, node down) or why it waits.
+    public var reason: String?
+    /// Starts so far (fencing epoch of the current run).
+    public var epoch: Int
+
+    public init(
+        id: Int64, name: String, state: String, team: String, priority: String, gpus: Int, nodes: Int,
+        gpusPerNode: Int, tasksPerNode: Int, timeLimit: Int64, command: [String], isScript: Bool, workdir: String,
+        output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
+        endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.state = state
+        self.team = team
+        self.priority = priority
+        self.gpus = gpus
+        self.nodes = nodes
+        self.gpusPerNode = gpusPerNode
+        self.tasksPerNode = tasksPerNode
+        self.timeLimit = timeLimit
+        self.command = command
+        self.isScript = isScript
+        self.workdir = workdir
+        self.output = output
+        self.placement = placement
+        self.submitTime = submitTime
+        self.scheduledTime = scheduledTime
+        self.startTime = startTime
+        self.endTime = endTime
+        self.exitCode = exitCode
+        self.reason = reason
+        self.epoch = epoch
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, state, team, priority, gpus, nodes
+        case gpusPerNode = "gpus_per_node"
+        case tasksPerNode = "tasks_per_node"
+        case timeLimit = "time_limit"
+        case command
+        case isScript = "is_script"
+        case workdir, output, placement
+        case submitTime = "submit_time"
+        case scheduledTime = "scheduled_time"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case exitCode = "exit_code"
+        case reason, epoch
+    }
+}
+
+/// A node of a placement and the GPU indices the job holds there.
+public struct PlacementEntry: Codable, Sendable, Hashable {
+    public var node: String
+    public var gpus: [Int]
+
+    public init(node: String, gpus: [Int]) {
+        self.node = node
+        self.gpus = gpus
+    }
+}
+
+/// `GET /v1/jobs`: the jobs matching the filters, oldest first.
+public struct JobList: Codable, Sendable, Hashable {
+    public var jobs: [JobInfo]
+
+    public init(jobs: [JobInfo]) { self.jobs = jobs }
+}

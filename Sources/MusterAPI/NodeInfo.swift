@@ -1,0 +1,53 @@
+/// One node as the API shows it (`GET /v1/nodes`).
+public struct NodeInfo: Codable, Sendable, Hashable {
+    public var name: String
+    /// `up` or `down`.
+    public var state: String
+    public var address: String
+    public var gpus: Int
+    public var freeGPUs: Int
+    public var gpuModel: String
+    public var cpus: Int
+    public var memoryMib: Int
+    public var leaf: String
+    public var spine: String
+    /// Seconds since the Unix epoch.
+    public var lastHeartbeat: Double
+    public var runningJobs: [Int64]
+
+    public init(
+        name: String, state: String, address: String, gpus: Int, freeGPUs: Int, gpuModel: String, cpus: Int,
+        memoryMib: Int, leaf: String, spine: String, lastHeartbeat: Double, runningJobs: [Int64]
+    ) {
+        self.name = name
+        self.state = state
+        self.address = address
+        self.gpus = gpus
+        self.freeGPUs = freeGPUs
+        self.gpuModel = gpuModel
+        self.cpus = cpus
+        self.memoryMib = memoryMib
+        self.leaf = leaf
+        self.spine = spine
+        self.lastHeartbeat = lastHeartbeat
+        self.runningJobs = runningJobs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, state, address, gpus
+        case freeGPUs = "free_gpus"
+        case gpuModel = "gpu_model"
+        case cpus
+        case memoryMib = "memory_mib"
+        case leaf, spine
+        case lastHeartbeat = "last_heartbeat"
+        case runningJobs = "running_jobs"
+    }
+}
+
+/// `GET /v1/nodes`.
+public struct NodeList: Codable, Sendable, Hashable {
+    public var nodes: [NodeInfo]
+
+    public init(nodes: [NodeInfo]) { self.nodes = nodes }
+}

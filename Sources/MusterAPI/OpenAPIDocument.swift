@@ -1,0 +1,190 @@
+/// The OpenAPI 3.1 description of the HTTP API, served at `GET /v1/openapi.json`. Written by hand; a test checks
+/// that its paths are exactly the routes the controller registers.
+public enum OpenAPIDocument {
+    /// The document as JSON text.
+    public static let json = #"""
+        {
+          "openapi": "3.1.0",
+          "info": {
+            "title": "Muster controller API",
+            "version": "1.0.0",
+            "description": "Submit and inspect jobs, list nodes; node agents register, heartbeat, long-poll for assignments and report. Errors are {\"error\": {\"code\", \"message\", \"field\"}}."
+          },
+          "paths": {
+            "/healthz": {
+              "get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}
+            },
+            "/v1/openapi.json": {
+              "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI JSON"}}}
+            },
+            "/v1/jobs": {
+              "post": {
+                "summary": "Submit a job; answered 201 only once it is durable",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmitRequest"}}}},
+                "responses": {
+                  "201": {"description": "stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SubmitResponse"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "422": {"$ref": "#/components/responses/Error"}
+                }
+              },
+              "get": {
+                "summary": "List jobs, oldest first",
+                "parameters": [
+                  {"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
+                  {"name": "team", "in": "query", "schema": {"type": "string"}},
+                  {"name": "ended_since", "in": "query", "schema": {"type": "number"}, "description": "with state: also terminal jobs that ended after this Unix time"},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N"}
+                ],
+                "responses": {
+                  "200": {"description": "jobs", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobList"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/jobs/{id}": {
+              "get": {
+                "summary": "One job",
+                "parameters": [{"$ref": "#/components/parameters/JobID"}],
+                "responses": {
+                  "200": {"description": "the job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobInfo"}}}},
+                  "404": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/jobs/{id}/cancel": {
+              "post": {
+                "summary": "Cancel a pending or running job (SIGTERM, grace, SIGKILL)",
+                "parameters": [{"$ref": "#/components/parameters/JobID"}],
+                "responses": {
+                  "200": {"description": "the cancelled job", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobInfo"}}}},
+                  "404": {"$ref": "#/components/responses/Error"},
+                  "409": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/jobs/{id}/logs": {
+              "get": {
+                "summary": "A slice of one rank's output",
+                "parameters": [
+                  {"$ref": "#/components/parameters/JobID"},
+                  {"name": "rank", "in": "query", "schema": {"type": "integer", "default": 0}},
+                  {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0}}
+                ],
+                "responses": {
+                  "200": {"description": "log chunk", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LogChunk"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "404": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/nodes": {
+              "get": {
+                "summary": "Nodes and their free GPUs",
+                "responses": {"200": {"description": "nodes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeList"}}}}}
+              }
+            },
+            "/v1/agents/register": {
+              "post": {
+                "summary": "A node agent registers its inventory",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterAgentRequest"}}}},
+                "responses": {
+                  "200": {"description": "registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterAgentResponse"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/agents/{name}/heartbeat": {
+              "post": {
+                "summary": "Agent heartbeat with the tasks it runs and unacknowledged reports; answers tasks to kill",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Heartbeat"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HeartbeatResponse"}}}}}
+              }
+            },
+            "/v1/agents/{name}/assignments": {
+              "get": {
+                "summary": "Long-poll for the node's assignments and kills",
+                "parameters": [
+                  {"$ref": "#/components/parameters/NodeName"},
+                  {"name": "wait", "in": "query", "schema": {"type": "number"}, "description": "milliseconds to wait for something (at most 60000)"},
+                  {"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "last seq received: acknowledges it"},
+                  {"name": "instance", "in": "query", "schema": {"type": "string"}, "description": "controller instance that numbered after"}
+                ],
+                "responses": {
+                  "200": {"description": "batch", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AssignmentBatch"}}}},
+                  "404": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/agents/{name}/reports": {
+              "post": {
+                "summary": "Tasks started or exited on the node",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportBatch"}}}},
+                "responses": {"200": {"description": "applied"}, "404": {"$ref": "#/components/responses/Error"}}
+              }
+            }
+          },
+          "components": {
+            "parameters": {
+              "JobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+              "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}
+            },
+            "responses": {
+              "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+            },
+            "schemas": {
+              "ErrorBody": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
+              "SubmitRequest": {"type": "object", "required": ["gpus", "command", "workdir"], "properties": {
+                "name": {"type": "string"}, "gpus": {"type": "integer", "minimum": 0}, "nodes": {"type": "integer", "minimum": 1},
+                "gpus_per_node": {"type": "integer"}, "tasks_per_node": {"type": "integer", "minimum": 1},
+                "cpus_per_node": {"type": "integer"}, "memory_mib_per_node": {"type": "integer"},
+                "time_limit": {"type": "integer", "description": "seconds"}, "team": {"type": "string"},
+                "priority": {"type": "string", "enum": ["low", "normal", "high", "critical"]},
+                "command": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"},
+                "workdir": {"type": "string"}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
+                "output": {"type": "string"}}},
+              "SubmitResponse": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+              "PlacementEntry": {"type": "object", "properties": {"node": {"type": "string"}, "gpus": {"type": "array", "items": {"type": "integer"}}}},
+              "JobInfo": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"},
+                "state": {"type": "string", "enum": ["pending", "running", "completed", "failed", "cancelled", "preempted"]},
+                "team": {"type": "string"}, "priority": {"type": "string"}, "gpus": {"type": "integer"}, "nodes": {"type": "integer"},
+                "gpus_per_node": {"type": "integer"}, "tasks_per_node": {"type": "integer"}, "time_limit": {"type": "integer"},
+                "command": {"type": "array", "items": {"type": "string"}}, "is_script": {"type": "boolean"}, "workdir": {"type": "string"},
+                "output": {"type": "string"}, "placement": {"type": "array", "items": {"$ref": "#/components/schemas/PlacementEntry"}},
+                "submit_time": {"type": "number"}, "scheduled_time": {"type": "number"}, "start_time": {"type": "number"},
+                "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"}}},
+              "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
+              "NodeInfo": {"type": "object", "properties": {
+                "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down"]}, "address": {"type": "string"},
+                "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},
+                "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
+                "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}}}},
+              "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}}},
+              "GPUInfo": {"type": "object", "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
+              "RegisterAgentRequest": {"type": "object", "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {
+                "name": {"type": "string"}, "gpus": {"type": "array", "items": {"$ref": "#/components/schemas/GPUInfo"}}, "cpus": {"type": "integer"},
+                "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"}, "address": {"type": "string"}, "instance": {"type": "string"}}},
+              "RegisterAgentResponse": {"type": "object", "properties": {"heartbeat_interval": {"type": "number"}, "controller_instance": {"type": "string"}}},
+              "TaskKey": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer"}}},
+              "TaskReport": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "event": {"type": "string", "enum": ["started", "exited"]},
+                "time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}}},
+              "ReportBatch": {"type": "object", "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
+              "TaskKill": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "reason": {"type": "string"}, "grace": {"type": "number"}}},
+              "Heartbeat": {"type": "object", "properties": {"name": {"type": "string"}, "instance": {"type": "string"},
+                "running": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKey"}}, "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
+              "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}}},
+              "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"},
+                "argv": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"}, "workdir": {"type": "string"},
+                "env": {"type": "object", "additionalProperties": {"type": "string"}}, "output_path": {"type": "string"},
+                "time_limit": {"type": "integer"}, "grace": {"type": "number"}}},
+              "AssignmentBatch": {"type": "object", "properties": {"controller_instance": {"type": "string"}, "seq": {"type": "integer"},
+                "assignments": {"type": "array", "items": {"$ref": "#/components/schemas/Assignment"}}, "kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}}},
+              "LogChunk": {"type": "object", "properties": {"job_id": {"type": "integer"}, "rank": {"type": "integer"}, "offset": {"type": "integer"},
+                "data": {"type": "string"}, "next_offset": {"type": "integer"}, "complete": {"type": "boolean"}, "path": {"type": "string"}}}
+            }
+          }
+        }
+        """#
+}

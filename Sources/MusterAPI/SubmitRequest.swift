@@ -1,0 +1,74 @@
+/// `POST /v1/jobs`: what a user asks to run. Only `gpus` and `command` (or `script`) and `workdir` are required.
+public struct SubmitRequest: Codable, Sendable, Hashable {
+    /// Job name (default `job`).
+    public var name: String?
+    /// Total GPUs of the gang (0 for a CPU-only job).
+    public var gpus: Int
+    /// Number of nodes, if fixed.
+    public var nodes: Int?
+    /// GPUs on each node, if fixed.
+    public var gpusPerNode: Int?
+    /// Processes started on each node (default 1); ranks are numbered node by node.
+    public var tasksPerNode: Int?
+    /// CPU cores per node (0 or absent: don't care).
+    public var cpusPerNode: Int?
+    /// Memory per node in MiB (0 or absent: don't care).
+    public var memoryMibPerNode: Int?
+    /// Wall-clock limit in seconds (default one hour).
+    public var timeLimit: Int64?
+    /// Owning team (default `default`).
+    public var team: String?
+    /// Priority class name: `low`, `normal`, `high` or `critical` (default `normal`).
+    public var priority: String?
+    /// The program and its arguments, run without a shell. Empty when `script` is given.
+    public var command: [String]
+    /// A batch script's text; when present it is run as `/bin/bash SCRIPT` and `command` holds its arguments.
+    public var script: String?
+    /// Absolute directory the ranks start in (the submit directory).
+    public var workdir: String
+    /// Extra environment variables for every rank.
+    public var env: [String: String]?
+    /// Output file for stdout and stderr, relative to `workdir` unless absolute; `%j` job id, `%t` rank,
+    /// `%x` job name, `%N` node name. Default: the controller's `logs/<job>/rank-<r>.out`.
+    public var output: String?
+
+    public init(
+        name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
+        cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
+        priority: String? = nil, command: [String], script: String? = nil, workdir: String,
+        env: [String: String]? = nil, output: String? = nil
+    ) {
+        self.name = name
+        self.gpus = gpus
+        self.nodes = nodes
+        self.gpusPerNode = gpusPerNode
+        self.tasksPerNode = tasksPerNode
+        self.cpusPerNode = cpusPerNode
+        self.memoryMibPerNode = memoryMibPerNode
+        self.timeLimit = timeLimit
+        self.team = team
+        self.priority = priority
+        self.command = command
+        self.script = script
+        self.workdir = workdir
+        self.env = env
+        self.output = output
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, gpus, nodes
+        case gpusPerNode = "gpus_per_node"
+        case tasksPerNode = "tasks_per_node"
+        case cpusPerNode = "cpus_per_node"
+        case memoryMibPerNode = "memory_mib_per_node"
+        case timeLimit = "time_limit"
+        case team, priority, command, script, workdir, env, output
+    }
+}
+
+/// The answer to `POST /v1/jobs`: the durable id of the new job.
+public struct SubmitResponse: Codable, Sendable, Hashable {
+    public var id: Int64
+
+    public init(id: Int64) { self.id = id }
+}

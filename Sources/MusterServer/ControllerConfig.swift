@@ -1,0 +1,32 @@
+import Foundation
+import MusterCore
+
+/// How a controller runs: where its state lives and its timeouts.
+public struct ControllerConfig: Sendable {
+    /// Directory of the database, logs (`logs/<job>/rank-<r>.out`) and checkpoints (`checkpoints/<job>`).
+    public var dataDir: String
+    public var policy: SchedulingPolicy
+    /// A node that sends nothing for this long is marked down and its jobs fail.
+    public var heartbeatTimeout: Double
+    /// How often agents heartbeat (sent to them at registration).
+    public var heartbeatInterval: Double
+    /// Seconds between SIGTERM and SIGKILL when a job is cancelled or hits its time limit.
+    public var killGrace: Double
+    /// Time limit of a job that gives none, in seconds.
+    public var defaultTimeLimit: Int64
+
+    public init(
+        dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,
+        heartbeatInterval: Double? = nil, killGrace: Double = 5, defaultTimeLimit: Int64 = 3600
+    ) {
+        self.dataDir = (dataDir as NSString).standardizingPath
+        self.policy = policy
+        self.heartbeatTimeout = heartbeatTimeout
+        self.heartbeatInterval = heartbeatInterval ?? max(0.2, min(3, heartbeatTimeout / 4))
+        self.killGrace = killGrace
+        self.defaultTimeLimit = defaultTimeLimit
+    }
+
+    /// The SQLite file.
+    public var databasePath: String { dataDir + "/muster.sqlite" }
+}

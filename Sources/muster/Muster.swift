@@ -8,6 +8,8 @@ struct Muster: AsyncParsableCommand {
         abstract: "Muster: a workload manager for AI supercomputers.",
         subcommands: [
             // Live cluster (see MusterServer, MusterAgent).
+            UpCommand.self, ControllerCommand.self, AgentCommand.self, SubmitCommand.self, QueueCommand.self,
+            ShowCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
             SimCommand.self, BenchCommand.self,
         ]
     )

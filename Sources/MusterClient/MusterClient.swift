@@ -1,0 +1,160 @@
+import AsyncHTTPClient
+import Foundation
+import MusterAPI
+
+/// A typed client for the controller's HTTP API. Holds its own connection pool; call `shutdown()` when done.
+public final class MusterClient: Sendable {
+    public let baseURL: String
+    private let http: HTTPClient
+
+    /// A client for the controller at `baseURL` (e.g. `http://127.0.0.1:7420`), keeping up to `connections`
+    /// connections open.
+    public init(baseURL: String, connections: Int = 8) {
+        var url = baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        if !url.contains("://") { url = "http://" + url }
+        self.baseURL = url
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(90))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes the connections.
+    public func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    // MARK: Jobs
+
+    /// Submits a job; returns its id once the controller has stored it.
+    public func submit(_ request: SubmitRequest) async throws(ClientError) -> Int64 {
+        try await call("POST", "/v1/jobs", body: request, as: SubmitResponse.self).id
+    }
+
+    /// Jobs, filtered (`states` nil: all).
+    public func jobs(
+        states: [String]? = nil, team: String? = nil, endedSince: Double? = nil, limit: Int? = nil
+    ) async throws(ClientError) -> [JobInfo] {
+        var query: [String] = []
+        if let states { query.append("state=" + states.joined(separator: ",")) }
+        if let team { query.append("team=" + (team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? team)) }
+        if let endedSince { query.append("ended_since=\(endedSince)") }
+        if let limit { query.append("limit=\(limit)") }
+        let path = "/v1/jobs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return try await call("GET", path, as: JobList.self).jobs
+    }
+
+    /// One job.
+    public func job(_ id: Int64) async throws(ClientError) -> JobInfo {
+        try await call("GET", "/v1/jobs/\(id)", as: JobInfo.self)
+    }
+
+    /// Cancels a job; returns it as it is after the cancel.
+    public func cancel(_ id: Int64) async throws(ClientError) -> JobInfo {
+        try await call("POST", "/v1/jobs/\(id)/cancel", as: JobInfo.self)
+    }
+
+    /// A slice of rank `rank`'s output from `offset`.
+    public func logs(_ id: Int64, rank: Int = 0, offset: Int64 = 0) async throws(ClientError) -> LogChunk {
+        try await call("GET", "/v1/jobs/\(id)/logs?rank=\(rank)&offset=\(offset)", as: LogChunk.self)
+    }
+
+    /// The nodes.
+    public func nodes() async throws(ClientError) -> [NodeInfo] {
+        try await call("GET", "/v1/nodes", as: NodeList.self).nodes
+    }
+
+    /// The OpenAPI document, as text.
+    public func openAPI() async throws(ClientError) -> String {
+        String(decoding: try await raw("GET", "/v1/openapi.json", body: nil), as: UTF8.self)
+    }
+
+    /// True if `/healthz` answers.
+    public func healthy() async -> Bool {
+        (try? await raw("GET", "/healthz", body: nil)) != nil
+    }
+
+    // MARK: Agents
+
+    /// Registers a node agent.
+    public func register(_ request: RegisterAgentRequest) async throws(ClientError) -> RegisterAgentResponse {
+        try await call("POST", "/v1/agents/register", body: request, as: RegisterAgentResponse.self)
+    }
+
+    /// Sends a heartbeat.
+    public func heartbeat(_ beat: Heartbeat) async throws(ClientError) -> HeartbeatResponse {
+        try await call("POST", "/v1/agents/\(beat.name)/heartbeat", body: beat, as: HeartbeatResponse.self)
+    }
+
+    /// Long-polls for the node's assignments, acknowledging everything up to `after`.
+    public func assignments(
+        node: String, after: Int64, instance: String?, waitMilliseconds: Int
+    ) async throws(ClientError) -> AssignmentBatch {
+        var path = "/v1/agents/\(node)/assignments?wait=\(waitMilliseconds)&after=\(after)"
+        if let instance { path += "&instance=\(instance)" }
+        return try await call("GET", path, as: AssignmentBatch.self)
+    }
+
+    /// Reports started and exited tasks.
+    public func report(node: String, _ reports: [TaskReport]) async throws(ClientError) {
+        _ = try await raw("POST", "/v1/agents/\(node)/reports", body: try encode(ReportBatch(reports: reports)))
+    }
+
+    // MARK: Plumbing
+
+    private func call<R: Decodable>(_ method: String, _ path: String, as type: R.Type) async throws(ClientError)
+        -> R
+    {
+        try decode(type, try await raw(method, path, body: nil))
+    }
+
+    private func call<B: Encodable, R: Decodable>(
+        _ method: String, _ path: String, body: B, as type: R.Type
+    ) async throws(ClientError) -> R {
+        try decode(type, try await raw(method, path, body: try encode(body)))
+    }
+
+    private func encode<B: Encodable>(_ body: B) throws(ClientError) -> Data {
+        do {
+            return try MusterJSON.encode(body)
+        } catch {
+            throw .badResponse("cannot encode the request: \(error)")
+        }
+    }
+
+    private func decode<R: Decodable>(_ type: R.Type, _ data: [UInt8]) throws(ClientError) -> R {
+        do {
+            return try MusterJSON.decode(type, from: Data(data))
+        } catch {
+            throw .badResponse("\(R.self): \(error)")
+        }
+    }
+
+    private func raw(_ method: String, _ path: String, body: Data?) async throws(ClientError) -> [UInt8] {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        let status: Int
+        let bytes: [UInt8]
+        do {
+            let response = try await http.execute(request, timeout: .seconds(90))
+            status = Int(response.status.code)
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            bytes = Array(buffer.readableBytesView)
+        } catch {
+            throw .unreachable(url: baseURL, reason: "\(error)")
+        }
+        guard (200..<300).contains(status) else {
+            if let body = try? MusterJSON.decode(ErrorBody.self, from: Data(bytes)) {
+                throw .server(status: status, code: body.error.code, message: body.error.message)
+            }
+            throw .server(status: status, code: "http_\(status)", message: String(decoding: bytes, as: UTF8.self))
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import MusterAgent
+
+/// `muster agent`: the node agent.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent", abstract: "Run a node agent: register GPUs, start and stop job processes.")
+
+    @Option(help: "Controller URL (default: $MUSTER_URL, else http://127.0.0.1:7420).")
+    var controller: String?
+
+    @Option(help: "Node name (default: the host name).")
+    var name: String?
+
+    @Option(name: .customLong("fake-gpus"), help: "Offer N made-up GPUs instead of asking nvidia-smi.")
+    var fakeGPUs: Int?
+
+    @Option(help: "Topology: leaf=NAME,spine=NAME (the leaf switch and spine group of this node).")
+    var topology: String = "leaf=leaf0,spine=spine0"
+
+    @Option(help: "Address other nodes reach this one at (MASTER_ADDR for rank 0); default 127.0.0.1.")
+    var address: String = "127.0.0.1"
+
+    @Option(name: .customLong("poll-ms"), help: "Long-poll length in milliseconds.")
+    var pollMilliseconds: Int = 20_000
+
+    func run() async throws {
+        let (leaf, spine) = try Self.parseTopology(topology)
+        let url = controller ?? ProcessInfo.processInfo.environment["MUSTER_URL"] ?? "http://127.0.0.1:7420"
+        let nodeName = name ?? ProcessInfo.processInfo.hostName
+        let logger = LoggingSetup.logger("muster.agent.\(nodeName)")
+        let agent = Agent(
+            config: AgentConfig(
+                controllerURL: url, name: nodeName, fakeGPUs: fakeGPUs, leaf: leaf, spine: spine, address: address,
+                pollMilliseconds: pollMilliseconds),
+            logger: logger)
+        await agent.run(stopJobs: false)
+    }
+
+    /// `leaf=A,spine=B` (either may be left out).
+    static func parseTopology(_ text: String) throws -> (String, String) {
+        var leaf = "leaf0"
+        var spine = "spine0"
+        for part in text.split(separator: ",") {
+            let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[1].isEmpty else {
+                throw ValidationError("--topology takes leaf=NAME,spine=NAME; got '\(text)'")
+            }
+            switch kv[0] {
+            case "leaf": leaf = kv[1]
+            case "spine": spine = kv[1]
+            default: throw ValidationError("--topology: unknown level '\(kv[0])'; use leaf and spine")
+            }
+        }
+        return (leaf, spine)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import MusterClient
+
+/// Options every command that talks to a controller takes.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .customLong("url"), help: "Controller URL (default: $MUSTER_URL, else http://127.0.0.1:7420).")
+    var url: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    var resolvedURL: String {
+        url ?? ProcessInfo.processInfo.environment["MUSTER_URL"] ?? "http://127.0.0.1:7420"
+    }
+
+    /// Runs `body` with a client and closes it afterwards; client errors become a clean exit with the message.
+    func withClient<T>(_ body: (MusterClient) async throws -> T) async throws -> T {
+        let client = MusterClient(baseURL: resolvedURL, connections: 2)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch let error as ClientError {
+            await client.shutdown()
+            printError("muster: \(error)")
+            throw ExitCode(2)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Prints a value as JSON (sorted keys, pretty) on stdout.
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+import MusterAgent
+import MusterServer
+
+/// A controller and in-process agents: `muster up` and `muster bench live`.
+enum LocalCluster {
+    /// Serves until a signal (or cancellation); `onReady` gets the URL once the agents are starting.
+    static func run(
+        server: ControllerServer, address: ListenAddress, agentNames: [String], fakeGPUs: Int?, logger: Logger,
+        handleSignals: Bool, agentsPerLeaf: Int = 8, onReady: @escaping @Sendable (String) async -> Void
+    ) async throws {
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await ServerStartup.serve(server, address: address, handleSignals: handleSignals) { port in
+                    portSink.yield(port)
+                    portSink.finish()
+                }
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { return }
+            let url = "http://\(address.host == "0.0.0.0" ? "127.0.0.1" : address.host):\(port)"
+            var agentLogger = logger
+            agentLogger.logLevel = max(logger.logLevel, .notice)
+            for (i, name) in agentNames.enumerated() {
+                let agent = Agent(
+                    config: AgentConfig(
+                        controllerURL: url, name: name, fakeGPUs: fakeGPUs, leaf: "leaf\(i / agentsPerLeaf)",
+                        spine: "spine0", address: "127.0.0.1"),
+                    logger: agentLogger)
+                group.addTask { await agent.run(stopJobs: true) }
+            }
+            await onReady(url)
+            // The server returns on SIGTERM/SIGINT; then stop the agents (and their jobs).
+            _ = try await group.next()
+            group.cancelAll()
+        }
+    }
+}

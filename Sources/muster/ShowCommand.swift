@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import MusterAPI
+
+/// `muster show ID`: everything about one job.
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one job.")
+
+    @OptionGroup var client: ClientOptions
+
+    @Argument(help: "Job id.")
+    var id: Int64
+
+    func run() async throws {
+        let job = try await client.withClient { try await $0.job(id) }
+        if client.json {
+            try printJSON(job)
+            return
+        }
+        func time(_ t: Double?) -> String {
+            guard let t else { return "-" }
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+            return formatter.string(from: Date(timeIntervalSince1970: t))
+        }
+        var lines = [
+            "job \(job.id): \(job.name)",
+            "state       \(job.state)" + (job.exitCode.map { " (exit code \($0))" } ?? ""),
+            "team        \(job.team), priority \(job.priority)",
+            "resources   \(job.gpus) GPUs = \(job.nodes) node(s) x \(job.gpusPerNode) GPUs, "
+                + "\(job.tasksPerNode) task(s) per node, time limit \(TimeLimitText.format(job.timeLimit))",
+            "command     " + (job.isScript ? "(script) " : "") + job.command.joined(separator: " "),
+            "workdir     \(job.workdir)",
+            "submitted   \(time(job.submitTime))",
+            "scheduled   \(time(job.scheduledTime))",
+            "started     \(time(job.startTime))",
+            "ended       \(time(job.endTime))",
+        ]
+        if let output = job.output { lines.append("output      \(output)") }
+        for (i, entry) in job.placement.enumerated() {
+            lines.append("node \(i)      \(entry.node) GPUs \(entry.gpus.map(String.init).joined(separator: ","))")
+        }
+        if let reason = job.reason { lines.append("reason      \(reason)") }
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import MusterAPI
+
+/// `muster submit`: queue a command (`-- CMD ARGS`) or a batch script with `#MUSTER`/`#SBATCH` lines.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit", abstract: "Submit a job: muster submit [options] -- CMD ARGS, or muster submit SCRIPT.",
+        discussion: """
+            Options given here override the script's #MUSTER / #SBATCH lines. The job runs once per node (or per \
+            task with --tasks-per-node) in the current directory, with the current environment plus \
+            MUSTER_JOB_ID, CUDA_VISIBLE_DEVICES, MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK, NODE_RANK, LOCAL_RANK, \
+            LOCAL_WORLD_SIZE and MUSTER_CHECKPOINT_DIR.
+            """)
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "Total GPUs (default: nodes x gpus-per-node, else 0).")
+    var gpus: Int?
+
+    @Option(help: "Number of nodes.")
+    var nodes: Int?
+
+    @Option(name: .customLong("gpus-per-node"), help: "GPUs on each node.")
+    var gpusPerNode: Int?
+
+    @Option(name: .customLong("tasks-per-node"), help: "Processes per node (default 1).")
+    var tasksPerNode: Int?
+
+    @Option(name: .customLong("cpus-per-node"), help: "CPU cores per node.")
+    var cpusPerNode: Int?
+
+    @Option(help: "Time limit: 90 (minutes), 30s, 90m, 2h, 1:30:00, 2-12:00:00 (default 1h).")
+    var time: String?
+
+    @Option(help: "Team (account) that owns the job.")
+    var team: String?
+
+    @Option(help: "Job name.")
+    var name: String?
+
+    @Option(help: "low | normal | high | critical")
+    var priority: String?
+
+    @Option(help: "Output file (%j job id, %t rank, %x name, %N node); default the controller's logs.")
+    var output: String?
+
+    @Option(name: .customLong("env"), help: "Extra variable NAME=VALUE (repeatable).")
+    var extraEnv: [String] = []
+
+    @Flag(name: .customLong("no-export"), help: "Do not pass the current environment to the job.")
+    var noExport = false
+
+    @Argument(help: "A batch script (when no -- CMD is given).")
+    var script: String?
+
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
+    var command: [String] = []
+
+    func run() async throws {
+        let request = try makeRequest()
+        let id = try await client.withClient { try await $0.submit(request) }
+        if client.json {
+            try printJSON(SubmitResponse(id: id))
+        } else {
+            print("submitted job \(id)")
+        }
+    }
+
+    func makeRequest() throws -> SubmitRequest {
+        var directives = BatchScript()
+        var scriptText: String?
+        var argv = command
+        if let script {
+            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
+                throw ValidationError("cannot read the script \(script)")
+            }
+            do {
+                directives = try BatchScript.parse(text)
+            } catch {
+                throw ValidationError("\(script): \(error)")
+            }
+            for warning in directives.warnings { printError("muster: warning: \(script) \(warning)") }
+            scriptText = text
+        } else if argv.isEmpty {
+            throw ValidationError("give a command after -- (muster submit -- echo hi) or a script file")
+        }
+        if scriptText != nil { argv = command }
+        let nodeCount = nodes ?? directives.nodes
+        let perNode = gpusPerNode ?? directives.gpusPerNode
+        var total = gpus ?? directives.gpus
+        if total == nil, let perNode { total = perNode * (nodeCount ?? 1) }
+        var tasks = tasksPerNode ?? directives.tasksPerNode
+        if tasks == nil, let all = directives.tasks {
+            tasks = max(1, all / max(1, nodeCount ?? 1))
+        }
+        var limit: Int64?
+        if let time {
+            do {
+                limit = try TimeLimitText.parse(time)
+            } catch {
+                throw ValidationError("--time: \(error)")
+            }
+        } else {
+            limit = directives.timeLimit
+        }
+        var env: [String: String] = noExport ? [:] : ProcessInfo.processInfo.environment
+        for item in extraEnv {
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2 else { throw ValidationError("--env takes NAME=VALUE, got '\(item)'") }
+            env[kv[0]] = kv[1]
+        }
+        let cpus = cpusPerNode ?? directives.cpusPerTask.map { $0 * max(1, tasks ?? 1) }
+        return SubmitRequest(
+            name: name ?? directives.name ?? script.map { ($0 as NSString).lastPathComponent },
+            gpus: total ?? 0, nodes: nodeCount, gpusPerNode: perNode, tasksPerNode: tasks, cpusPerNode: cpus,
+            memoryMibPerNode: directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
+            priority: priority ?? directives.priority, command: argv, script: scriptText,
+            workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output)
+    }
+}

@@ -65,7 +65,9 @@ let package = Package(
             name: "MusterLiveTests",
             dependencies: [
                 "muster", "MusterCore", "MusterAPI", "MusterStore", "MusterClient", "MusterServer", "MusterAgent",
-            ]
+            ],
+            // Python programs the end-to-end tests run under Muster (read through #filePath).
+            exclude: ["Resources"]
         ),
     ]
 )

@@ -101,7 +101,7 @@ extension Controller {
             old.continuation.resume(returning: nodes[name]!.batch(instance: instance))
         }
         let entry = nodes[name]!
-        if !entry.outbox.isEmpty || wait <= 0 { return entry.batch(instance: instance) }
+        if !entry.outbox.isEmpty || wait <= 0 || shuttingDown { return entry.batch(instance: instance) }
         nextWaiterID += 1
         let id = nextWaiterID
         let timer = Task { [weak self] in
@@ -186,6 +186,7 @@ extension Controller {
 
     /// Marks nodes silent past the timeout down and fails their jobs.
     func checkHeartbeats() {
+        guard !shuttingDown else { return }
         let now = Date().timeIntervalSince1970
         for name in nodes.keys.sorted() {
             let entry = nodes[name]!

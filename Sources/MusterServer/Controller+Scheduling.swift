@@ -9,7 +9,7 @@ extension Controller {
     public func run() async {
         logger.info("scheduler loop started", metadata: ["policy": "\(config.policy)"])
         resendAfterRestart()
-        while !Task.isCancelled {
+        while !Task.isCancelled && !shuttingDown {
             await waitForWake(timeout: 1)
             checkHeartbeats()
             schedulePass()

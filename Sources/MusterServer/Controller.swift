@@ -11,7 +11,7 @@ import MusterStore
 public actor Controller {
     let store: any Store
     let config: ControllerConfig
-    let logger: Logger
+    nonisolated let logger: Logger
     let scheduler: Scheduler
     /// Numbers the agents' mailboxes; a poll that names another instance starts from scratch.
     public nonisolated let instance = UUID().uuidString
@@ -33,6 +33,9 @@ public actor Controller {
     var wakeRequested = false
     var wakeWaiter: CheckedContinuation<Void, Never>?
     var nextWaiterID = 0
+
+    /// Set once the server stops: long-polls answer at once and nodes are no longer marked down.
+    var shuttingDown = false
 
     /// Counters for `muster bench live` and logs.
     public internal(set) var planningPasses = 0
@@ -190,6 +193,18 @@ public actor Controller {
                 gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMib, leaf: inv.leaf,
                 spine: inv.spine, lastHeartbeat: entry.record.lastHeartbeat, runningJobs: runningOn[name] ?? [])
         }
+    }
+
+    /// Stops waiting long-polls and failure detection, for a quick graceful shutdown.
+    public func shutdown() {
+        shuttingDown = true
+        for name in nodes.keys {
+            if let waiter = nodes[name]!.waiter {
+                nodes[name]!.waiter = nil
+                waiter.continuation.resume(returning: nodes[name]!.batch(instance: instance))
+            }
+        }
+        wake()
     }
 
     // MARK: Helpers

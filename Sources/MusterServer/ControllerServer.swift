@@ -39,14 +39,23 @@ public struct ControllerServer: Sendable {
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) },
             logger: logger)
         let controller = self.controller
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await controller.run() }
-            if handleSignals {
-                try await app.runService()
-            } else {
-                try await app.run()
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await controller.run() }
+                group.addTask { try await app.run() }
+                if handleSignals {
+                    group.addTask {
+                        await SignalWaiter.wait()
+                        controller.logger.info("signal received: shutting down")
+                    }
+                }
+                _ = try await group.next()
+                // Answer the agents' long-polls now so the server's graceful shutdown does not wait for them.
+                await controller.shutdown()
+                group.cancelAll()
             }
-            group.cancelAll()
+        } onCancel: {
+            Task { await controller.shutdown() }
         }
     }
 }

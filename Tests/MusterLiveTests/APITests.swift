@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import MusterAPI
+import MusterClient
+import MusterServer
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The HTTP API of an in-process controller (no agents: a node is registered by hand).
+@Suite(.timeLimit(.minutes(2)))
+struct APITests {
+    /// Runs a controller on a free port for `body`, with one registered 8-GPU node.
+    func withController(_ body: (MusterClient, ControllerServer) async throws -> Void) async throws {
+        let dir = NSTemporaryDirectory() + "muster-api-" + UUID().uuidString.prefix(8).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let server = try ControllerServer(config: ControllerConfig(dataDir: dir), logger: logger)
+        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
+        let task = Task {
+            try await server.run(host: "127.0.0.1", port: 0, handleSignals: false) { port in
+                sink.yield(port)
+                sink.finish()
+            }
+        }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let client = MusterClient(baseURL: "http://127.0.0.1:\(port)")
+        do {
+            _ = try await client.register(
+                RegisterAgentRequest(
+                    name: "n1", gpus: (0..<8).map { GPUInfo(index: $0, model: "X", memoryMib: 1024, uuid: "\($0)") },
+                    cpus: 16, memoryMib: 65_536, leaf: "l", spine: "s", address: "127.0.0.1", instance: "i"))
+            try await body(client, server)
+        } catch {
+            await client.shutdown()
+            task.cancel()
+            throw error
+        }
+        await client.shutdown()
+        task.cancel()
+        _ = await task.result
+    }
+
+    func expectError(
+        _ status: Int, _ code: String, field: String? = nil, _ call: () async throws -> Void
+    ) async {
+        do {
+            try await call()
+            Issue.record("expected \(status) \(code)")
+        } catch let error as ClientError {
+            #expect(error.status == status && error.code == code, "\(error)")
+            if let field { #expect(error.description.contains(field), "\(error)") }
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    static func request(gpus: Int = 1, nodes: Int? = nil, workdir: String = "/tmp") -> SubmitRequest {
+        SubmitRequest(gpus: gpus, nodes: nodes, command: ["/bin/true"], workdir: workdir)
+    }
+
+    @Test func invalidRequestsGet4xxWithAnErrorBodyNamingTheField() async throws {
+        try await withController { client, _ in
+            await expectError(400, "invalid_field", field: "gpus") { _ = try await client.submit(Self.request(gpus: -1)) }
+            await expectError(400, "invalid_field", field: "workdir") {
+                _ = try await client.submit(Self.request(workdir: "relative"))
+            }
+            await expectError(400, "invalid_field", field: "nodes") {
+                _ = try await client.submit(Self.request(gpus: 3, nodes: 2))
+            }
+            await expectError(400, "invalid_field", field: "command") {
+                _ = try await client.submit(SubmitRequest(gpus: 1, command: [], workdir: "/tmp"))
+            }
+            await expectError(400, "invalid_field", field: "priority") {
+                var r = Self.request()
+                r.priority = "urgent"
+                _ = try await client.submit(r)
+            }
+            await expectError(422, "never_fits", field: "can never hold it") {
+                _ = try await client.submit(Self.request(gpus: 16))
+            }
+            await expectError(404, "not_found") { _ = try await client.job(999) }
+            await expectError(404, "not_found") { _ = try await client.cancel(999) }
+            let id = try await client.submit(Self.request())
+            await expectError(400, "invalid_field", field: "rank") { _ = try await client.logs(id, rank: -1) }
+        }
+    }
+
+    @Test func malformedJSONNamesTheMissingOrMistypedField() async throws {
+        try await withController { client, _ in
+            let url = client.baseURL + "/v1/jobs"
+            for (body, field) in [
+                (#"{"command": ["/bin/true"], "workdir": "/tmp"}"#, "gpus"),
+                (#"{"gpus": "two", "command": ["/bin/true"], "workdir": "/tmp"}"#, "gpus"),
+                ("not json", "JSON"),
+            ] {
+                let (status, text) = try await Self.post(url, body)
+                #expect(status == 400)
+                let error = try MusterJSON.decode(ErrorBody.self, from: Data(text.utf8))
+                #expect(error.error.message.contains(field), "\(text)")
+            }
+            let (status, text) = try await Self.post(client.baseURL + "/v1/no-such-route", "{}")
+            #expect(status == 404 && text.contains("\"code\":\"not_found\""))
+        }
+    }
+
+    @Test func openAPIDocumentListsExactlyTheRegisteredRoutes() async throws {
+        try await withController { client, server in
+            let text = try await client.openAPI()
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var documented: Set<String> = []
+            for (path, operations) in paths {
+                for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+            }
+            #expect(documented == Set(server.routes))
+            #expect(server.routes.count == Set(server.routes).count)
+        }
+    }
+
+    @Test func submitAnswers201WithTheIdAfterStoringTheJob() async throws {
+        try await withController { client, _ in
+            let id = try await client.submit(Self.request(gpus: 2))
+            let job = try await client.job(id)
+            #expect(job.id == id && job.gpus == 2 && job.gpusPerNode == 2 && job.nodes == 1)
+            let all = try await client.jobs()
+            #expect(all.map(\.id).contains(id))
+            let (status, _) = try await Self.post(
+                client.baseURL + "/v1/jobs", #"{"gpus": 1, "command": ["/bin/true"], "workdir": "/tmp"}"#)
+            #expect(status == 201)
+        }
+    }
+
+    static func post(_ url: String, _ body: String) async throws -> (Int, String) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import MusterAPI
+import MusterClient
+import Testing
+
+extension EndToEnd {
+    @Suite struct Faults {
+        @Test func controllerKilledWithSigkillLosesNoAcknowledgedJobAndReconcilesRunningOnes() async throws {
+            try await withCluster(heartbeatTimeout: 4) { cluster in
+                let marker = cluster.dir + "/starts"
+                let running = try await cluster.client.submit(
+                    cluster.request(
+                        ["/bin/sh", "-c", "echo start >> \(marker); echo running; sleep 4; echo finished"], gpus: 4,
+                        nodes: 2))
+                try await cluster.waitForLog(running, contains: "running")
+                let before = try await cluster.client.job(running)
+                // Submits acknowledged right before the crash: some start, the rest wait behind the gang.
+                var acknowledged: [Int64] = []
+                for _ in 0..<20 {
+                    acknowledged.append(try await cluster.client.submit(cluster.request(["/bin/true"], gpus: 4)))
+                }
+                cluster.killController()
+                try await cluster.startController()
+                let jobs = try await cluster.client.jobs()
+                let ids = Set(jobs.map(\.id))
+                #expect(ids.isSuperset(of: acknowledged + [running]))
+                let after = try await cluster.client.job(running)
+                #expect(after.state == "running")
+                #expect(after.epoch == before.epoch && after.startTime == before.startTime)
+                let done = try await cluster.waitForJob(running, ["completed", "failed"], timeout: 20)
+                #expect(done.state == "completed", "\(done.reason ?? "")")
+                #expect(try await cluster.logs(running).contains("finished"))
+                let starts = try String(contentsOfFile: marker, encoding: .utf8)
+                #expect(starts.split(separator: "\n").count == 2, "each of the 2 ranks started exactly once")
+                for id in acknowledged {
+                    #expect(try await cluster.waitForJob(id, ["completed", "failed"]).state == "completed")
+                }
+            }
+        }
+
+        @Test func agentThatDiesIsMarkedDownAndItsJobFails() async throws {
+            try await withCluster(heartbeatTimeout: 2) { cluster in
+                let pids = cluster.dir + "/pids"
+                let id = try await cluster.client.submit(
+                    cluster.request(["/bin/sh", "-c", "echo $$ >> \(pids); echo up; exec sleep 30"], gpus: 8, nodes: 2))
+                try await cluster.waitForLog(id, rank: 1, contains: "up")
+                try await cluster.waitForLog(id, rank: 0, contains: "up")
+                let job = try await cluster.client.job(id)
+                let victim = job.placement[1].node
+                cluster.killAgent(victim)
+                let failed = try await cluster.waitForJob(id, ["failed"], timeout: 15)
+                #expect(failed.reason?.contains("node \(victim) stopped heartbeating") == true)
+                let node = try #require(try await cluster.client.nodes().first { $0.name == victim })
+                #expect(node.state == "down")
+                // The orphaned rank of the dead agent is ours to clean up.
+                for pid in (try? String(contentsOfFile: pids, encoding: .utf8))?.split(separator: "\n") ?? [] {
+                    if let pid = Int32(pid) { kill(pid, SIGKILL) }
+                }
+                // New work goes to the node that is still up.
+                let next = try await cluster.client.submit(cluster.request(["/bin/true"], gpus: 4))
+                let ran = try await cluster.waitForJob(next, ["completed", "failed"])
+                #expect(ran.state == "completed" && ran.placement.first?.node != victim)
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import MusterAPI
+import MusterClient
+import Testing
+
+extension EndToEnd {
+    @Suite struct JobLifecycle {
+        @Test func gangJobSeesConsistentEnvironmentOnEveryRank() async throws {
+            try await withCluster { cluster in
+                let script =
+                    "echo ENV RANK=$RANK WORLD_SIZE=$WORLD_SIZE NODE_RANK=$NODE_RANK LOCAL_RANK=$LOCAL_RANK "
+                    + "LOCAL_WORLD_SIZE=$LOCAL_WORLD_SIZE MASTER=$MASTER_ADDR:$MASTER_PORT JOB=$MUSTER_JOB_ID "
+                    + "CUDA=$CUDA_VISIBLE_DEVICES CKPT=$MUSTER_CHECKPOINT_DIR PWD=$(pwd)"
+                let id = try await cluster.client.submit(
+                    cluster.request(["/bin/sh", "-c", script], gpus: 8, nodes: 2, tasksPerNode: 2))
+                let job = try await cluster.waitForJob(id, ["completed", "failed"])
+                #expect(job.state == "completed")
+                #expect(job.exitCode == 0)
+                #expect(Set(job.placement.map(\.node)) == ["node-a", "node-b"])
+                var fields: [[String: String]] = []
+                for rank in 0..<4 {
+                    let line = try await cluster.logs(id, rank: rank).split(separator: "\n").first { $0.hasPrefix("ENV") }
+                    let pairs = (line ?? "").split(separator: " ").dropFirst().map { $0.split(separator: "=", maxSplits: 1) }
+                    fields.append(Dictionary(uniqueKeysWithValues: pairs.filter { $0.count == 2 }.map { (String($0[0]), String($0[1])) }))
+                }
+                #expect(fields.map { $0["RANK"] } == ["0", "1", "2", "3"])
+                #expect(fields.allSatisfy { $0["WORLD_SIZE"] == "4" && $0["LOCAL_WORLD_SIZE"] == "2" })
+                #expect(fields.map { $0["NODE_RANK"] } == ["0", "0", "1", "1"])
+                #expect(fields.map { $0["LOCAL_RANK"] } == ["0", "1", "0", "1"])
+                #expect(Set(fields.map { $0["MASTER"] }).count == 1)
+                #expect(fields[0]["MASTER"]?.hasPrefix("127.0.0.1:") == true)
+                #expect(fields.allSatisfy { $0["JOB"] == "\(id)" })
+                #expect(fields.allSatisfy { $0["CUDA"]?.split(separator: ",").count == 4 })
+                #expect(fields.allSatisfy { $0["CKPT"]?.hasSuffix("/checkpoints/\(id)") == true })
+                let realDir = URL(fileURLWithPath: cluster.dir).resolvingSymlinksInPath().path
+                #expect(fields.allSatisfy { $0["PWD"] == cluster.dir || $0["PWD"] == realDir })
+            }
+        }
+
+        @Test func logsAndExitCodesAreRecorded() async throws {
+            try await withCluster { cluster in
+                let ok = try await cluster.client.submit(
+                    cluster.request(["/bin/sh", "-c", "echo hello from muster; echo to stderr >&2"]))
+                let bad = try await cluster.client.submit(cluster.request(["/bin/sh", "-c", "echo failing; exit 3"]))
+                let missing = try await cluster.client.submit(cluster.request(["/no/such/program"]))
+                let okJob = try await cluster.waitForJob(ok, ["completed", "failed"])
+                #expect(okJob.state == "completed" && okJob.exitCode == 0)
+                #expect(okJob.startTime != nil && okJob.endTime != nil)
+                let output = try await cluster.logs(ok)
+                #expect(output.contains("hello from muster") && output.contains("to stderr"))
+                let badJob = try await cluster.waitForJob(bad, ["completed", "failed"])
+                #expect(badJob.state == "failed" && badJob.exitCode == 3)
+                #expect(badJob.reason?.contains("exited with code 3") == true)
+                let missingJob = try await cluster.waitForJob(missing, ["completed", "failed"])
+                #expect(missingJob.state == "failed" && missingJob.exitCode == 127)
+                #expect(try await cluster.logs(missing).contains("cannot start /no/such/program"))
+                // The CLI prints the same output.
+                let cli = try cluster.cli(["logs", "\(ok)"], cwd: cluster.dir)
+                #expect(cli.status == 0 && cli.output.contains("hello from muster"))
+            }
+        }
+
+        @Test func failingRankFailsTheJobAndStopsItsOtherRanks() async throws {
+            try await withCluster { cluster in
+                let script = """
+                    if [ "$RANK" = 1 ]; then sleep 1; echo rank one fails; exit 7; fi
+                    trap 'echo rank zero got TERM; exit 143' TERM
+                    echo rank zero waiting; sleep 60 & wait
+                    """
+                let id = try await cluster.client.submit(cluster.request(["/bin/bash", "-c", script], gpus: 2, nodes: 2))
+                let job = try await cluster.waitForJob(id, ["failed", "completed"], timeout: 20)
+                #expect(job.state == "failed")
+                #expect(job.exitCode == 7)
+                #expect(job.reason?.contains("rank 1 exited with code 7") == true)
+                try await cluster.waitForLog(id, rank: 0, contains: "rank zero got TERM", timeout: 10)
+                // Once rank 0 is gone the GPUs come back.
+                _ = try await cluster.waitFor("all GPUs free", timeout: 10) {
+                    try await cluster.client.nodes().allSatisfy { $0.freeGPUs == $0.gpus } ? true : nil
+                }
+            }
+        }
+
+        @Test func cancelStopsARunningJobAndRefusesTwice() async throws {
+            try await withCluster { cluster in
+                let script = "trap 'echo got TERM; exit 0' TERM; echo started; while true; do sleep 0.1; done"
+                let id = try await cluster.client.submit(cluster.request(["/bin/bash", "-c", script]))
+                try await cluster.waitForLog(id, contains: "started")
+                let cancelled = try await cluster.client.cancel(id)
+                #expect(cancelled.state == "cancelled")
+                try await cluster.waitForLog(id, contains: "got TERM", timeout: 10)
+                do {
+                    _ = try await cluster.client.cancel(id)
+                    Issue.record("a second cancel succeeded")
+                } catch let error as ClientError {
+                    #expect(error.status == 409 && error.code == "conflict")
+                }
+                // A pending job can be cancelled too: it never starts.
+                let big = try await cluster.client.submit(cluster.request(["/bin/sleep", "30"], gpus: 8, nodes: 2))
+                let blocker = try await cluster.client.submit(cluster.request(["/bin/sleep", "30"], gpus: 4))
+                _ = try await cluster.client.cancel(big)
+                _ = try await cluster.client.cancel(blocker)
+                #expect(try await cluster.client.job(big).state == "cancelled")
+            }
+        }
+
+        @Test func timeLimitStopsTheJobWithSigtermThenSigkill() async throws {
+            try await withCluster { cluster in
+                // Ignores SIGTERM: only SIGKILL after the 1 s grace period ends it.
+                let script = "trap '' TERM; echo started; sleep 60"
+                let id = try await cluster.client.submit(cluster.request(["/bin/bash", "-c", script], timeLimit: 2))
+                let started = Date()
+                let job = try await cluster.waitForJob(id, ["failed", "completed"], timeout: 15)
+                #expect(job.state == "failed")
+                #expect(job.reason?.contains("time limit of 2s reached") == true)
+                #expect(Date().timeIntervalSince(started) < 10)
+            }
+        }
+
+        @Test func sbatchScriptDirectivesSetTheJobsOptions() async throws {
+            try await withCluster { cluster in
+                let script = """
+                    #!/bin/bash
+                    #SBATCH --job-name=sbatch-test
+                    #SBATCH --nodes=2
+                    #SBATCH --gres=gpu:2
+                    #SBATCH --time=5:00
+                    #SBATCH --account=team-x
+                    #SBATCH --output=out-%j-%t.txt
+                    #SBATCH --mail-type=ALL
+                    echo "script rank $RANK of $WORLD_SIZE args $1"
+                    """
+                try script.write(toFile: cluster.dir + "/train.sh", atomically: true, encoding: .utf8)
+                let result = try cluster.cli(["submit", "train.sh", "--", "first-arg"], cwd: cluster.dir)
+                #expect(result.status == 0, "\(result.output)")
+                #expect(result.output.contains("--mail-type=ALL is not supported"))
+                let idText = result.output.split(separator: "\n").first { $0.hasPrefix("submitted job ") }
+                let id = try #require(idText.flatMap { Int64($0.dropFirst("submitted job ".count)) })
+                let job = try await cluster.waitForJob(id, ["completed", "failed"])
+                #expect(job.state == "completed")
+                #expect(job.name == "sbatch-test" && job.team == "team-x" && job.isScript)
+                #expect(job.nodes == 2 && job.gpusPerNode == 2 && job.gpus == 4 && job.timeLimit == 300)
+                for rank in 0..<2 {
+                    let text = try String(contentsOfFile: cluster.dir + "/out-\(id)-\(rank).txt", encoding: .utf8)
+                    #expect(text.contains("script rank \(rank) of 2 args first-arg"))
+                }
+            }
+        }
+    }
+}

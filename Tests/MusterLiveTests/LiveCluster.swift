@@ -1,0 +1,219 @@
+import Foundation
+import MusterAPI
+import MusterClient
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real cluster for end-to-end tests: the built `muster controller` and `muster agent` processes on 127.0.0.1,
+/// fake GPUs, a free port, state in a temporary directory. `stop()` kills every process it started.
+final class LiveCluster: @unchecked Sendable {
+    struct Timeout: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let dir: String
+    let heartbeatTimeout: Double
+    let gpusPerAgent: Int
+    private(set) var port = 0
+    private(set) var controller: Process?
+    private(set) var agents: [String: Process] = [:]
+    private(set) var client: MusterClient!
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The `muster` executable next to the test bundle.
+    static let executable: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        var dir = (exe as NSString).deletingLastPathComponent
+        if !FileManager.default.isExecutableFile(atPath: dir + "/muster") {
+            dir = FileManager.default.currentDirectoryPath + "/.build-live/debug"
+        }
+        return dir + "/muster"
+    }()
+
+    init(gpusPerAgent: Int, heartbeatTimeout: Double) {
+        dir = NSTemporaryDirectory() + "muster-live-" + UUID().uuidString.prefix(8).lowercased()
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        self.heartbeatTimeout = heartbeatTimeout
+        self.gpusPerAgent = gpusPerAgent
+    }
+
+    /// A controller and `agents` agents named node-a, node-b, ... all up.
+    static func start(agents: Int = 2, gpusPerAgent: Int = 4, heartbeatTimeout: Double = 2) async throws
+        -> LiveCluster
+    {
+        let cluster = LiveCluster(gpusPerAgent: gpusPerAgent, heartbeatTimeout: heartbeatTimeout)
+        do {
+            try await cluster.startController()
+            for i in 0..<agents { try cluster.startAgent("node-" + String(UnicodeScalar(97 + i)!)) }
+            try await cluster.waitForNodes(up: agents)
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        return cluster
+    }
+
+    func startController() async throws {
+        let portFile = dir + "/port"
+        try? FileManager.default.removeItem(atPath: portFile)
+        controller = try spawn(
+            [
+                "controller", "--data", dir + "/data", "--listen", "127.0.0.1:\(port)", "--port-file", portFile,
+                "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1",
+            ], log: "controller.log")
+        if port == 0 {
+            port = try await waitFor("the controller's port file", timeout: 30) {
+                (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {
+                    Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+                }
+            }
+            client = MusterClient(baseURL: url, connections: 4)
+        }
+        _ = try await waitFor("the controller to answer /healthz", timeout: 30) {
+            await self.client.healthy() ? true : nil
+        }
+    }
+
+    func startAgent(_ name: String) throws {
+        agents[name] = try spawn(
+            [
+                "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
+            ], log: "agent-\(name).log")
+    }
+
+    /// SIGKILL, and wait until it is gone.
+    func killController() {
+        guard let controller else { return }
+        kill(controller.processIdentifier, SIGKILL)
+        controller.waitUntilExit()
+        self.controller = nil
+    }
+
+    func killAgent(_ name: String) {
+        guard let agent = agents.removeValue(forKey: name) else { return }
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+    }
+
+    func stop() {
+        for (_, agent) in agents where agent.isRunning { kill(agent.processIdentifier, SIGKILL) }
+        if let controller, controller.isRunning { kill(controller.processIdentifier, SIGKILL) }
+        for (_, agent) in agents { agent.waitUntilExit() }
+        controller?.waitUntilExit()
+        agents = [:]
+        controller = nil
+        if let client {
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await client.shutdown()
+                done.signal()
+            }
+            done.wait()
+        }
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    // MARK: Waiting
+
+    /// Polls `probe` every 50 ms until it returns a value; throws `Timeout` (with the controller's log tail).
+    func waitFor<T>(_ what: String, timeout: Double, _ probe: () async throws -> T?) async throws -> T {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let value = try? await probe() { return value }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw Timeout(description: "timed out after \(timeout) s waiting for \(what)\n" + logTail("controller.log"))
+    }
+
+    func waitForNodes(up count: Int, timeout: Double = 30) async throws {
+        _ = try await waitFor("\(count) nodes up", timeout: timeout) {
+            try await client.nodes().filter { $0.state == "up" }.count >= count ? true : nil
+        }
+    }
+
+    /// Waits until the job is in one of `states`.
+    @discardableResult
+    func waitForJob(_ id: Int64, _ states: Set<String>, timeout: Double = 30) async throws -> JobInfo {
+        try await waitFor("job \(id) to be \(states.sorted())", timeout: timeout) {
+            let job = try await client.job(id)
+            return states.contains(job.state) ? job : nil
+        }
+    }
+
+    /// Everything rank `rank` wrote so far.
+    func logs(_ id: Int64, rank: Int = 0) async throws -> String {
+        var text = ""
+        var offset: Int64 = 0
+        while true {
+            let chunk = try await client.logs(id, rank: rank, offset: offset)
+            text += chunk.data
+            if chunk.nextOffset == offset { return text }
+            offset = chunk.nextOffset
+        }
+    }
+
+    /// Waits until rank `rank`'s output contains `needle`.
+    func waitForLog(_ id: Int64, rank: Int = 0, contains needle: String, timeout: Double = 20) async throws {
+        _ = try await waitFor("'\(needle)' in job \(id) rank \(rank)'s output", timeout: timeout) {
+            try await logs(id, rank: rank).contains(needle) ? true : nil
+        }
+    }
+
+    // MARK: Processes
+
+    /// Runs the `muster` CLI to completion (30 s at most) and returns its status and output.
+    func cli(_ arguments: [String], cwd: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        var env = ProcessInfo.processInfo.environment
+        env["MUSTER_URL"] = url
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let timer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30, execute: timer)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        timer.cancel()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func logTail(_ name: String, lines: Int = 30) -> String {
+        let text = (try? String(contentsOfFile: dir + "/" + name, encoding: .utf8)) ?? ""
+        return "--- \(name) ---\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+
+    private func spawn(_ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        let path = dir + "/" + log
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// A submit request running `command` in the test's directory.
+    func request(
+        _ command: [String], gpus: Int = 1, nodes: Int? = nil, tasksPerNode: Int? = nil, timeLimit: Int64? = nil,
+        name: String? = nil
+    ) -> SubmitRequest {
+        SubmitRequest(
+            name: name, gpus: gpus, nodes: nodes, tasksPerNode: tasksPerNode, timeLimit: timeLimit,
+            command: command, workdir: dir, env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+    }
+}

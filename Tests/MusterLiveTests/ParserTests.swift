@@ -1,0 +1,81 @@
+import MusterAPI
+import MusterAgent
+import Testing
+
+struct TimeLimitTextTests {
+    @Test(arguments: [
+        ("90", 5400), ("30s", 30), ("90m", 5400), ("2h", 7200), ("1.5h", 5400), ("1d", 86_400), ("1:30:00", 5400),
+        ("45:00", 2700), ("2-12", 216_000), ("2-12:30:00", 217_800), ("1-0:0:1", 86_401),
+    ] as [(String, Int64)])
+    func slurmAndShortFormsParse(text: String, seconds: Int64) throws {
+        #expect(try TimeLimitText.parse(text) == seconds)
+    }
+
+    @Test(arguments: ["", "abc", "0", "-5", "1:2:3:4", "h", "0s", "1:xx"])
+    func nonsenseIsRejectedWithTheFormsThatWork(text: String) {
+        #expect(throws: TimeLimitError.invalid(text)) { try TimeLimitText.parse(text) }
+        #expect(TimeLimitError.invalid(text).description.contains("1:30:00"))
+    }
+
+    @Test func formatRoundTrips() throws {
+        #expect(TimeLimitText.format(5400) == "1h30m")
+        #expect(TimeLimitText.format(2) == "2s")
+        #expect(TimeLimitText.format(93_784) == "1d2h3m4s")
+        #expect(try TimeLimitText.parse(TimeLimitText.format(7200)) == 7200)
+    }
+}
+
+struct BatchScriptTests {
+    @Test func sbatchAndMusterDirectivesBeforeTheFirstCommandSetOptions() throws {
+        let script = try BatchScript.parse(
+            """
+            #!/bin/bash
+            # a comment
+            #SBATCH --nodes=2 --gres=gpu:a100:4
+            #SBATCH -J train -t 1:00:00
+            #SBATCH --output out-%j.txt
+            #SBATCH -A research
+            #MUSTER --ntasks-per-node=4 --mem=8G
+            #SBATCH --partition=gpu
+            echo hi
+            #SBATCH --nodes=99
+            """)
+        #expect(script.nodes == 2 && script.gpusPerNode == 4 && script.name == "train")
+        #expect(script.timeLimit == 3600 && script.output == "out-%j.txt" && script.team == "research")
+        #expect(script.tasksPerNode == 4 && script.memoryMib == 8192)
+        #expect(script.warnings.count == 1 && script.warnings[0].contains("--partition"))
+    }
+
+    @Test func badValuesNameTheLineAndOption() {
+        #expect(throws: BatchScriptError.badValue(line: 2, option: "--nodes", value: "two")) {
+            try BatchScript.parse("#!/bin/sh\n#SBATCH --nodes=two\n")
+        }
+        #expect(throws: BatchScriptError.missingValue(line: 1, option: "-J")) { try BatchScript.parse("#SBATCH -J") }
+        #expect(throws: BatchScriptError.badValue(line: 1, option: "--time", value: "soon")) {
+            try BatchScript.parse("#SBATCH --time=soon")
+        }
+    }
+
+    @Test func gresWithoutCountMeansOneGPU() throws {
+        #expect(try BatchScript.parse("#SBATCH --gres=gpu").gpusPerNode == 1)
+    }
+}
+
+struct GPUDiscoveryTests {
+    @Test func nvidiaSMICSVIsParsed() throws {
+        let gpus = try GPUDiscovery.parse(
+            "0, NVIDIA H100 80GB HBM3, 81559, GPU-aaa\n1, NVIDIA H100 80GB HBM3, 81559, GPU-bbb\n")
+        #expect(gpus.map(\.index) == [0, 1] && gpus[0].model == "NVIDIA H100 80GB HBM3" && gpus[1].uuid == "GPU-bbb")
+        #expect(gpus[0].memoryMib == 81_559)
+    }
+
+    @Test func garbageIsAnError() {
+        #expect(throws: GPUDiscoveryError.badLine(1, "No devices were found")) {
+            try GPUDiscovery.parse("No devices were found")
+        }
+    }
+
+    @Test func fakeGPUsAreNumberedFromZero() {
+        #expect(GPUDiscovery.fakeGPUs(3).map(\.index) == [0, 1, 2])
+    }
+}

@@ -26,6 +26,10 @@ public actor Agent {
     let instance = UUID().uuidString
     let cpus: Int
     let memoryMib: Int
+    /// The agent's own environment, the base of every job's.
+    let baseEnvironment = ProcessInfo.processInfo.environment
+    /// Directories already created (output and checkpoint directories are made once).
+    var madeDirectories: Set<String> = []
 
     var running: [TaskKey: Running] = [:]
     /// Every task ever received, so a re-sent assignment never starts twice.
@@ -128,16 +132,13 @@ public actor Agent {
                 terminate(old, task, reason: "superseded by epoch \(key.epoch)", grace: assignment.grace)
             }
         }
-        var environment = ProcessInfo.processInfo.environment
+        var environment = baseEnvironment
         for (k, v) in assignment.env { environment[k] = v }
         var argv = assignment.argv
         let now = Date().timeIntervalSince1970
         do {
-            let outputDir = (assignment.outputPath as NSString).deletingLastPathComponent
-            try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true)
-            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] {
-                try? FileManager.default.createDirectory(atPath: checkpoint, withIntermediateDirectories: true)
-            }
+            try makeDirectory((assignment.outputPath as NSString).deletingLastPathComponent)
+            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] { try? makeDirectory(checkpoint) }
             if let script = assignment.script {
                 let path = "\(config.scratchDir)/job-\(key.jobID)-\(key.epoch)-\(key.rank).sh"
                 try FileManager.default.createDirectory(atPath: config.scratchDir, withIntermediateDirectories: true)
@@ -178,6 +179,16 @@ public actor Agent {
             report(TaskReport(task: key, event: .started, time: now))
             report(TaskReport(task: key, event: .exited, time: now, exitCode: 127, reason: "\(error)"))
         }
+    }
+
+    /// mkdir -p, remembering what exists.
+    private func makeDirectory(_ path: String) throws {
+        guard !madeDirectories.contains(path) else { return }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        }
+        if madeDirectories.count > 10_000 { madeDirectories.removeAll() }
+        madeDirectories.insert(path)
     }
 
     func stop(_ kill: TaskKill) {

@@ -39,7 +39,9 @@ public final class MusterClient: Sendable {
     ) async throws(ClientError) -> [JobInfo] {
         var query: [String] = []
         if let states { query.append("state=" + states.joined(separator: ",")) }
-        if let team { query.append("team=" + (team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? team)) }
+        if let team {
+            query.append("team=" + (team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? team))
+        }
         if let endedSince { query.append("ended_since=\(endedSince)") }
         if let limit { query.append("limit=\(limit)") }
         let path = "/v1/jobs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))

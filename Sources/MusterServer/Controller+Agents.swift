@@ -179,6 +179,7 @@ extension Controller {
         for id in order {
             let job = changed[id]!
             jobs[id] = job
+            if job.state.isTerminal { active.remove(id) }
             if let reason = killsFor[id] { sendKills(job, reason: reason) }
             if job.state.isTerminal && !job.ranks.contains(where: { !$0.exited }) { release(id) }
         }
@@ -222,6 +223,7 @@ extension Controller {
             nodesChanged = true
             for job in failed {
                 jobs[job.id] = job
+                active.remove(job.id)
                 sendKills(job, reason: job.reason ?? "node \(name) down")
                 if !job.ranks.contains(where: { !$0.exited }) { holding.remove(job.id) }
             }

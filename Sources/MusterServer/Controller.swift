@@ -21,6 +21,8 @@ public actor Controller {
     /// Job ids ascending (ids only grow).
     var jobOrder: [JobID] = []
     var nodes: [String: NodeEntry] = [:]
+    /// Pending and running jobs: queue listings walk these, not every job ever.
+    var active: Set<JobID> = []
     /// The scheduler's view; nil when no node is up. Rebuilt when the set of up nodes changes.
     var snapshot: Snapshot?
     var nodesChanged = true
@@ -57,6 +59,7 @@ public actor Controller {
         for job in try store.loadJobs() {
             jobs[job.id] = job
             jobOrder.append(job.id)
+            if !job.state.isTerminal { active.insert(job.id) }
             if job.state == .running || (job.state.isTerminal && job.ranks.contains { !$0.exited }) {
                 holding.insert(job.id)
             }
@@ -114,6 +117,7 @@ public actor Controller {
         }
         jobs[record.id] = record
         jobOrder.append(record.id)
+        active.insert(record.id)
         snapshot?.pending.append(pendingJob(record))
         wake()
         return record.id
@@ -128,7 +132,8 @@ public actor Controller {
     /// Jobs filtered by state and team; `endedSince` keeps only terminal jobs that ended after it.
     public func list(states: Set<JobState>?, team: String?, endedSince: Double?, limit: Int?) -> [JobInfo] {
         var out: [JobInfo] = []
-        for id in jobOrder {
+        let onlyActive = states.map { $0.allSatisfy { !$0.isTerminal } } ?? false
+        for id in onlyActive && endedSince == nil ? active.sorted() : jobOrder {
             let job = jobs[id]!
             if let states, !states.contains(job.state) {
                 guard let endedSince, job.state.isTerminal, (job.endTime ?? 0) >= endedSince else { continue }
@@ -154,6 +159,7 @@ public actor Controller {
         job.reason = "cancelled by user"
         try commit([job])
         jobs[id] = job
+        active.remove(id)
         if wasPending {
             snapshot?.pending.removeAll { $0.id == id }
         } else {

@@ -20,7 +20,8 @@ public enum ControllerRoutes {
             }.joined(separator: "/")
             routes.append("\(method) \(openAPIPath)")
         }
-        func get(_ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+        func get(_ path: String, _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response)
+        {
             record("GET", path)
             router.get(RouterPath(path), use: handler)
         }
@@ -50,7 +51,8 @@ public enum ControllerRoutes {
                 for name in raw.split(separator: ",") {
                     guard let state = JobState(rawValue: String(name)) else {
                         throw ControllerError.invalid(
-                            "state", "unknown state '\(name)'; use "
+                            "state",
+                            "unknown state '\(name)'; use "
                                 + JobState.allCases.map(\.rawValue).joined(separator: ", "))
                     }
                     states!.insert(state)
@@ -123,7 +125,8 @@ public enum ControllerRoutes {
 
     static func jobID(_ context: BasicRequestContext) throws -> Int64 {
         guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
-            throw ControllerError.invalid("id", "a job id is a positive integer, got '\(context.parameters.get("id") ?? "")'")
+            throw ControllerError.invalid(
+                "id", "a job id is a positive integer, got '\(context.parameters.get("id") ?? "")'")
         }
         return id
     }

@@ -31,7 +31,8 @@ enum SubmitValidation {
         if let name = request.priority {
             guard let known = PriorityClass.named(name) else {
                 throw .invalid(
-                    "priority", "unknown class '\(name)'; use one of "
+                    "priority",
+                    "unknown class '\(name)'; use one of "
                         + PriorityClass.builtIn.map(\.name).joined(separator: ", "))
             }
             priority = known

@@ -64,7 +64,10 @@ public final class SQLiteStore: Store {
         do {
             let encoder = MusterJSON.encoder()
             let rows = try jobs.map { job in
-                (String(decoding: try encoder.encode(job.request), as: UTF8.self), try Self.mutableColumns(job, encoder))
+                (
+                    String(decoding: try encoder.encode(job.request), as: UTF8.self),
+                    try Self.mutableColumns(job, encoder)
+                )
             }
             return try pool.write { db in
                 let statement = try db.cachedStatement(

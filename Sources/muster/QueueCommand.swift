@@ -19,7 +19,8 @@ struct QueueCommand: AsyncParsableCommand {
     var team: String?
 
     func run() async throws {
-        let states: [String]? = state.map { $0.split(separator: ",").map(String.init) } ?? (all ? nil : ["pending", "running"])
+        let states: [String]? =
+            state.map { $0.split(separator: ",").map(String.init) } ?? (all ? nil : ["pending", "running"])
         let since = all || state != nil ? nil : Date().timeIntervalSince1970 - 600
         let jobs = try await client.withClient { try await $0.jobs(states: states, team: team, endedSince: since) }
         if client.json {

@@ -65,7 +65,9 @@ struct APITests {
 
     @Test func invalidRequestsGet4xxWithAnErrorBodyNamingTheField() async throws {
         try await withController { client, _ in
-            await expectError(400, "invalid_field", field: "gpus") { _ = try await client.submit(Self.request(gpus: -1)) }
+            await expectError(400, "invalid_field", field: "gpus") {
+                _ = try await client.submit(Self.request(gpus: -1))
+            }
             await expectError(400, "invalid_field", field: "workdir") {
                 _ = try await client.submit(Self.request(workdir: "relative"))
             }

@@ -19,9 +19,16 @@ extension EndToEnd {
                 #expect(Set(job.placement.map(\.node)) == ["node-a", "node-b"])
                 var fields: [[String: String]] = []
                 for rank in 0..<4 {
-                    let line = try await cluster.logs(id, rank: rank).split(separator: "\n").first { $0.hasPrefix("ENV") }
-                    let pairs = (line ?? "").split(separator: " ").dropFirst().map { $0.split(separator: "=", maxSplits: 1) }
-                    fields.append(Dictionary(uniqueKeysWithValues: pairs.filter { $0.count == 2 }.map { (String($0[0]), String($0[1])) }))
+                    let line = try await cluster.logs(id, rank: rank).split(separator: "\n").first {
+                        $0.hasPrefix("ENV")
+                    }
+                    let pairs = (line ?? "").split(separator: " ").dropFirst().map {
+                        $0.split(separator: "=", maxSplits: 1)
+                    }
+                    fields.append(
+                        Dictionary(
+                            uniqueKeysWithValues: pairs.filter { $0.count == 2 }.map { (String($0[0]), String($0[1])) })
+                    )
                 }
                 #expect(fields.map { $0["RANK"] } == ["0", "1", "2", "3"])
                 #expect(fields.allSatisfy { $0["WORLD_SIZE"] == "4" && $0["LOCAL_WORLD_SIZE"] == "2" })
@@ -67,7 +74,8 @@ extension EndToEnd {
                     trap 'echo rank zero got TERM; exit 143' TERM
                     echo rank zero waiting; sleep 60 & wait
                     """
-                let id = try await cluster.client.submit(cluster.request(["/bin/bash", "-c", script], gpus: 2, nodes: 2))
+                let id = try await cluster.client.submit(
+                    cluster.request(["/bin/bash", "-c", script], gpus: 2, nodes: 2))
                 let job = try await cluster.waitForJob(id, ["failed", "completed"], timeout: 20)
                 #expect(job.state == "failed")
                 #expect(job.exitCode == 7)

@@ -214,6 +214,7 @@ final class LiveCluster: @unchecked Sendable {
     ) -> SubmitRequest {
         SubmitRequest(
             name: name, gpus: gpus, nodes: nodes, tasksPerNode: tasksPerNode, timeLimit: timeLimit,
-            command: command, workdir: dir, env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+            command: command, workdir: dir,
+            env: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
     }
 }

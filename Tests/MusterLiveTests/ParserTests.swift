@@ -3,10 +3,11 @@ import MusterAgent
 import Testing
 
 struct TimeLimitTextTests {
-    @Test(arguments: [
-        ("90", 5400), ("30s", 30), ("90m", 5400), ("2h", 7200), ("1.5h", 5400), ("1d", 86_400), ("1:30:00", 5400),
-        ("45:00", 2700), ("2-12", 216_000), ("2-12:30:00", 217_800), ("1-0:0:1", 86_401),
-    ] as [(String, Int64)])
+    @Test(
+        arguments: [
+            ("90", 5400), ("30s", 30), ("90m", 5400), ("2h", 7200), ("1.5h", 5400), ("1d", 86_400), ("1:30:00", 5400),
+            ("45:00", 2700), ("2-12", 216_000), ("2-12:30:00", 217_800), ("1-0:0:1", 86_401),
+        ] as [(String, Int64)])
     func slurmAndShortFormsParse(text: String, seconds: Int64) throws {
         #expect(try TimeLimitText.parse(text) == seconds)
     }

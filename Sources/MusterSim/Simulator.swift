@@ -123,7 +123,9 @@ public struct Simulator: Sendable {
             waits.append(Double(startTime[job] - submit))
             let jct = Double(endTime[job] - submit)
             jcts.append(jct)
-            slowdowns.append(jct / Double(max(jobs[job].runtime, 10)))
+            // Bounded slowdown: max(1, JCT / max(run, 10 s)), so jobs of a few seconds don't dominate the mean.
+            let ran = endTime[job] - startTime[job]
+            slowdowns.append(max(1, jct / Double(max(ran, 10))))
         }
         jcts.sort()
         var cdf: [[Double]] = []

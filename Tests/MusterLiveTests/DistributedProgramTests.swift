@@ -53,7 +53,7 @@ extension EndToEnd {
             guard Self.pythonHas("torch") else {
                 print(
                     "SKIP torchDistributedGlooAllReduceAcrossTwoAgents: python3 cannot import torch "
-                        + "(pip install torch --index-url https://download.pytorch.org/whl/cpu to run it)")
+                        + "(`pip install torch` to run it; .ci/run installs it, this test does not: the wheel is ~3 GB)")
                 return
             }
             try await withCluster(heartbeatTimeout: 10) { cluster in

@@ -196,7 +196,7 @@ final class LiveCluster: @unchecked Sendable {
         process.arguments = arguments
         let path = dir + "/" + log
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         handle.seekToEndOfFile()

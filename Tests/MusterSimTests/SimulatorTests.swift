@@ -53,6 +53,22 @@ import Testing
         #expect(report.jctSeconds.max == 100)
     }
 
+    @Test func boundedSlowdownIsAtLeastOneAndCountsTheWait() throws {
+        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
+        // A 3-second job alone (slowdown 1, not 3/10), then a 64-GPU job that waits 100 s behind a 100-second one.
+        let jobs = [
+            TraceJob(spec: JobSpec(gpus: 8, timeLimit: 10, submitTime: 0), runtime: 3),
+            TraceJob(spec: JobSpec(gpus: 64, timeLimit: 100, submitTime: 1_000), runtime: 100),
+            TraceJob(spec: JobSpec(gpus: 64, timeLimit: 100, submitTime: 1_000), runtime: 100),
+        ]
+        let report = try Simulator(
+            cluster: cluster, clusterName: "tiny", workload: Workload(name: "t", jobs: jobs), policy: .fifo
+        ).run()
+        #expect(report.boundedSlowdown.p50 == 1)
+        #expect(report.boundedSlowdown.max == 2)
+        #expect(report.boundedSlowdown.mean == 4.0 / 3.0)
+    }
+
     @Test func jobLargerThanTheClusterIsRejectedNotQueuedForever() throws {
         let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [TraceJob(spec: JobSpec(gpus: 128, timeLimit: 100, submitTime: 0), runtime: 50)]

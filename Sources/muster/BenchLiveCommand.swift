@@ -7,7 +7,7 @@ import MusterServer
 
 /// `muster bench live`: an in-process `muster up` with 32 agents x 8 fake GPUs; N trivial jobs submitted through
 /// the HTTP API, run and recorded; prints jobs/s and submit→running latency, for 1-GPU jobs and 2-node gangs.
-struct LiveBench: AsyncParsableCommand {
+struct BenchLiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
         abstract: "Benchmark the live cluster: jobs/s and submit→running latency on an in-process muster up.")

@@ -53,7 +53,8 @@ extension EndToEnd {
             guard Self.pythonHas("torch") else {
                 print(
                     "SKIP torchDistributedGlooAllReduceAcrossTwoAgents: python3 cannot import torch "
-                        + "(`pip install torch` to run it; .ci/run installs it, this test does not: the wheel is ~3 GB)")
+                        + "(`pip install torch` to run it; .ci/run installs it, this test does not: the wheel is ~3 GB)"
+                )
                 return
             }
             try await withCluster(heartbeatTimeout: 10) { cluster in

@@ -87,6 +87,24 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         try Cluster(layout: try layout(traceDirectory: traceDirectory))
     }
 
+    /// The cluster as the partitions it is scheduled in, the default first. `philly` with its VC table: one
+    /// partition per virtual cluster (the largest first, the default for jobs of VCs the table lacks), as Philly
+    /// and Helios's simulator ran it; every other preset, or `pooled`: one partition of all nodes.
+    public func partitions(traceDirectory: String? = nil, pooled: Bool = false) throws -> [ClusterPartition] {
+        guard case .philly = self, let traceDirectory, !pooled else {
+            return [ClusterPartition(name: "all", cluster: try cluster(traceDirectory: traceDirectory))]
+        }
+        let virtualClusters = try PhillyTrace.virtualClusters(traceDirectory: traceDirectory)
+        let largestFirst = virtualClusters.indices.sorted { a, b in
+            virtualClusters[a].nodes != virtualClusters[b].nodes
+                ? virtualClusters[a].nodes > virtualClusters[b].nodes : a < b
+        }
+        return try largestFirst.map { i in
+            let vc = virtualClusters[i]
+            return ClusterPartition(name: vc.name, cluster: try Cluster(layout: Self.philly(virtualClusters: [vc])))
+        }
+    }
+
     /// Philly's 8-GPU V100 nodes named `philly-<vc>-<i>` after the VC table (file order), in leaf blocks of 32.
     static func philly(virtualClusters: [(name: String, nodes: Int)]) -> ClusterLayout {
         var specs: [ClusterLayout.NodeSpec] = []

@@ -22,7 +22,11 @@ public enum HTMLReport {
         ].map { $0.render() }
         let rows: [(String, String)] = [
             ("Workload", report.workload),
-            ("Cluster", "\(report.cluster.name): \(report.cluster.nodes) nodes, \(report.cluster.gpus) GPUs"),
+            (
+                "Cluster",
+                "\(report.cluster.name): \(report.cluster.nodes) nodes, \(report.cluster.gpus) GPUs"
+                    + (report.cluster.partitions.map { ", \($0.count) partitions, each its own queue" } ?? "")
+            ),
             ("Policy", report.policy),
             (
                 "Jobs",

@@ -22,6 +22,7 @@ import MusterCore
 /// | `team` | string | no (`default`) | owner of the job (for quotas and reports) |
 /// | `priority` | string | no (`normal`) | `low`, `normal`, `high` or `critical` |
 /// | `name` | string | no (`job-<line>`) | shown in reports |
+/// | `partition` | string | no | partition (e.g. Philly VC) on a partitioned cluster; else the default partition |
 ///
 /// `null` counts as absent. Blank lines and lines starting with `#` are ignored. Unknown fields are errors (a typo
 /// such as `time_limt` would otherwise go unnoticed), and every error names the file, the line and the field.
@@ -29,7 +30,7 @@ import MusterCore
 public enum JSONLWorkload {
     static let fields = [
         "submit", "gpus", "runtime", "time_limit", "nodes", "gpus_per_node", "cpus_per_node", "memory_mib_per_node",
-        "team", "priority", "name",
+        "team", "priority", "name", "partition",
     ]
 
     /// Reads a workload file (plain or gzipped).
@@ -110,7 +111,9 @@ public enum JSONLWorkload {
         } catch {
             throw fail(error.field ?? "job", error.message)
         }
-        return TraceJob(spec: spec, runtime: Seconds(runtime))
+        let partition = try string(11)
+        if partition?.isEmpty == true { throw fail("partition", "must not be empty; leave it out for the default") }
+        return TraceJob(spec: spec, runtime: Seconds(runtime), partition: partition)
     }
 
     /// One job as a line of this format (no newline). Optional fields are written only when set.
@@ -123,8 +126,9 @@ public enum JSONLWorkload {
         if s.cpusPerNode != 0 { out += ", \"cpus_per_node\": \(s.cpusPerNode)" }
         if s.memoryMiBPerNode != 0 { out += ", \"memory_mib_per_node\": \(s.memoryMiBPerNode)" }
         out += ", \"team\": \(FlatJSON.quoted(s.team)), \"priority\": \(FlatJSON.quoted(s.priority.name))"
-        out += ", \"name\": \(FlatJSON.quoted(s.name))}"
-        return out
+        out += ", \"name\": \(FlatJSON.quoted(s.name))"
+        if let partition = job.partition { out += ", \"partition\": \(FlatJSON.quoted(partition))" }
+        return out + "}"
     }
 
     /// Writes `workload` in this format, one job per line, gzipped if `path` ends in `.gz`. Only the built-in

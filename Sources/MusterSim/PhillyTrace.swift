@@ -5,8 +5,8 @@ import MusterCore
 ///
 /// Submit time is seconds since the earliest timestamp in the file (read as UTC, so the first job arrives at 0);
 /// runtime is the duration rounded up, at least 1 s. The trace has no user estimates, so the time limit is the
-/// runtime itself: backfill gets exact estimates. The team is the virtual cluster (VC) hash, the priority
-/// `normal`, the name `philly-<line>`.
+/// runtime itself: backfill gets exact estimates. The team and the partition are the virtual cluster (VC) hash,
+/// the priority `normal`, the name `philly-<line>`.
 public enum PhillyTrace {
     /// The jobs file, relative to the trace directory.
     public static let jobsFile = "philly/philly_jobs_pollux.csv.gz"
@@ -56,7 +56,7 @@ public enum PhillyTrace {
                 spec: JobSpec(
                     name: "philly-\(row.line)", gpus: row.gpus, timeLimit: row.runtime, team: row.team,
                     submitTime: row.stamp - origin),
-                runtime: row.runtime)
+                runtime: row.runtime, partition: row.team)
         }
         return Workload(name: "philly", jobs: jobs)
     }

@@ -12,6 +12,8 @@ public struct SimulationReport: Sendable, Codable, Hashable {
         public var rejected: Int
         /// Still queued or running when the replay ended (never, unless the run was cut short).
         public var unfinished: Int
+        /// Named a partition the cluster does not have, so ran in the default partition.
+        public var unknownPartition: Int
     }
 
     /// The cluster replayed on.
@@ -20,6 +22,8 @@ public struct SimulationReport: Sendable, Codable, Hashable {
         public var nodes: Int
         public var gpus: Int
         public var levels: [String]
+        /// The partitions, each scheduled on its own, default first; nil when the cluster is one queue.
+        public var partitions: [String]?
     }
 
     /// How well multi-node gangs respected the topology.
@@ -66,7 +70,7 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var jobs: Jobs
     public var waitSeconds: Distribution
     public var jctSeconds: Distribution
-    /// JCT / max(runtime, 10 s).
+    /// max(1, JCT / max(run time, 10 s)).
     public var boundedSlowdown: Distribution
     /// From the first submit to the last completion.
     public var makespanSeconds: Int64

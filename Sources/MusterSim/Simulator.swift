@@ -3,9 +3,12 @@ import MusterCore
 /// Replays a workload on a cluster through the production `Scheduler`, on a virtual clock.
 ///
 /// Discrete events: arrivals (from the workload) and completions (start + runtime, cut at the time limit). After
-/// all events of one instant are applied, the scheduler plans once, and its starts become completion events.
+/// all events of one instant are applied, the scheduler plans once for each partition they touched, and its
+/// starts become completion events. A cluster of several partitions (Philly's virtual clusters) keeps one
+/// snapshot and queue per partition; a job goes to the partition it names, or to the first (the default).
 public struct Simulator: Sendable {
-    public let cluster: Cluster
+    /// The cluster's partitions; the first is the default. One partition: the whole cluster is one queue.
+    public let partitions: [ClusterPartition]
     public let clusterName: String
     public let workload: Workload
     public let policy: SchedulingPolicy
@@ -15,11 +18,23 @@ public struct Simulator: Sendable {
     /// Width of chart buckets; by default the workload's span over about 400 buckets.
     public var bucketSeconds: Seconds?
 
+    /// A simulator for one cluster scheduled as a whole; jobs' partitions are ignored.
     public init(
         cluster: Cluster, clusterName: String, workload: Workload, policy: SchedulingPolicy, seed: UInt64? = nil,
         checkInvariants: Bool = false
     ) {
-        self.cluster = cluster
+        self.init(
+            partitions: [ClusterPartition(name: "all", cluster: cluster)], clusterName: clusterName,
+            workload: workload, policy: policy, seed: seed, checkInvariants: checkInvariants)
+    }
+
+    /// A simulator for a cluster split into partitions (at least one; the first is the default).
+    public init(
+        partitions: [ClusterPartition], clusterName: String, workload: Workload, policy: SchedulingPolicy,
+        seed: UInt64? = nil, checkInvariants: Bool = false
+    ) {
+        precondition(!partitions.isEmpty, "a simulated cluster needs at least one partition")
+        self.partitions = partitions
         self.clusterName = clusterName
         self.workload = workload
         self.policy = policy
@@ -36,8 +51,22 @@ public struct Simulator: Sendable {
                 ? jobs[a].spec.submitTime < jobs[b].spec.submitTime : a < b
         }
         let scheduler = Scheduler(policy: policy)
-        var snapshot = Snapshot(cluster: cluster)
-        let totalGPUs = Double(cluster.totalGPUs)
+        var snapshots = partitions.map { Snapshot(cluster: $0.cluster) }
+        // Each job's partition: the one it names, else the default.
+        var lane = [Int32](repeating: 0, count: n)
+        var unknownPartition = 0
+        if partitions.count > 1 {
+            var index: [String: Int32] = [:]
+            for (i, partition) in partitions.enumerated() { index[partition.name] = Int32(i) }
+            for job in 0..<n {
+                guard let name = jobs[job].partition else { continue }
+                if let i = index[name] { lane[job] = i } else { unknownPartition += 1 }
+            }
+        }
+        var touched = [Bool](repeating: false, count: partitions.count)
+        let nodeCount = partitions.reduce(0) { $0 + $1.cluster.nodeCount }
+        let totalGPUCount = partitions.reduce(0) { $0 + $1.cluster.totalGPUs }
+        let totalGPUs = Double(totalGPUCount)
         let firstSubmit = order.first.map { jobs[$0].spec.submitTime } ?? 0
         let lastSubmit = order.last.map { jobs[$0].spec.submitTime } ?? 0
         let width = bucketSeconds ?? max(60, (lastSubmit - firstSubmit) / 400 + 1)
@@ -50,15 +79,16 @@ public struct Simulator: Sendable {
         var rejected = 0
         var finished = 0
         var busy = 0
+        var queued = 0
         var completions = CompletionQueue()
         var next = 0
         var passes = 0
         var reservations = 0
         var checks = 0
         var events = 0
-        var topology = TopologyTally(cluster: cluster)
-        var fragmentation = FragmentationTally(totalGPUs: cluster.totalGPUs)
-        let checkEvery = cluster.nodeCount <= 5_000 ? 1 : 1_000
+        var topology = TopologyTally(clusters: partitions.map(\.cluster))
+        var fragmentation = FragmentationTally(totalGPUs: totalGPUCount)
+        let checkEvery = nodeCount <= 5_000 ? 1 : 1_000
         let progressEvery = max(1, n / 200)
 
         while next < n || !completions.isEmpty {
@@ -68,7 +98,9 @@ public struct Simulator: Sendable {
             queueLength.advance(to: now)
             while let t = completions.nextTime, t == now {
                 let job = Int(completions.pop().job)
-                snapshot.finish(JobID(job))
+                let p = Int(lane[job])
+                snapshots[p].finish(JobID(job))
+                touched[p] = true
                 endTime[job] = now
                 busy -= jobs[job].spec.gpus
                 finished += 1
@@ -77,38 +109,49 @@ public struct Simulator: Sendable {
             }
             while next < n && jobs[order[next]].spec.submitTime == now {
                 let index = order[next]
+                let p = Int(lane[index])
                 next += 1
                 do {
-                    let pending = try PendingJob(id: JobID(index), spec: jobs[index].spec, on: snapshot.cluster)
-                    snapshot.pending.append(pending)
+                    let pending = try PendingJob(id: JobID(index), spec: jobs[index].spec, on: snapshots[p].cluster)
+                    snapshots[p].pending.append(pending)
+                    touched[p] = true
+                    queued += 1
                 } catch {
                     rejected += 1
                 }
             }
-            if !snapshot.pending.isEmpty {
+            for p in snapshots.indices where touched[p] {
+                touched[p] = false
+                guard !snapshots[p].pending.isEmpty else { continue }
                 passes += 1
-                for decision in scheduler.plan(&snapshot, now: now) {
+                for decision in scheduler.plan(&snapshots[p], now: now) {
                     switch decision {
                     case .start(let id, let placement):
                         let job = Int(id)
                         startTime[job] = now
                         busy += jobs[job].spec.gpus
+                        queued -= 1
                         let runFor = max(1, min(jobs[job].runtime, jobs[job].spec.timeLimit))
                         completions.push(time: now + runFor, job: Int32(job))
-                        topology.record(placement)
+                        topology.record(placement, partition: p)
                     case .reserve:
                         reservations += 1
                     }
                 }
             }
             utilization.record(Double(busy) / totalGPUs, at: now)
-            queueLength.record(Double(snapshot.pending.count), at: now)
-            fragmentation.sample(snapshot, bucket: Int((now - firstSubmit) / width))
+            queueLength.record(Double(queued), at: now)
+            fragmentation.sample(snapshots, queued: queued, bucket: Int((now - firstSubmit) / width))
             events += 1
             if checkInvariants && (events % checkEvery == 0 || (next >= n && completions.isEmpty)) {
                 checks += 1
-                let problems = snapshot.cluster.invariantViolations(running: snapshot.running.sortedByID)
-                if !problems.isEmpty { throw .invariantViolated(at: now, problems.map(\.description)) }
+                for (p, snapshot) in snapshots.enumerated() {
+                    let problems = snapshot.cluster.invariantViolations(running: snapshot.running.sortedByID)
+                    if !problems.isEmpty {
+                        let prefix = partitions.count > 1 ? "partition \(partitions[p].name): " : ""
+                        throw .invariantViolated(at: now, problems.map { prefix + $0.description })
+                    }
+                }
             }
         }
         progress?(n, n)
@@ -137,12 +180,13 @@ public struct Simulator: Sendable {
         return SimulationReport(
             workload: workload.name,
             cluster: .init(
-                name: clusterName, nodes: cluster.nodeCount, gpus: cluster.totalGPUs, levels: cluster.levelNames),
+                name: clusterName, nodes: nodeCount, gpus: totalGPUCount, levels: partitions[0].cluster.levelNames,
+                partitions: partitions.count > 1 ? partitions.map(\.name) : nil),
             policy: policy.rawValue,
             seed: seed,
             jobs: .init(
                 submitted: n, completed: finished - timedOut, timedOut: timedOut, rejected: rejected,
-                unfinished: n - finished - rejected),
+                unfinished: n - finished - rejected, unknownPartition: unknownPartition),
             waitSeconds: Distribution(waits),
             jctSeconds: Distribution(sorted: jcts),
             boundedSlowdown: Distribution(slowdowns),
@@ -164,29 +208,33 @@ public struct Simulator: Sendable {
 /// Rounds to 6 significant decimals so reports stay readable (and stable).
 func rounded(_ x: Double) -> Double { (x * 1_000_000).rounded() / 1_000_000 }
 
-/// Counts how multi-node gangs were laid over the lowest topology level.
+/// Counts how multi-node gangs were laid over the lowest topology level of their partition.
 struct TopologyTally {
-    private let nodeBlock: [Int32]
-    private let leafNodes: Int
+    /// Per partition: the lowest block of each node, and the most nodes one lowest block holds.
+    private let nodeBlock: [[Int32]]
+    private let leafNodes: [Int]
     private var jobs = 0
     private var spanned = 0
     private var minimal = 0
     private var fitsOneLeaf = 0
     private var inOneLeaf = 0
 
-    init(cluster: Cluster) {
-        nodeBlock = cluster.nodeBlock
-        leafNodes = cluster.levelBlocks[0].map { Int(cluster.blockNodeEnd[$0] - cluster.blockNodeStart[$0]) }.max() ?? 1
+    init(clusters: [Cluster]) {
+        nodeBlock = clusters.map(\.nodeBlock)
+        leafNodes = clusters.map { cluster in
+            cluster.levelBlocks[0].map { Int(cluster.blockNodeEnd[$0] - cluster.blockNodeStart[$0]) }.max() ?? 1
+        }
     }
 
-    mutating func record(_ placement: Placement) {
+    mutating func record(_ placement: Placement, partition: Int) {
         guard placement.nodes.count > 1 else { return }
         jobs += 1
-        var blocks = placement.nodes.map { nodeBlock[Int($0)] }
+        var blocks = placement.nodes.map { nodeBlock[partition][Int($0)] }
         blocks.sort()
         var distinct = 1
         for i in 1..<blocks.count where blocks[i] != blocks[i - 1] { distinct += 1 }
         spanned += distinct
+        let leafNodes = leafNodes[partition]
         minimal += (placement.nodes.count + leafNodes - 1) / leafNodes
         if placement.nodes.count <= leafNodes {
             fitsOneLeaf += 1
@@ -214,13 +262,16 @@ struct FragmentationTally {
         self.totalGPUs = totalGPUs
     }
 
-    mutating func sample(_ snapshot: Snapshot, bucket: Int) {
-        guard bucket != lastBucket, !snapshot.pending.isEmpty else { return }
+    /// Counts, in every partition with a queue, the free GPUs on nodes with fewer free than any of its pending
+    /// jobs needs per node.
+    mutating func sample(_ snapshots: [Snapshot], queued: Int, bucket: Int) {
+        guard bucket != lastBucket, queued > 0 else { return }
         lastBucket = bucket
-        let cluster = snapshot.cluster
-        let smallest = snapshot.pending.reduce(Int.max) { min($0, $1.shape.gpusPerNode) }
         var count = 0
-        if smallest > 1 {
+        for snapshot in snapshots where !snapshot.pending.isEmpty {
+            let cluster = snapshot.cluster
+            let smallest = snapshot.pending.reduce(Int.max) { min($0, $1.shape.gpusPerNode) }
+            guard smallest > 1 else { continue }
             for f in 1..<min(smallest, cluster.maxGPUsPerNode + 1) {
                 let exactly =
                     cluster.nodesWithFree(atLeast: f, in: cluster.root)

@@ -5,10 +5,13 @@ public struct TraceJob: Sendable, Hashable {
     public var spec: JobSpec
     /// Actual run time in seconds. If it exceeds `spec.timeLimit` the job is stopped at the limit.
     public var runtime: Seconds
+    /// The partition (e.g. Philly virtual cluster) the job was submitted to; nil: the default partition.
+    public var partition: String?
 
-    public init(spec: JobSpec, runtime: Seconds) {
+    public init(spec: JobSpec, runtime: Seconds, partition: String? = nil) {
         self.spec = spec
         self.runtime = runtime
+        self.partition = partition
     }
 }
 

@@ -32,7 +32,7 @@ struct BenchSimCommand: ParsableCommand {
                 trace: trace, cluster: cluster, seed: 1, days: 7, load: 0.8, traceDir: traceDir)
             let t1 = monotonicNanos()
             let simulator = Simulator(
-                cluster: input.cluster, clusterName: input.clusterName, workload: input.workload, policy: policy,
+                partitions: input.partitions, clusterName: input.clusterName, workload: input.workload, policy: policy,
                 seed: input.seed)
             let report = try simulator.run()
             let t2 = monotonicNanos()

@@ -47,12 +47,20 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Check the cluster invariants while replaying (slower).")
     var check = false
 
+    @Flag(
+        help: """
+            Schedule a partitioned cluster as one pool: Philly's 11 virtual clusters become one queue over all \
+            352 nodes (the what-if of sharing them).
+            """)
+    var pooled = false
+
     func run() throws {
         let started = monotonicNanos()
         let input = try SimulationInput.resolve(
-            trace: trace, cluster: cluster, seed: seed, days: days, load: load, traceDir: traceDir)
+            trace: trace, cluster: cluster, seed: seed, days: days, load: load, traceDir: traceDir,
+            pooled: pooled)
         var simulator = Simulator(
-            cluster: input.cluster, clusterName: input.clusterName, workload: input.workload, policy: policy,
+            partitions: input.partitions, clusterName: input.clusterName, workload: input.workload, policy: policy,
             seed: input.seed, checkInvariants: check)
         simulator.checkInvariants = check
         let bar = ProgressBar(label: "simulating \(input.workload.name)")

@@ -2,16 +2,18 @@ import Foundation
 import MusterCore
 import MusterSim
 
-/// A resolved `muster sim` input: the cluster to replay on and the workload.
+/// A resolved `muster sim` input: the cluster to replay on (as its partitions) and the workload.
 struct SimulationInput {
-    var cluster: Cluster
+    var partitions: [ClusterPartition]
     var clusterName: String
     var workload: Workload
     var seed: UInt64?
 
-    /// Reads or generates the workload for `trace` and builds `cluster` (defaulting to the trace's own cluster).
+    /// Reads or generates the workload for `trace` and builds `cluster` (defaulting to the trace's own cluster);
+    /// `pooled` schedules a partitioned cluster (Philly's VCs) as one.
     static func resolve(
-        trace: String, cluster clusterArgument: String?, seed: UInt64, days: Double, load: Double, traceDir: String?
+        trace: String, cluster clusterArgument: String?, seed: UInt64, days: Double, load: Double, traceDir: String?,
+        pooled: Bool = false
     ) throws -> SimulationInput {
         let kind = trace.split(separator: ":", maxSplits: 1).first.map(String.init) ?? trace
         let needsTraces =
@@ -25,7 +27,7 @@ struct SimulationInput {
             default: "superpod:4096"
             }
         let preset = try ClusterPreset.parse(clusterArgument ?? defaultCluster)
-        let cluster = try preset.cluster(traceDirectory: dir)
+        let partitions = try preset.partitions(traceDirectory: dir, pooled: pooled)
         let workload: Workload
         var usedSeed: UInt64? = nil
         switch kind {
@@ -38,7 +40,8 @@ struct SimulationInput {
             guard days > 0, load > 0 else { throw TraceError.badArgument("--days and --load must be positive") }
             usedSeed = seed
             workload = SyntheticWorkload(
-                clusterGPUs: cluster.totalGPUs, seed: seed, duration: Seconds(days * 86_400), load: load
+                clusterGPUs: partitions.reduce(0) { $0 + $1.cluster.totalGPUs }, seed: seed,
+                duration: Seconds(days * 86_400), load: load
             ).generate()
         default:
             guard
@@ -50,6 +53,8 @@ struct SimulationInput {
             }
             workload = try JSONLWorkload.load(path: trace)
         }
-        return SimulationInput(cluster: cluster, clusterName: preset.description, workload: workload, seed: usedSeed)
+        return SimulationInput(
+            partitions: partitions, clusterName: preset.description + (pooled ? " (pooled)" : ""), workload: workload,
+            seed: usedSeed)
     }
 }

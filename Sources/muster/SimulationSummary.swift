@@ -11,6 +11,13 @@ enum SimulationSummary {
             "\(r.workload) on \(r.cluster.name) (\(r.cluster.nodes) nodes, \(r.cluster.gpus) GPUs), policy \(r.policy)",
             "jobs             \(r.jobs.submitted) submitted, \(r.jobs.completed) completed, \(r.jobs.timedOut) timed out, "
                 + "\(r.jobs.rejected) rejected, \(r.jobs.unfinished) unfinished",
+            "partitions       "
+                + (r.cluster.partitions.map {
+                    "\($0.count), each its own queue (default \($0[0]))"
+                        + (r.jobs.unknownPartition > 0
+                            ? "; \(r.jobs.unknownPartition) jobs named a partition the cluster lacks and ran in the default"
+                            : "")
+                } ?? "none: one queue"),
             "wait (s)         " + dist(r.waitSeconds),
             "JCT (s)          " + dist(r.jctSeconds),
             "slowdown         "

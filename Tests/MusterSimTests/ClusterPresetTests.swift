@@ -32,6 +32,21 @@ import Testing
     @Test(
         .enabled(
             if: InputFixtures.traceDirectory != nil, "no trace directory (../shared/data/traces or MUSTER_TRACE_DIR)"))
+    func phillyIsElevenVirtualClustersLargestFirstUnlessPooled() throws {
+        let partitions = try ClusterPreset.philly.partitions(traceDirectory: InputFixtures.traces)
+        #expect(partitions.count == 11)
+        #expect(partitions.map(\.cluster.nodeCount).reduce(0, +) == 352)
+        #expect(partitions[0].name == "6214e9" && partitions[0].cluster.nodeCount == 64)
+        #expect(partitions.map(\.cluster.nodeCount) == partitions.map(\.cluster.nodeCount).sorted(by: >))
+        #expect(partitions.allSatisfy { $0.cluster.nodeNames.allSatisfy { $0.hasPrefix("philly-") } })
+        let pooled = try ClusterPreset.philly.partitions(traceDirectory: InputFixtures.traces, pooled: true)
+        #expect(pooled.count == 1 && pooled[0].cluster.nodeCount == 352)
+        #expect(try ClusterPreset.parse("superpod:1024").partitions().count == 1)
+    }
+
+    @Test(
+        .enabled(
+            if: InputFixtures.traceDirectory != nil, "no trace directory (../shared/data/traces or MUSTER_TRACE_DIR)"))
     func phillyNodesAreNamedAfterTheirVirtualCluster() throws {
         let layout = try ClusterPreset.philly.layout(traceDirectory: InputFixtures.traces)
         #expect(layout.nodes.count == 352)

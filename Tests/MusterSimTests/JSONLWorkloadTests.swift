@@ -15,6 +15,7 @@ import Testing
         workload.jobs[1].spec.memoryMiBPerNode = 65_536
         workload.jobs[2].spec.name = "quote \" backslash \\ tab \t ünïcödé 🚀"
         workload.jobs[3].spec.priority = .critical
+        workload.jobs[4].partition = "vc-a"
         let path = try InputFixtures.folder() + "/" + name
         try JSONLWorkload.write(workload, to: path)
         let back = try JSONLWorkload.load(path: path)

@@ -79,6 +79,64 @@ import Testing
         #expect(report.jobs.unfinished == 0)
     }
 
+    /// Two 2-node partitions; `a` gets two 16-GPU jobs (the second must wait), `b` one 8-GPU job.
+    func partitioned(_ policy: SchedulingPolicy, pooled: Bool = false, extra: [TraceJob] = []) throws
+        -> SimulationReport
+    {
+        let a = try ClusterPreset.superpod(gpus: 16).cluster()
+        let b = try ClusterPreset.superpod(gpus: 16).cluster()
+        let jobs =
+            [
+                TraceJob(spec: JobSpec(gpus: 16, timeLimit: 100, submitTime: 0), runtime: 100, partition: "a"),
+                TraceJob(spec: JobSpec(gpus: 16, timeLimit: 100, submitTime: 1), runtime: 100, partition: "a"),
+                TraceJob(spec: JobSpec(gpus: 8, timeLimit: 100, submitTime: 2), runtime: 100, partition: "b"),
+            ] + extra
+        let workload = Workload(name: "t", jobs: jobs)
+        if pooled {
+            let both = try ClusterPreset.superpod(gpus: 32).cluster()
+            return try Simulator(cluster: both, clusterName: "pool", workload: workload, policy: policy).run()
+        }
+        return try Simulator(
+            partitions: [ClusterPartition(name: "a", cluster: a), ClusterPartition(name: "b", cluster: b)],
+            clusterName: "two", workload: workload, policy: policy, checkInvariants: true
+        ).run()
+    }
+
+    @Test(arguments: SchedulingPolicy.allCases)
+    func jobsWaitForTheirOwnPartitionEvenWhenAnotherIsIdle(policy: SchedulingPolicy) throws {
+        let split = try partitioned(policy)
+        // The second `a` job waits 99 s for the first although `b` has 8 GPUs idle. Pooled, it starts at once and
+        // fills the pool, so it is `b`'s job that waits (98 s).
+        #expect(split.waitSeconds.max == 99)
+        #expect(split.cluster.partitions == ["a", "b"])
+        #expect(split.cluster.gpus == 32)
+        let pooled = try partitioned(policy, pooled: true)
+        #expect(pooled.waitSeconds.max == 98)
+        #expect(pooled.cluster.partitions == nil)
+    }
+
+    @Test(arguments: SchedulingPolicy.allCases)
+    func aBlockedPartitionDoesNotHoldUpAnother(policy: SchedulingPolicy) throws {
+        // `b`'s job arrives after `a`'s second job is stuck at the head of `a`'s queue; even under strict FIFO it
+        // starts at once, because each partition is its own queue. Waits: 0, 99, 0.
+        let report = try partitioned(policy)
+        #expect(report.waitSeconds.p50 == 0)
+        #expect(report.waitSeconds.mean == 33)
+    }
+
+    @Test func jobsOfAnUnknownPartitionRunInTheDefaultAndAreCounted() throws {
+        let report = try partitioned(
+            .fifo,
+            extra: [
+                TraceJob(spec: JobSpec(gpus: 8, timeLimit: 100, submitTime: 3), runtime: 100, partition: "nope"),
+                TraceJob(spec: JobSpec(gpus: 8, timeLimit: 100, submitTime: 3), runtime: 100),
+            ])
+        #expect(report.jobs.unknownPartition == 1)
+        #expect(report.jobs.completed == 5)
+        // Both land in `a` (the default), which is busy until t=200: they wait behind its second job.
+        #expect(report.waitSeconds.max == 197)
+    }
+
     @Test func htmlReportHasItsThreeCharts() throws {
         let html = HTMLReport.render(try simulate(.backfill, gpus: 512, check: false))
         #expect(html.components(separatedBy: "<svg").count - 1 == 3)

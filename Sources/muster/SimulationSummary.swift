@@ -11,13 +11,6 @@ enum SimulationSummary {
             "\(r.workload) on \(r.cluster.name) (\(r.cluster.nodes) nodes, \(r.cluster.gpus) GPUs), policy \(r.policy)",
             "jobs             \(r.jobs.submitted) submitted, \(r.jobs.completed) completed, \(r.jobs.timedOut) timed out, "
                 + "\(r.jobs.rejected) rejected, \(r.jobs.unfinished) unfinished",
-            "partitions       "
-                + (r.cluster.partitions.map {
-                    "\($0.count), each its own queue (default \($0[0]))"
-                        + (r.jobs.unknownPartition > 0
-                            ? "; \(r.jobs.unknownPartition) jobs named a partition the cluster lacks and ran in the default"
-                            : "")
-                } ?? "none: one queue"),
             "wait (s)         " + dist(r.waitSeconds),
             "JCT (s)          " + dist(r.jctSeconds),
             "slowdown         "
@@ -30,6 +23,14 @@ enum SimulationSummary {
                 format: "fragmentation    %.1f GPUs stranded on average while jobs wait (%.2f %% of GPUs)",
                 r.fragmentation.meanStrandedGPUs, r.fragmentation.meanStrandedShare * 100),
         ]
+        if let partitions = r.cluster.partitions {
+            lines.insert(
+                "partitions       \(partitions.count), each its own queue (default \(partitions[0]))"
+                    + (r.jobs.unknownPartition > 0
+                        ? "; \(r.jobs.unknownPartition) jobs named a partition the cluster lacks and ran in the default"
+                        : ""),
+                at: 2)
+        }
         if r.topology.multiNodeJobs > 0 {
             lines.append(
                 String(

@@ -8,29 +8,15 @@ struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controller", abstract: "Run the controller (HTTP API, scheduler, state in SQLite).")
 
-    @Option(help: "Directory for the database, logs and checkpoints.")
-    var data: String = ".muster"
-
-    @Option(help: "HOST:PORT to listen on (port 0: any free port).")
-    var listen: String = "127.0.0.1:7420"
-
-    @Option(help: "fifo | priority | backfill")
-    var policy: SchedulingPolicy = .backfill
-
-    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds without word from an agent before its node is down.")
-    var heartbeatTimeout: Double = 10
-
-    @Option(name: .customLong("kill-grace"), help: "Seconds between SIGTERM and SIGKILL.")
-    var killGrace: Double = 5
+    @OptionGroup var options: ControllerOptions
 
     @Option(name: .customLong("port-file"), help: "Write the bound port to this file once listening.")
     var portFile: String?
 
     func run() async throws {
-        let address = try ListenAddress(listen)
+        let address = try ListenAddress(options.listen)
         let logger = LoggingSetup.logger("muster.controller")
-        let config = ControllerConfig(
-            dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace)
+        let config = options.config
         let server = try ServerStartup.open(config: config, logger: logger)
         let portFile = self.portFile
         try await ServerStartup.serve(server, address: address) { port in

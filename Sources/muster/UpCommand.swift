@@ -17,20 +17,10 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Number of local agents (default: 1 with real GPUs, 2 with fake ones).")
     var agents: Int?
 
-    @Option(help: "Directory for the database, logs and checkpoints.")
-    var data: String = ".muster"
-
-    @Option(help: "HOST:PORT to listen on.")
-    var listen: String = "127.0.0.1:7420"
-
-    @Option(help: "fifo | priority | backfill")
-    var policy: SchedulingPolicy = .backfill
-
-    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds without word from an agent before it is down.")
-    var heartbeatTimeout: Double = 10
+    @OptionGroup var options: ControllerOptions
 
     func run() async throws {
-        let address = try ListenAddress(listen)
+        let address = try ListenAddress(options.listen)
         let logger = LoggingSetup.logger("muster.up")
         var fake = fakeGPUs
         var realGPUs = 0
@@ -43,8 +33,7 @@ struct UpCommand: AsyncParsableCommand {
         if fake == nil && count > 1 {
             throw ValidationError("with real GPUs every agent would offer the same GPUs; use --agents 1 or --fake-gpus")
         }
-        let config = ControllerConfig(
-            dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout)
+        let config = options.config
         let server = try ServerStartup.open(config: config, logger: logger)
         let names = (1...count).map { String(format: "node%02d", $0) }
         let gpuText = fake.map { "\($0) fake GPUs" } ?? "\(realGPUs) GPUs from nvidia-smi"

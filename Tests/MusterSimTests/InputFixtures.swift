@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Testing
 
 /// Shared helpers for the input-side tests (trace readers, JSONL, presets).
 enum InputFixtures {
@@ -14,6 +15,19 @@ enum InputFixtures {
 
     /// The trace directory; only called by tests that are enabled when it exists.
     static var traces: String { traceDirectory ?? "/nonexistent" }
+
+    /// The description of the error `body` throws; records an issue and returns "" when it throws none.
+    static func errorText(
+        _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String {
+        do {
+            try body()
+        } catch {
+            return "\(error)"
+        }
+        Issue.record("expected an error", sourceLocation: sourceLocation)
+        return ""
+    }
 
     /// A fresh empty temporary folder.
     static func folder() throws -> String {

@@ -66,12 +66,8 @@ import Testing
     ])
     func badLinesNameFileLineAndField(line: String, message: String) throws {
         let path = try InputFixtures.file("w.jsonl", "# ok\n{\"submit\": 0, \"gpus\": 1, \"runtime\": 10}\n\(line)\n")
-        do {
-            _ = try JSONLWorkload.load(path: path)
-            Issue.record("expected an error for \(line)")
-        } catch {
-            #expect(error.description.hasPrefix(message), "\(error)")
-        }
+        let text = InputFixtures.errorText { _ = try JSONLWorkload.load(path: path) }
+        #expect(text.hasPrefix(message), "\(text)")
     }
 
     @Test func writingIntoAMissingFolderSaysWhere() {

@@ -96,11 +96,7 @@ import Testing
     ])
     func badPodRowsSayWhereAndWhat(row: String, message: String) throws {
         let path = try InputFixtures.file("pods.csv", Self.header + row + "\n")
-        do {
-            _ = try OpenbTrace.load(path: path)
-            Issue.record("expected an error for \(row)")
-        } catch {
-            #expect(error.description.hasPrefix(message), "\(error)")
-        }
+        let text = InputFixtures.errorText { _ = try OpenbTrace.load(path: path) }
+        #expect(text.hasPrefix(message), "\(text)")
     }
 }

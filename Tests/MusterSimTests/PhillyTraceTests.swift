@@ -68,11 +68,13 @@ import Testing
     ])
     func everyBadRowSaysWhereAndWhat(row: String, message: String) throws {
         let path = try InputFixtures.file("p.csv", Self.header + row + "\n")
-        do {
-            _ = try PhillyTrace.load(path: path)
-            Issue.record("expected an error for \(row)")
-        } catch {
-            #expect(error.description.hasPrefix(message), "\(error)")
+        let text = InputFixtures.errorText { _ = try PhillyTrace.load(path: path) }
+        #expect(text.hasPrefix(message), "\(text)")
+    }
+
+    @Test func unreadableFileSaysWhichPath() {
+        #expect(throws: TraceError.unreadable(path: "/nonexistent/x.csv.gz", reason: "no such file, or not readable")) {
+            try PhillyTrace.load(path: "/nonexistent/x.csv.gz")
         }
     }
 

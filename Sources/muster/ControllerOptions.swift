@@ -1,0 +1,27 @@
+import ArgumentParser
+import MusterCore
+import MusterServer
+
+/// The options `muster controller` and `muster up` share: where state lives, where to listen, how to schedule.
+struct ControllerOptions: ParsableArguments {
+    @Option(help: "Directory for the database, logs and checkpoints.")
+    var data: String = ".muster"
+
+    @Option(help: "HOST:PORT to listen on (port 0: any free port).")
+    var listen: String = "127.0.0.1:7420"
+
+    @Option(help: "fifo | priority | backfill")
+    var policy: SchedulingPolicy = .backfill
+
+    @Option(name: .customLong("heartbeat-timeout"), help: "Seconds without word from an agent before its node is down.")
+    var heartbeatTimeout: Double = 10
+
+    @Option(name: .customLong("kill-grace"), help: "Seconds between SIGTERM and SIGKILL.")
+    var killGrace: Double = 5
+
+    /// The controller's configuration, with the data directory made absolute.
+    var config: ControllerConfig {
+        ControllerConfig(
+            dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MusterStore
+import ServiceLifecycle
 
 /// The controller process: the HTTP API and the scheduler loop around one `Controller`.
 public struct ControllerServer: Sendable {
@@ -38,24 +39,44 @@ public struct ControllerServer: Sendable {
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? port) },
             logger: logger)
+        // The server runs in a service group so that it stops gracefully (drains connections) rather than being
+        // cancelled mid-accept; signals are ours to handle.
+        let server = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let controller = self.controller
+        let stop: @Sendable () async -> Void = {
+            // Answer the agents' long-polls first so the graceful shutdown does not wait for them.
+            await controller.shutdown()
+            await server.triggerGracefulShutdown()
+        }
         try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await controller.run() }
-                group.addTask { try await app.run() }
-                if handleSignals {
-                    group.addTask {
-                        await SignalWaiter.wait()
-                        controller.logger.info("signal received: shutting down")
+                group.addTask {
+                    do {
+                        try await server.run()
+                    } catch {
+                        await controller.shutdown()
+                        throw error
                     }
                 }
-                _ = try await group.next()
-                // Answer the agents' long-polls now so the server's graceful shutdown does not wait for them.
-                await controller.shutdown()
-                group.cancelAll()
+                if handleSignals {
+                    group.addTask {
+                        guard await SignalWaiter.wait() else { return }
+                        controller.logger.info("signal received: shutting down")
+                        await stop()
+                    }
+                }
+                do {
+                    // Ends when all have stopped; the first error stops the rest (the signal wait is cancelled).
+                    for try await _ in group {}
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
             }
         } onCancel: {
-            Task { await controller.shutdown() }
+            Task { await stop() }
         }
     }
 }

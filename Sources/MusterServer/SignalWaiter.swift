@@ -8,36 +8,63 @@ import Dispatch
 
 /// Waits for SIGINT or SIGTERM without the default handler killing the process.
 enum SignalWaiter {
-    /// Returns when one of `signals` arrives.
-    static func wait(for signals: [Int32] = [SIGINT, SIGTERM]) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let box = Once(continuation)
-            for number in signals {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { box.resume() }
-                source.resume()
-                box.keep(source)
+    /// Returns when one of `signals` arrives (true), or when the task is cancelled (false).
+    @discardableResult
+    static func wait(for signals: [Int32] = [SIGINT, SIGTERM]) async -> Bool {
+        let box = Once()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                box.set(continuation)
+                for number in signals {
+                    signal(number, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                    source.setEventHandler { box.resume(signalled: true) }
+                    source.resume()
+                    box.keep(source, for: number)
+                }
             }
+        } onCancel: {
+            box.resume(signalled: false)
         }
+        return box.signalled
     }
 
-    /// Resumes the continuation once, and keeps the signal sources alive.
+    /// Resumes the continuation once (from a signal or from cancellation, whichever comes first, even before
+    /// the continuation is set), and keeps the signal sources alive until then.
     private final class Once: @unchecked Sendable {
         private var continuation: CheckedContinuation<Void, Never>?
+        private var done = false
+        private(set) var signalled = false
         private var sources: [any DispatchSourceSignal] = []
+        private var numbers: [Int32] = []
         private let lock = NSLockLike()
 
-        init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
-
-        func keep(_ source: any DispatchSourceSignal) {
-            lock.withLock { sources.append(source) }
+        func set(_ continuation: CheckedContinuation<Void, Never>) {
+            let resumeNow = lock.withLock {
+                if done { return true }
+                self.continuation = continuation
+                return false
+            }
+            if resumeNow { continuation.resume() }
         }
 
-        func resume() {
-            let c = lock.withLock {
+        func keep(_ source: any DispatchSourceSignal, for number: Int32) {
+            lock.withLock {
+                sources.append(source)
+                numbers.append(number)
+            }
+        }
+
+        func resume(signalled: Bool) {
+            let c: CheckedContinuation<Void, Never>? = lock.withLock {
+                if done { return nil }
+                done = true
+                self.signalled = signalled
                 let c = continuation
                 continuation = nil
+                // The next such signal acts as usual again (a second Ctrl-C ends a shutdown that hangs).
+                for source in sources { source.cancel() }
+                for number in numbers { signal(number, SIG_DFL) }
                 return c
             }
             c?.resume()

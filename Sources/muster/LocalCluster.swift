@@ -13,13 +13,18 @@ enum LocalCluster {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Finished either way, so a server that cannot start (port in use) does not leave us waiting.
+                defer { portSink.finish() }
                 try await ServerStartup.serve(server, address: address, handleSignals: handleSignals) { port in
                     portSink.yield(port)
                     portSink.finish()
                 }
             }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
+            guard let port = await iterator.next() else {
+                try await group.waitForAll()  // the server's error, if it failed
+                return
+            }
             let url = "http://\(address.host == "0.0.0.0" ? "127.0.0.1" : address.host):\(port)"
             var agentLogger = logger
             agentLogger.logLevel = max(logger.logLevel, .notice)

@@ -35,7 +35,13 @@ public enum HTMLReport {
             ),
             ("Wait (s)", dist(report.waitSeconds)),
             ("JCT (s)", dist(report.jctSeconds)),
-            ("Bounded slowdown", dist(report.boundedSlowdown)),
+            (
+                "Bounded slowdown",
+                String(
+                    format: "mean %.2f, p50 %.2f, p90 %.2f, p99 %.2f, max %.0f", report.boundedSlowdown.mean,
+                    report.boundedSlowdown.p50, report.boundedSlowdown.p90, report.boundedSlowdown.p99,
+                    report.boundedSlowdown.max)
+            ),
             ("Makespan", String(format: "%.2f days", Double(report.makespanSeconds) / 86_400)),
             ("GPU utilisation", String(format: "%.1f %%", report.gpuUtilization * 100)),
             (

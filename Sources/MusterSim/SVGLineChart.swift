@@ -23,7 +23,10 @@ struct SVGLineChart {
         let xs = points.map { tx($0.x) }
         let xMin = xs.min() ?? 0
         let xMax = max((xs.max() ?? 1), xMin + 1e-9)
-        let yTop = max(yMax ?? (points.map(\.y).max() ?? 1), 1e-9)
+        // The y axis ends on a round number: a multiple of a 1-2-2.5-5 step, about four steps up.
+        let yData = max(yMax ?? (points.map(\.y).max() ?? 1), 1e-9)
+        let yStep = Self.niceStep(yData / 4)
+        let yTop = yMax ?? (yData / yStep).rounded(.up) * yStep
         func px(_ x: Double) -> Double { left + (tx(x) - xMin) / (xMax - xMin) * plotW }
         func py(_ y: Double) -> Double { top + plotH - y / yTop * plotH }
         var svg = """
@@ -34,18 +37,36 @@ struct SVGLineChart {
             stroke="#cbd5e1"/>
 
             """
-        for i in 0...4 {
-            let y = yTop * Double(i) / 4
+        var y = 0.0
+        while y <= yTop * (1 + 1e-9) {
             svg += """
                 <line x1="\(fmt(left))" x2="\(fmt(left + plotW))" y1="\(fmt(py(y)))" y2="\(fmt(py(y)))" \
                 stroke="#e2e8f0"/><text x="\(fmt(left - 6))" y="\(fmt(py(y) + 4))" text-anchor="end">\
                 \(tick(y))</text>
 
                 """
+            y += yStep
         }
-        for i in 0...5 {
-            let v = xMin + (xMax - xMin) * Double(i) / 5
-            let x = left + plotW * Double(i) / 5
+        // x ticks: powers of ten on a log axis, else round steps; each label sits under its value.
+        var xTicks: [Double] = []
+        if logX {
+            var k = xMin.rounded(.up)
+            while k <= xMax + 1e-9 {
+                xTicks.append(k)
+                k += 1
+            }
+        }
+        if xTicks.count < 2 {
+            xTicks = []
+            let step = Self.niceStep((xMax - xMin) / 5)
+            var v = (xMin / step).rounded(.up) * step
+            while v <= xMax + 1e-9 {
+                xTicks.append(v)
+                v += step
+            }
+        }
+        for v in xTicks {
+            let x = left + (v - xMin) / (xMax - xMin) * plotW
             let label = logX ? tick(pow(10, v)) : tick(v)
             svg += """
                 <text x="\(fmt(x))" y="\(fmt(top + plotH + 16))" text-anchor="middle">\(label)</text>
@@ -64,6 +85,14 @@ struct SVGLineChart {
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.1f", x) }
+
+    /// The smallest 1, 2, 2.5 or 5 times a power of ten that is at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let power = pow(10, (log10(raw)).rounded(.down))
+        for m in [1, 2, 2.5, 5, 10] where m * power >= raw * (1 - 1e-9) { return m * power }
+        return 10 * power
+    }
 
     private func tick(_ v: Double) -> String {
         let a = abs(v)

@@ -137,6 +137,11 @@ import Testing
         #expect(report.waitSeconds.max == 197)
     }
 
+    @Test(arguments: [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (21.7, 25.0), (27.75, 50.0), (180.0, 200.0), (0.0, 1.0)])
+    func chartAxesStepInRoundNumbers(raw: Double, step: Double) {
+        #expect(abs(SVGLineChart.niceStep(raw) - step) < 1e-9)
+    }
+
     @Test func htmlReportHasItsThreeCharts() throws {
         let html = HTMLReport.render(try simulate(.backfill, gpus: 512, check: false))
         #expect(html.components(separatedBy: "<svg").count - 1 == 3)

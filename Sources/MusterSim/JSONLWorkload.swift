@@ -134,23 +134,6 @@ public enum JSONLWorkload {
     /// Writes `workload` in this format, one job per line, gzipped if `path` ends in `.gz`. Only the built-in
     /// priority classes can be read back.
     public static func write(_ workload: Workload, to path: String) throws(TraceError) {
-        guard let file = gzopen(path, path.hasSuffix(".gz") ? "wb6" : "wbT") else {
-            throw .unwritable(path: path, reason: "cannot create the file (missing folder or no permission?)")
-        }
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20)
-        func flush() -> Bool {
-            defer { chunk.removeAll(keepingCapacity: true) }
-            return chunk.isEmpty || chunk.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32($0.count)) } > 0
-        }
-        var ok = true
-        for job in workload.jobs where ok {
-            chunk.append(contentsOf: line(job).utf8)
-            chunk.append(0x0A)
-            if chunk.count >= 1 << 20 { ok = flush() }
-        }
-        ok = ok && flush()
-        let closed = gzclose(file) == Z_OK
-        guard ok && closed else { throw .unwritable(path: path, reason: "write failed (disk full?)") }
+        try GzipLineWriter.write(workload.jobs.lazy.map(line), to: path)
     }
 }

@@ -44,6 +44,13 @@ public struct Simulator: Sendable {
 
     /// Runs the replay to the end. `progress` is called now and then with (jobs finished, jobs total).
     public func run(progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> SimulationReport {
+        try replay(progress: progress).report
+    }
+
+    /// Runs the replay to the end; also says when each job started and ended.
+    public func replay(progress: ((Int, Int) -> Void)? = nil) throws(SimulationError) -> (
+        report: SimulationReport, outcomes: JobOutcomes
+    ) {
         let jobs = workload.jobs
         let n = jobs.count
         let order = jobs.indices.sorted { a, b in
@@ -177,7 +184,7 @@ public struct Simulator: Sendable {
             cdf.append([jcts[i], Double(i + 1) / Double(jcts.count)])
         }
         if let last = jcts.last { cdf.append([last, 1.0]) }
-        return SimulationReport(
+        let report = SimulationReport(
             workload: workload.name,
             cluster: .init(
                 name: clusterName, nodes: nodeCount, gpus: totalGPUCount, levels: partitions[0].cluster.levelNames,
@@ -202,6 +209,7 @@ public struct Simulator: Sendable {
                 utilization: utilization.averages(until: end).map(rounded),
                 queueLength: queueLength.averages(until: end).map(rounded),
                 jctCDF: cdf))
+        return (report, JobOutcomes(start: startTime, end: endTime))
     }
 }
 

@@ -44,6 +44,13 @@ struct SimCommand: ParsableCommand {
     @Option(help: "Write an HTML report with charts to this file.")
     var report: String?
 
+    @Option(
+        help: """
+            Write one CSV row per job (submit, start, end, wait, JCT, bounded slowdown, state) to this file \
+            (gzipped if it ends in .gz).
+            """)
+    var jobs: String?
+
     @Flag(help: "Check the cluster invariants while replaying (slower).")
     var check = false
 
@@ -65,9 +72,12 @@ struct SimCommand: ParsableCommand {
         simulator.checkInvariants = check
         let bar = ProgressBar(label: "simulating \(input.workload.name)")
         let loaded = monotonicNanos()
-        let result = try simulator.run(progress: { bar.update($0, of: $1) })
+        let (result, outcomes) = try simulator.replay(progress: { bar.update($0, of: $1) })
         bar.finish()
         let finished = monotonicNanos()
+        if let jobs {
+            try outcomes.writeCSV(input.workload, to: jobs)
+        }
         if let report {
             try HTMLReport.render(result).write(toFile: report, atomically: true, encoding: .utf8)
         }
@@ -86,7 +96,7 @@ struct SimCommand: ParsableCommand {
             String(
                 format: "loaded in %.2f s, replayed %d jobs in %.2f s (%.0f jobs/s)%@", loadSeconds,
                 result.jobs.submitted, simSeconds, Double(result.jobs.submitted) / max(simSeconds, 1e-9),
-                report.map { ", report written to \($0)" } ?? ""))
+                (report.map { ", report written to \($0)" } ?? "") + (jobs.map { ", jobs to \($0)" } ?? "")))
     }
 }
 

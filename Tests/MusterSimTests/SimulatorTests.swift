@@ -69,6 +69,28 @@ import Testing
         #expect(report.boundedSlowdown.mean == 4.0 / 3.0)
     }
 
+    @Test func perJobCSVAgreesWithTheReport() throws {
+        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
+        let jobs = [
+            TraceJob(spec: JobSpec(name: "a,b", gpus: 64, timeLimit: 100, submitTime: 0), runtime: 100),
+            TraceJob(spec: JobSpec(name: "waits", gpus: 8, timeLimit: 50, submitTime: 10), runtime: 80),
+            TraceJob(spec: JobSpec(name: "huge", gpus: 128, timeLimit: 100, submitTime: 20), runtime: 50),
+        ]
+        let workload = Workload(name: "t", jobs: jobs)
+        let (report, outcomes) = try Simulator(
+            cluster: cluster, clusterName: "tiny", workload: workload, policy: .fifo
+        ).replay()
+        let lines = Array(outcomes.csvLines(workload))
+        #expect(lines.count == 4)
+        #expect(lines[0] == JobOutcomes.header)
+        #expect(lines[1] == "0,\"a,b\",default,,64,0,0,100,0,100,1.0,completed")
+        // Waits 90 s for the 64-GPU job, then runs into its 50 s limit: JCT 140, slowdown 140/50.
+        #expect(lines[2] == "1,waits,default,,8,10,100,150,90,140,2.8,timed_out")
+        #expect(lines[3] == "2,huge,default,,128,20,,,,,,rejected")
+        #expect(report.waitSeconds.mean == 45)
+        #expect(report.jobs.timedOut == 1 && report.jobs.rejected == 1)
+    }
+
     @Test func jobLargerThanTheClusterIsRejectedNotQueuedForever() throws {
         let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [TraceJob(spec: JobSpec(gpus: 128, timeLimit: 100, submitTime: 0), runtime: 50)]

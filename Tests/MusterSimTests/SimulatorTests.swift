@@ -16,6 +16,16 @@ import Testing
         ).run()
     }
 
+    /// Replays `jobs` on a 64-GPU superpod (8 nodes of 8).
+    func replayOnTinyCluster(_ jobs: [TraceJob], policy: SchedulingPolicy = .fifo) throws -> (
+        report: SimulationReport, outcomes: JobOutcomes
+    ) {
+        try Simulator(
+            cluster: try ClusterPreset.superpod(gpus: 64).cluster(), clusterName: "tiny",
+            workload: Workload(name: "t", jobs: jobs), policy: policy, checkInvariants: true
+        ).replay()
+    }
+
     @Test(arguments: SchedulingPolicy.allCases)
     func everyJobFinishesAndInvariantsHoldThroughout(policy: SchedulingPolicy) throws {
         let report = try simulate(policy)
@@ -40,47 +50,37 @@ import Testing
     }
 
     @Test func jobsOverTheirTimeLimitAreStoppedAtIt() throws {
-        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [
             TraceJob(spec: JobSpec(gpus: 8, timeLimit: 100, submitTime: 0), runtime: 500),
             TraceJob(spec: JobSpec(gpus: 8, timeLimit: 100, submitTime: 0), runtime: 50),
         ]
-        let report = try Simulator(
-            cluster: cluster, clusterName: "tiny", workload: Workload(name: "t", jobs: jobs), policy: .fifo
-        ).run()
+        let report = try replayOnTinyCluster(jobs).report
         #expect(report.jobs.timedOut == 1)
         #expect(report.jobs.completed == 1)
         #expect(report.jctSeconds.max == 100)
     }
 
     @Test func boundedSlowdownIsAtLeastOneAndCountsTheWait() throws {
-        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         // A 3-second job alone (slowdown 1, not 3/10), then a 64-GPU job that waits 100 s behind a 100-second one.
         let jobs = [
             TraceJob(spec: JobSpec(gpus: 8, timeLimit: 10, submitTime: 0), runtime: 3),
             TraceJob(spec: JobSpec(gpus: 64, timeLimit: 100, submitTime: 1_000), runtime: 100),
             TraceJob(spec: JobSpec(gpus: 64, timeLimit: 100, submitTime: 1_000), runtime: 100),
         ]
-        let report = try Simulator(
-            cluster: cluster, clusterName: "tiny", workload: Workload(name: "t", jobs: jobs), policy: .fifo
-        ).run()
+        let report = try replayOnTinyCluster(jobs).report
         #expect(report.boundedSlowdown.p50 == 1)
         #expect(report.boundedSlowdown.max == 2)
         #expect(report.boundedSlowdown.mean == 4.0 / 3.0)
     }
 
     @Test func perJobCSVAgreesWithTheReport() throws {
-        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [
             TraceJob(spec: JobSpec(name: "a,b", gpus: 64, timeLimit: 100, submitTime: 0), runtime: 100),
             TraceJob(spec: JobSpec(name: "waits", gpus: 8, timeLimit: 50, submitTime: 10), runtime: 80),
             TraceJob(spec: JobSpec(name: "huge", gpus: 128, timeLimit: 100, submitTime: 20), runtime: 50),
         ]
-        let workload = Workload(name: "t", jobs: jobs)
-        let (report, outcomes) = try Simulator(
-            cluster: cluster, clusterName: "tiny", workload: workload, policy: .fifo
-        ).replay()
-        let lines = Array(outcomes.csvLines(workload))
+        let (report, outcomes) = try replayOnTinyCluster(jobs)
+        let lines = Array(outcomes.csvLines(Workload(name: "t", jobs: jobs)))
         #expect(lines.count == 4)
         #expect(lines[0] == JobOutcomes.header)
         #expect(lines[1] == "0,\"a,b\",default,,64,0,0,100,0,100,1.0,completed")
@@ -94,9 +94,7 @@ import Testing
     @Test func jobLargerThanTheClusterIsRejectedNotQueuedForever() throws {
         let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [TraceJob(spec: JobSpec(gpus: 128, timeLimit: 100, submitTime: 0), runtime: 50)]
-        let report = try Simulator(
-            cluster: cluster, clusterName: "tiny", workload: Workload(name: "t", jobs: jobs), policy: .backfill
-        ).run()
+        let report = try replayOnTinyCluster(jobs, policy: .backfill).report
         #expect(report.jobs.rejected == 1)
         #expect(report.jobs.unfinished == 0)
     }

@@ -92,7 +92,6 @@ import Testing
     }
 
     @Test func jobLargerThanTheClusterIsRejectedNotQueuedForever() throws {
-        let cluster = try ClusterPreset.superpod(gpus: 64).cluster()
         let jobs = [TraceJob(spec: JobSpec(gpus: 128, timeLimit: 100, submitTime: 0), runtime: 50)]
         let report = try replayOnTinyCluster(jobs, policy: .backfill).report
         #expect(report.jobs.rejected == 1)

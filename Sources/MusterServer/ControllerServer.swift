@@ -49,9 +49,15 @@ public struct ControllerServer: Sendable {
             await controller.shutdown()
             await server.triggerGracefulShutdown()
         }
-        try await withTaskCancellationHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await controller.run() }
+        // The work runs in its own task so that cancelling the caller (`muster bench live`, tests) stops the server
+        // gracefully through `stop` instead of cancelling Hummingbird mid-accept, which logs errors.
+        let work = Task {
+            // Each child says whether it was the HTTP server; when the server has stopped, so does the rest.
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    await controller.run()
+                    return false
+                }
                 group.addTask {
                     do {
                         try await server.run()
@@ -59,22 +65,29 @@ public struct ControllerServer: Sendable {
                         await controller.shutdown()
                         throw error
                     }
+                    return true
                 }
                 if handleSignals {
                     group.addTask {
-                        guard await SignalWaiter.wait() else { return }
+                        guard await SignalWaiter.wait() else { return false }
                         controller.logger.info("signal received: shutting down")
                         await stop()
+                        return false
                     }
                 }
                 do {
-                    // Ends when all have stopped; the first error stops the rest (the signal wait is cancelled).
-                    for try await _ in group {}
+                    // The first error stops the rest; so does the server's end (the signal wait is cancelled).
+                    while let wasServer = try await group.next(), !wasServer {}
+                    await controller.shutdown()
+                    group.cancelAll()
                 } catch {
                     group.cancelAll()
                     throw error
                 }
             }
+        }
+        try await withTaskCancellationHandler {
+            try await work.value
         } onCancel: {
             Task { await stop() }
         }

@@ -38,7 +38,8 @@ struct ShowCommand: AsyncParsableCommand {
         ]
         if let output = job.output { lines.append("output      \(output)") }
         for (i, entry) in job.placement.enumerated() {
-            lines.append("node \(i)      \(entry.node) GPUs \(entry.gpus.map(String.init).joined(separator: ","))")
+            let gpus = entry.gpus.isEmpty ? "none" : entry.gpus.map(String.init).joined(separator: ",")
+            lines.append("node \(i)      \(entry.node) GPUs \(gpus)")
         }
         if let reason = job.reason { lines.append("reason      \(reason)") }
         print(lines.joined(separator: "\n"))

@@ -29,11 +29,18 @@ enum InputFixtures {
         return ""
     }
 
-    /// A fresh empty temporary folder.
+    /// One temporary folder for this test process, removed when the process exits.
+    private static let root: String = {
+        let path = NSTemporaryDirectory() + "muster-input-\(getpid())"
+        atexit { try? FileManager.default.removeItem(atPath: InputFixtures.root) }
+        return path
+    }()
+
+    /// A fresh empty temporary folder (inside `root`).
     static func folder() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("muster-input-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.path
+        let dir = root + "/" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
     }
 
     /// Writes `text` to a new file `name` in a fresh folder, gzip-compressed (by zlib) if the name ends in `.gz`.

@@ -60,7 +60,7 @@ struct BackfillPass {
             }
             let blockedFree = blocker?.gpuCount ?? 0
             if snapshot.cluster.freeTotal + blockedFree == 0 { break }
-            let short = now + job.timeLimit <= reservedAt
+            let short = !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
             if short ? failedShort.contains(key) : failedLong.contains(key) { continue }
             if let placement = snapshot.cluster.findPlacement(
                 job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)

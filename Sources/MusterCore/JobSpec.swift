@@ -38,12 +38,35 @@ public struct JobSpec: Sendable, Hashable, Codable {
         self.submitTime = submitTime
     }
 
+    /// The documented range of every field; requests outside it are refused before anything is computed, so
+    /// no arithmetic on a spec can overflow.
+    public enum Limits {
+        /// GPUs of one gang: 0 to 2^21 (two million: a Colossus-scale job with room to grow).
+        public static let maxGPUs = 1 << 21
+        /// Nodes of one gang: 1 to 2^18.
+        public static let maxNodes = 1 << 18
+        /// GPUs per node: 0 to 64 (the widest node the cluster model holds).
+        public static let maxGPUsPerNode = 64
+        /// CPU cores per node: 0 to 2^20.
+        public static let maxCPUsPerNode = 1 << 20
+        /// Memory per node: 0 to 2^31 MiB (2 PiB).
+        public static let maxMemoryMiBPerNode = Int(Int32.max)
+        /// Time limit: 1 s to one year.
+        public static let maxTimeLimit: Seconds = 365 * 24 * 3600
+        /// Names and teams: 1 to 128 characters.
+        public static let maxNameLength = 128
+    }
+
     /// Checks the spec on its own (no cluster needed); the message names the field.
     public func validate() throws(JobSpecError) {
-        if gpus < 0 { throw .invalid(field: "gpus", "must be 0 or more, got \(gpus)") }
-        if let nodes, nodes < 1 { throw .invalid(field: "nodes", "must be 1 or more, got \(nodes)") }
-        if let gpusPerNode, gpusPerNode < 0 {
-            throw .invalid(field: "gpus_per_node", "must be 0 or more, got \(gpusPerNode)")
+        if gpus < 0 || gpus > Limits.maxGPUs {
+            throw .invalid(field: "gpus", "must be 0 to \(Limits.maxGPUs), got \(gpus)")
+        }
+        if let nodes, nodes < 1 || nodes > Limits.maxNodes {
+            throw .invalid(field: "nodes", "must be 1 to \(Limits.maxNodes), got \(nodes)")
+        }
+        if let gpusPerNode, gpusPerNode < 0 || gpusPerNode > Limits.maxGPUsPerNode {
+            throw .invalid(field: "gpus_per_node", "must be 0 to \(Limits.maxGPUsPerNode), got \(gpusPerNode)")
         }
         if let gpusPerNode, gpusPerNode > 0, gpus % gpusPerNode != 0 {
             throw .invalid(field: "gpus_per_node", "\(gpus) GPUs do not divide into nodes of \(gpusPerNode)")
@@ -55,12 +78,20 @@ public struct JobSpec: Sendable, Hashable, Codable {
         if let nodes, gpusPerNode == nil, gpus % nodes != 0 {
             throw .invalid(field: "nodes", "\(gpus) GPUs do not divide evenly over \(nodes) nodes")
         }
-        if cpusPerNode < 0 { throw .invalid(field: "cpus_per_node", "must be 0 or more, got \(cpusPerNode)") }
-        if memoryMiBPerNode < 0 {
-            throw .invalid(field: "memory_mib_per_node", "must be 0 or more, got \(memoryMiBPerNode)")
+        if cpusPerNode < 0 || cpusPerNode > Limits.maxCPUsPerNode {
+            throw .invalid(field: "cpus_per_node", "must be 0 to \(Limits.maxCPUsPerNode), got \(cpusPerNode)")
+        }
+        if memoryMiBPerNode < 0 || memoryMiBPerNode > Limits.maxMemoryMiBPerNode {
+            throw .invalid(
+                field: "memory_mib_per_node", "must be 0 to \(Limits.maxMemoryMiBPerNode), got \(memoryMiBPerNode)")
         }
         if timeLimit <= 0 { throw .invalid(field: "time_limit", "must be positive, got \(timeLimit) s") }
-        if team.isEmpty { throw .invalid(field: "team", "must not be empty") }
+        if timeLimit > Limits.maxTimeLimit {
+            throw .invalid(field: "time_limit", "must be at most one year (\(Limits.maxTimeLimit) s), got \(timeLimit) s")
+        }
+        if team.isEmpty || team.count > Limits.maxNameLength {
+            throw .invalid(field: "team", "must be 1 to \(Limits.maxNameLength) characters")
+        }
     }
 
     /// The gang shape on a cluster whose largest node holds `maxGPUsPerNode` GPUs: `nodes` nodes with
@@ -74,8 +105,10 @@ public struct JobSpec: Sendable, Hashable, Codable {
         if let gpusPerNode, gpusPerNode > 0 {
             return GangShape(nodes: max(1, gpus / gpusPerNode), gpusPerNode: gpusPerNode)
         }
+        let maxGPUsPerNode = max(1, maxGPUsPerNode)
         if gpus <= maxGPUsPerNode { return GangShape(nodes: 1, gpusPerNode: gpus) }
         var n = (gpus + maxGPUsPerNode - 1) / maxGPUsPerNode
+        // At most `gpus` steps (n = gpus always divides); `validate` bounds `gpus`.
         while gpus % n != 0 { n += 1 }
         return GangShape(nodes: n, gpusPerNode: gpus / n)
     }

@@ -1,0 +1,85 @@
+/// One run of a job: which nodes and GPUs it was given, its ranks and what became of them.
+///
+/// A job gets a new attempt, with a higher `epoch`, every time it starts. Agents and reports name the epoch, so a
+/// rank of an old attempt that still drains is told apart from the new one (fencing).
+public struct Attempt: Sendable, Hashable, Codable {
+    /// 1 for the first start of the job, then one more per restart.
+    public var epoch: Int
+    /// Node names, rank 0's node first; rank `r` runs on `nodes[r / tasksPerNode]`.
+    public var nodes: [String]
+    /// GPU device indices taken on each node, parallel to `nodes`.
+    public var gpus: [[Int]]
+    public var tasksPerNode: Int
+    /// One entry per rank.
+    public var ranks: [RankState]
+    /// When the scheduler placed it.
+    public var scheduledAt: Double
+    /// When its first rank reported that it started.
+    public var startedAt: Double?
+    /// The rendezvous port on rank 0's node, unique among the attempts running there.
+    public var masterPort: Int
+
+    public init(
+        epoch: Int, nodes: [String], gpus: [[Int]], tasksPerNode: Int, scheduledAt: Double, masterPort: Int
+    ) {
+        self.epoch = epoch
+        self.nodes = nodes
+        self.gpus = gpus
+        self.tasksPerNode = max(1, tasksPerNode)
+        self.ranks = Array(repeating: RankState(), count: nodes.count * max(1, tasksPerNode))
+        self.scheduledAt = scheduledAt
+        self.masterPort = masterPort
+    }
+
+    /// The node rank `rank` runs on.
+    public func node(ofRank rank: Int) -> String { nodes[rank / tasksPerNode] }
+
+    /// True while some rank may still run (it has not exited and was not declared lost).
+    public var hasLiveRanks: Bool { ranks.contains { !$0.exited } }
+
+    /// Nodes where a rank may still run, in rank order, each once.
+    public var nodesWithLiveRanks: [String] {
+        var out: [String] = []
+        for (i, node) in nodes.enumerated() {
+            let ranks = ranks[(i * tasksPerNode)..<((i + 1) * tasksPerNode)]
+            if ranks.contains(where: { !$0.exited }) { out.append(node) }
+        }
+        return out
+    }
+}
+
+/// One rank of an attempt, as its agent reported it.
+public struct RankState: Sendable, Hashable, Codable {
+    public var started: Bool
+    /// Set once the process exited (128 + signal when killed; -1 when it was declared lost).
+    public var exitCode: Int32?
+    /// When it exited, on the agent's clock (bounded by the controller's).
+    public var exitedAt: Double?
+
+    public init(started: Bool = false, exitCode: Int32? = nil, exitedAt: Double? = nil) {
+        self.started = started
+        self.exitCode = exitCode
+        self.exitedAt = exitedAt
+    }
+
+    public var exited: Bool { exitCode != nil }
+}
+
+/// Names one rank of one attempt: what agents run and report on.
+public struct TaskRef: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public var job: JobID
+    public var epoch: Int
+    public var rank: Int
+
+    public init(job: JobID, epoch: Int, rank: Int) {
+        self.job = job
+        self.epoch = epoch
+        self.rank = rank
+    }
+
+    public static func < (a: TaskRef, b: TaskRef) -> Bool {
+        (a.job, a.epoch, a.rank) < (b.job, b.epoch, b.rank)
+    }
+
+    public var description: String { "job \(job) rank \(rank) (epoch \(epoch))" }
+}

@@ -1,0 +1,203 @@
+extension Lifecycle {
+    /// The answer to a submit: the job's id, and whether it is new (false: an earlier submit with the same
+    /// idempotency key made it).
+    public struct SubmitOutcome: Sendable, Hashable {
+        public var id: JobID
+        public var created: Bool
+        public var directives: [Directive]
+    }
+
+    /// A job is submitted: checked against the spec's bounds and the cluster, then queued.
+    /// - Parameter id: the id to use (the simulator's dense index); nil hands out the next one.
+    public mutating func submit(
+        _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
+        idempotencyKey: String? = nil, id: JobID? = nil, now: Double
+    ) throws(LifecycleError) -> SubmitOutcome {
+        if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
+            return SubmitOutcome(id: existing, created: false, directives: [])
+        }
+        if tasksPerNode < 1 || tasksPerNode > Self.maxTasksPerNode {
+            throw .invalid(field: "tasks_per_node", "must be 1 to \(Self.maxTasksPerNode), got \(tasksPerNode)")
+        }
+        do {
+            try spec.validate()
+        } catch {
+            switch error {
+            case .invalid(let field, let message): throw .invalid(field: field, message)
+            case .neverFits(let message): throw .neverFits(message)
+            }
+        }
+        guard let capacity else {
+            throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
+        }
+        let pending: PendingJob
+        do {
+            pending = try PendingJob(id: id ?? nextJobID, spec: spec, on: capacity)
+        } catch {
+            switch error {
+            case .invalid(let field, let message): throw .invalid(field: field, message)
+            case .neverFits(let message): throw .neverFits(message)
+            }
+        }
+        let id = pending.id
+        guard jobs[id] == nil else { throw .conflict("job \(id) exists already") }
+        nextJobID = max(nextJobID, id &+ 1)
+        var job = Job(
+            id: id, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner, launch: launch,
+            idempotencyKey: idempotencyKey, submittedAt: now)
+        job.reason = nil
+        jobs[id] = job
+        if config.retainEnded { jobOrder.append(id) }
+        active.insert(id)
+        if let key = idempotencyKey { idempotency[Self.idempotencyKey(owner, key)] = id }
+        if !nodesChanged { snapshot?.pending.append(pending) }
+        return SubmitOutcome(id: id, created: true, directives: [.storeJobs([id]), .wake])
+    }
+
+    /// A user cancels a job: a pending one ends at once; a running one ends and its ranks are stopped (its
+    /// GPUs come back when they have exited).
+    public mutating func cancel(_ id: JobID, by principal: Principal, now: Double) throws(LifecycleError)
+        -> [Directive]
+    {
+        let job = try self.job(id, for: principal)
+        guard !job.state.isTerminal else {
+            throw .conflict("job \(id) already \(job.state.rawValue); only pending or running jobs can be cancelled")
+        }
+        if job.state == .pending {
+            snapshot?.pending.removeAll { $0.id == id }
+        }
+        var directives: [Directive] = []
+        end(id, .cancel, exitCode: nil, reason: "cancelled by \(principal.user)", at: now, &directives)
+        return directives
+    }
+
+    /// A planning pass: the scheduler decides, each start becomes a new attempt (store it, then assign it).
+    public mutating func plan(now: Double) -> [Directive] {
+        if nodesChanged { rebuildSnapshot() }
+        guard snapshot != nil, !snapshot!.pending.isEmpty else { return [] }
+        planningPasses += 1
+        let decisions = scheduler.plan(&snapshot!, now: Self.seconds(now))
+        var started: [JobID] = []
+        var directives: [Directive] = []
+        for decision in decisions {
+            guard case .start(let id, let placement) = decision, var job = jobs[id] else { continue }
+            job.apply(.start)
+            let cluster = snapshot!.cluster
+            var names: [String] = []
+            var gpus: [[Int]] = []
+            names.reserveCapacity(placement.nodes.count)
+            gpus.reserveCapacity(placement.nodes.count)
+            for i in placement.nodes.indices {
+                let name = cluster.nodeNames[Int(placement.nodes[i])]
+                names.append(name)
+                let bits = placement.gpuIndices(at: i)
+                if let devices = nodes[name]?.inventory.gpus {
+                    gpus.append(bits.map { $0 < devices.count ? devices[$0].index : $0 })
+                } else {
+                    gpus.append(bits)
+                }
+            }
+            let port = isStatic ? config.masterPorts.lowerBound : allocatePort(on: names[0])
+            job.attempt = Attempt(
+                epoch: job.epoch + 1, nodes: names, gpus: gpus, tasksPerNode: job.tasksPerNode, scheduledAt: now,
+                masterPort: port)
+            job.reason = nil
+            jobs[id] = job
+            holding.insert(id)
+            started.append(id)
+            directives.append(.assign(id, epoch: job.epoch))
+        }
+        guard !started.isEmpty else { return [] }
+        directives.insert(.storeJobs(started), at: 0)
+        return directives
+    }
+
+    /// The simulator's completion: every rank of the attempt exits with `exitCode` at `now`.
+    public mutating func attemptExited(
+        _ id: JobID, epoch: Int, exitCode: Int32, reason: String? = nil, now: Double
+    ) -> [Directive] {
+        guard var job = jobs[id], var attempt = job.attempt, attempt.epoch == epoch else { return [] }
+        for r in attempt.ranks.indices where !attempt.ranks[r].exited {
+            attempt.ranks[r] = RankState(started: true, exitCode: exitCode, exitedAt: now)
+        }
+        if attempt.startedAt == nil { attempt.startedAt = attempt.scheduledAt }
+        job.attempt = attempt
+        jobs[id] = job
+        var directives: [Directive] = []
+        if job.state == .running {
+            end(id, exitCode == 0 ? .succeed : .fail, exitCode: exitCode, reason: reason, at: now, &directives)
+        } else {
+            directives.append(.storeJobs([id]))
+            releaseIfDrained(id, &directives)
+        }
+        return directives
+    }
+
+    // MARK: Ends
+
+    /// Ends a job (`succeed`, `fail` or `cancel`): records how and when, stops its live ranks, and gives its
+    /// GPUs back once none is left. Every way a job ends goes through here.
+    mutating func end(
+        _ id: JobID, _ event: JobEvent, exitCode: Int32?, reason: String?, at time: Double,
+        _ directives: inout [Directive]
+    ) {
+        guard var job = jobs[id] else { return }
+        job.apply(event)
+        job.endTime = time
+        job.exitCode = exitCode
+        job.reason = reason
+        jobs[id] = job
+        active.remove(id)
+        directives.append(.storeJobs([id]))
+        if let attempt = job.attempt, holding.contains(id) {
+            let live = attempt.nodesWithLiveRanks
+            if !live.isEmpty {
+                directives.append(
+                    .kill(id, epoch: attempt.epoch, nodes: live, reason: reason ?? "job \(job.state.rawValue)"))
+            }
+        }
+        releaseIfDrained(id, &directives)
+    }
+
+    /// Gives the GPUs of `id`'s attempt back once none of its ranks may still run; forgets an ended job when
+    /// ended jobs are not kept.
+    mutating func releaseIfDrained(_ id: JobID, _ directives: inout [Directive]) {
+        guard let job = jobs[id] else { return }
+        if holding.contains(id), let attempt = job.attempt, !attempt.hasLiveRanks {
+            holding.remove(id)
+            snapshot?.finish(id)
+            if !isStatic { portsInUse[attempt.nodes[0]]?.remove(attempt.masterPort) }
+            directives.append(.wake)
+        }
+        if !config.retainEnded, job.state.isTerminal, !holding.contains(id) {
+            jobs.removeValue(forKey: id)
+            if let key = job.idempotencyKey { idempotency.removeValue(forKey: Self.idempotencyKey(job.owner, key)) }
+        }
+    }
+
+    /// The lowest free `MASTER_PORT` on `node`.
+    mutating func allocatePort(on node: String) -> Int {
+        var used = portsInUse[node] ?? []
+        var port = config.masterPorts.lowerBound
+        while used.contains(port) && port < config.masterPorts.upperBound { port += 1 }
+        used.insert(port)
+        portsInUse[node] = used
+        return port
+    }
+
+    /// Whole seconds for the scheduler, saturating (a clock is never trusted to be in range).
+    static func seconds(_ t: Double) -> Seconds {
+        guard t.isFinite else { return t > 0 ? .max : 0 }
+        if t >= 9.2e18 { return .max }
+        if t <= -9.2e18 { return .min }
+        return Seconds(t)
+    }
+
+    /// The queue entry of a pending job.
+    func pendingEntry(_ job: Job) -> PendingJob {
+        PendingJob(
+            id: job.id, shape: job.shape, cpusPerNode: job.spec.cpusPerNode,
+            memoryMiBPerNode: job.spec.memoryMiBPerNode, priority: job.spec.priority.rank,
+            submitTime: job.spec.submitTime, timeLimit: job.spec.timeLimit)
+    }
+}

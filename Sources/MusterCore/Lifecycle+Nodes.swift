@@ -1,0 +1,256 @@
+extension Lifecycle {
+    /// Limits on what an agent may register, checked before anything is stored.
+    public enum NodeLimits {
+        /// Node names: 1 to 64 characters of letters, digits, `.`, `_` and `-`.
+        public static let maxNameLength = 64
+        /// GPUs per node: at most 64; device indices 0 to 1023, distinct.
+        public static let maxGPUs = 64
+        public static let maxDeviceIndex = 1023
+        /// Topology names and addresses: at most 255 characters, no control characters.
+        public static let maxLabelLength = 255
+    }
+
+    /// An agent registers (or registers again) its node. A new node is up at once; one that was declared down
+    /// is `returning` (held) until a heartbeat shows it stopped what it no longer owns.
+    public mutating func register(_ inventory: NodeInventory, now: Double) throws(LifecycleError) -> [Directive] {
+        try Self.validate(inventory)
+        if var node = nodes[inventory.name] {
+            if node.inventory != inventory {
+                node.inventory = inventory
+                nodesChanged = true
+            }
+            if node.health == .down { node.health = .returning }
+            node.lastHeard = now
+            nodes[inventory.name] = node
+        } else {
+            nodes[inventory.name] = Node(inventory: inventory, health: .up, lastHeard: now)
+            nodesChanged = true
+        }
+        if nodesChanged { refreshCapacity() }
+        return [.storeNodes([inventory.name]), .wake]
+    }
+
+    static func validate(_ inventory: NodeInventory) throws(LifecycleError) {
+        let name = inventory.name
+        guard !name.isEmpty, name.utf8.count <= NodeLimits.maxNameLength,
+            name.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }),
+            name != ".", name != ".."
+        else {
+            throw .invalid(
+                field: "name", "a node name is 1 to \(NodeLimits.maxNameLength) letters, digits, '.', '_' or '-'")
+        }
+        guard inventory.gpus.count <= NodeLimits.maxGPUs else {
+            throw .invalid(field: "gpus", "a node may have at most \(NodeLimits.maxGPUs) GPUs, got \(inventory.gpus.count)")
+        }
+        var seen: Set<Int> = []
+        for gpu in inventory.gpus {
+            guard gpu.index >= 0, gpu.index <= NodeLimits.maxDeviceIndex, seen.insert(gpu.index).inserted else {
+                throw .invalid(
+                    field: "gpus", "GPU indices must be distinct and 0 to \(NodeLimits.maxDeviceIndex)")
+            }
+            guard gpu.memoryMiB >= 0, gpu.memoryMiB <= 1 << 30, Self.isLabel(gpu.model) else {
+                throw .invalid(field: "gpus", "a GPU's model must be a short printable name and its memory 0 to 2^30 MiB")
+            }
+        }
+        guard inventory.cpus >= 0, inventory.cpus <= JobSpec.Limits.maxCPUsPerNode else {
+            throw .invalid(field: "cpus", "must be 0 to \(JobSpec.Limits.maxCPUsPerNode), got \(inventory.cpus)")
+        }
+        guard inventory.memoryMiB >= 0, inventory.memoryMiB <= JobSpec.Limits.maxMemoryMiBPerNode else {
+            throw .invalid(field: "memory_mib", "must be 0 to \(JobSpec.Limits.maxMemoryMiBPerNode)")
+        }
+        for (field, value) in [("leaf", inventory.leaf), ("spine", inventory.spine), ("address", inventory.address)]
+        where !Self.isLabel(value) {
+            throw .invalid(field: field, "must be at most \(NodeLimits.maxLabelLength) printable characters")
+        }
+    }
+
+    static func isLabel(_ s: String) -> Bool {
+        s.utf8.count <= NodeLimits.maxLabelLength && s.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+    }
+
+    /// An agent's report that a rank started (`at`: the agent's clock, bounded by ours).
+    public mutating func taskStarted(_ task: TaskRef, on node: String, at time: Double, now: Double) -> [Directive] {
+        guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].started
+        else { return [] }
+        attempt.ranks[task.rank].started = true
+        if attempt.startedAt == nil { attempt.startedAt = Self.bounded(time, attempt.scheduledAt, now) }
+        job.attempt = attempt
+        jobs[task.job] = job
+        return [.storeJobs([task.job])]
+    }
+
+    /// An agent's report that a rank exited. A non-zero exit of a running job fails it (its other ranks are
+    /// stopped); the last zero exit completes it; the last exit of any attempt gives its GPUs back. The job's end
+    /// time is the exit's, not the report's arrival.
+    public mutating func taskExited(
+        _ task: TaskRef, on node: String, exitCode: Int32, reason: String?, at time: Double, now: Double
+    ) -> [Directive] {
+        guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].exited
+        else { return [] }
+        let exitedAt = Self.bounded(time, attempt.scheduledAt, now)
+        attempt.ranks[task.rank] = RankState(started: true, exitCode: exitCode, exitedAt: exitedAt)
+        if attempt.startedAt == nil { attempt.startedAt = exitedAt }
+        job.attempt = attempt
+        jobs[task.job] = job
+        var directives: [Directive] = []
+        if job.state == .running {
+            if exitCode != 0 {
+                end(
+                    task.job, .fail, exitCode: exitCode,
+                    reason: reason ?? "rank \(task.rank) exited with code \(exitCode) on node \(node)", at: exitedAt,
+                    &directives)
+                return directives
+            }
+            if attempt.ranks.allSatisfy({ $0.exitCode == 0 }) {
+                let last = attempt.ranks.reduce(exitedAt) { max($0, $1.exitedAt ?? exitedAt) }
+                end(task.job, .succeed, exitCode: 0, reason: nil, at: last, &directives)
+                return directives
+            }
+        }
+        directives.append(.storeJobs([task.job]))
+        releaseIfDrained(task.job, &directives)
+        return directives
+    }
+
+    /// A heartbeat: `node` is alive and runs exactly `running`. Tasks it runs that the lifecycle does not own are
+    /// fenced; ranks it should run but no longer does are lost (their job fails); a returning node that runs
+    /// nothing stray is up again.
+    public mutating func heartbeat(node name: String, running: [TaskRef], now: Double) throws(LifecycleError)
+        -> [Directive]
+    {
+        guard var node = nodes[name] else { throw .notFound("node \(name) is not registered; register first") }
+        node.lastHeard = now
+        var directives: [Directive] = []
+        var strays = false
+        var fenced: Set<TaskRef> = []
+        for task in running.sorted() where fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted
+        {
+            if let job = jobs[task.job], job.state == .running, ownedAttempt(job, task, name) != nil,
+                !job.attempt!.ranks[task.rank].exited
+            {
+                fenced.remove(TaskRef(job: task.job, epoch: task.epoch, rank: 0))
+                continue
+            }
+            strays = true
+            directives.append(
+                .fence(
+                    node: name, task,
+                    reason: "the controller does not run job \(task.job) epoch \(task.epoch) on \(name) (fenced)"))
+        }
+        let listed = Set(running)
+        for id in holding.sorted() {
+            guard let job = jobs[id], job.state == .running, let attempt = job.attempt else { continue }
+            for rank in attempt.ranks.indices where attempt.node(ofRank: rank) == name {
+                let state = attempt.ranks[rank]
+                guard state.started, !state.exited,
+                    !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
+                else { continue }
+                directives += taskExited(
+                    TaskRef(job: id, epoch: attempt.epoch, rank: rank), on: name, exitCode: -1,
+                    reason: "node \(name) no longer runs rank \(rank) (its agent restarted or the process vanished)",
+                    at: now, now: now)
+            }
+        }
+        var changedHealth = false
+        if node.health == .down {
+            node.health = .returning
+            changedHealth = true
+        }
+        if node.health == .returning && !strays {
+            node.health = .up
+            nodesChanged = true
+            changedHealth = true
+            directives.append(.wake)
+        }
+        nodes[name] = node
+        if changedHealth { directives.insert(.storeNodes([name]), at: 0) }
+        return directives
+    }
+
+    /// Time passes: nodes silent past the timeout go down (their ranks are lost, their jobs fail); ranks not
+    /// started in time are lost (their job fails); running jobs past their time limit plus grace and slack are
+    /// ended by the controller even if their agent did not.
+    public mutating func tick(now: Double) -> [Directive] {
+        var directives: [Directive] = []
+        if !isStatic {
+            for name in nodes.keys.sorted() {
+                let node = nodes[name]!
+                guard node.health != .down, now - node.lastHeard > config.heartbeatTimeout else { continue }
+                nodeDown(name, now: now, &directives)
+            }
+        }
+        for id in holding.sorted() {
+            guard var job = jobs[id], var attempt = job.attempt else { continue }
+            if now > attempt.scheduledAt + config.startTimeout,
+                let lost = attempt.ranks.firstIndex(where: { !$0.started && !$0.exited })
+            {
+                for r in attempt.ranks.indices where !attempt.ranks[r].started && !attempt.ranks[r].exited {
+                    attempt.ranks[r].exitCode = -1
+                    attempt.ranks[r].exitedAt = now
+                }
+                job.attempt = attempt
+                jobs[id] = job
+                if job.state == .running {
+                    end(
+                        id, .fail, exitCode: -1,
+                        reason: "rank \(lost) on node \(attempt.node(ofRank: lost)) was not reported started within "
+                            + "\(Int(config.startTimeout)) s of its assignment (lost start)", at: now, &directives)
+                } else {
+                    directives.append(.storeJobs([id]))
+                    releaseIfDrained(id, &directives)
+                }
+                continue
+            }
+            if job.state == .running, now > timeLimitDeadline(job, attempt) {
+                end(
+                    id, .fail, exitCode: -1,
+                    reason: "time limit of \(job.spec.timeLimit) s reached; its agent did not stop it, so the "
+                        + "controller ended it", at: now, &directives)
+            }
+        }
+        return directives
+    }
+
+    /// Declares a node down: every rank still on it is lost, and the jobs it ran fail.
+    mutating func nodeDown(_ name: String, now: Double, _ directives: inout [Directive]) {
+        nodes[name]!.health = .down
+        nodesChanged = true
+        directives.append(.storeNodes([name]))
+        for id in holding.sorted() {
+            guard var job = jobs[id], var attempt = job.attempt else { continue }
+            var lost = false
+            for r in attempt.ranks.indices where attempt.node(ofRank: r) == name && !attempt.ranks[r].exited {
+                attempt.ranks[r].exitCode = -1
+                attempt.ranks[r].exitedAt = now
+                lost = true
+            }
+            guard lost else { continue }
+            job.attempt = attempt
+            jobs[id] = job
+            if job.state == .running {
+                end(
+                    id, .fail, exitCode: -1,
+                    reason: "node \(name) stopped heartbeating (no word for \(Int(config.heartbeatTimeout)) s); "
+                        + "marked down", at: now, &directives)
+            } else {
+                directives.append(.storeJobs([id]))
+                releaseIfDrained(id, &directives)
+            }
+        }
+        directives.append(.wake)
+    }
+
+    /// The attempt `task` names, if it is the job's current one and the rank runs on `node`.
+    func ownedAttempt(_ job: Job, _ task: TaskRef, _ node: String) -> Attempt? {
+        guard let attempt = job.attempt, attempt.epoch == task.epoch, task.rank >= 0,
+            task.rank < attempt.ranks.count, attempt.node(ofRank: task.rank) == node
+        else { return nil }
+        return attempt
+    }
+
+    /// `t` clamped to `[low, high]`; a non-finite `t` reads as `high`.
+    static func bounded(_ t: Double, _ low: Double, _ high: Double) -> Double {
+        guard t.isFinite else { return high }
+        return min(max(t, min(low, high)), high)
+    }
+}

@@ -1,0 +1,87 @@
+extension Lifecycle {
+    /// Builds a cluster from node inventories: levels leaf and spine, nodes sorted by name. Nil when empty.
+    public static func buildCluster(_ inventories: [NodeInventory]) -> Cluster? {
+        guard !inventories.isEmpty else { return nil }
+        let sorted = inventories.sorted { $0.name < $1.name }
+        var models: [String] = []
+        var memory: [Int] = []
+        var spines: [String: Int] = [:]
+        var leaves: [String: Int] = [:]
+        var specs: [ClusterLayout.NodeSpec] = []
+        for inv in sorted {
+            let model = inv.gpus.first?.model ?? "none"
+            var modelIndex = models.firstIndex(of: model) ?? -1
+            if modelIndex < 0 {
+                models.append(model)
+                memory.append((inv.gpus.first?.memoryMiB ?? 0) / 1024)
+                modelIndex = models.count - 1
+            }
+            let spine = spines[inv.spine] ?? spines.count
+            spines[inv.spine] = spine
+            let leafKey = inv.spine + "\u{0}" + inv.leaf
+            let leaf = leaves[leafKey] ?? leaves.count
+            leaves[leafKey] = leaf
+            specs.append(
+                ClusterLayout.NodeSpec(
+                    name: inv.name, gpus: min(64, inv.gpus.count), gpuModel: modelIndex, cpus: inv.cpus,
+                    memoryMiB: inv.memoryMiB, path: [leaf, spine]))
+        }
+        let layout = ClusterLayout(
+            gpuModels: zip(models, memory).map { GPUModel(name: $0, memoryGiB: $1, maxWatts: 700, idleWatts: 70) },
+            levelNames: ["leaf", "spine"], nodes: specs)
+        return try? Cluster(layout: layout)
+    }
+
+    mutating func refreshCapacity() {
+        capacity = Self.buildCluster(nodes.values.map(\.inventory))
+    }
+
+    /// Rebuilds the scheduler's view from the nodes that are up, the queue and the attempts holding GPUs.
+    mutating func rebuildSnapshot() {
+        guard !isStatic else { return }
+        nodesChanged = false
+        refreshCapacity()
+        let up = nodes.values.filter { $0.health == .up }.map(\.inventory)
+        guard let cluster = Self.buildCluster(up) else {
+            snapshot = nil
+            nodeIndex = [:]
+            return
+        }
+        nodeIndex = [:]
+        for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
+        var snap = Snapshot(cluster: cluster)
+        for id in active.sorted() where jobs[id]?.state == .pending {
+            snap.pending.append(pendingEntry(jobs[id]!))
+        }
+        for id in holding.sorted() {
+            guard let job = jobs[id], let attempt = job.attempt else { continue }
+            var nodeIDs: [Int32] = []
+            var masks: [UInt64] = []
+            for (i, name) in attempt.nodes.enumerated() {
+                guard let n = nodeIndex[name], let devices = nodes[name]?.inventory.gpus else { continue }
+                let ranks = attempt.ranks[(i * attempt.tasksPerNode)..<((i + 1) * attempt.tasksPerNode)]
+                guard ranks.contains(where: { !$0.exited }) else { continue }
+                var mask: UInt64 = 0
+                for g in attempt.gpus[i] {
+                    if let bit = devices.firstIndex(where: { $0.index == g }), bit < 64 { mask |= 1 << UInt64(bit) }
+                }
+                // Never count a GPU twice, whatever the stored rows say.
+                guard snap.cluster.freeMask[Int(n)] & mask == mask else { continue }
+                nodeIDs.append(n)
+                masks.append(mask)
+            }
+            guard !nodeIDs.isEmpty else { continue }
+            let placement = Placement(nodes: nodeIDs, gpuMasks: masks)
+            snap.cluster.allocate(
+                placement, cpusPerNode: job.spec.cpusPerNode, memoryMiBPerNode: job.spec.memoryMiBPerNode)
+            let start = Self.seconds(attempt.scheduledAt)
+            let end = start.addingReportingOverflow(job.spec.timeLimit)
+            snap.running.insert(
+                RunningJob(
+                    id: id, placement: placement, cpusPerNode: job.spec.cpusPerNode,
+                    memoryMiBPerNode: job.spec.memoryMiBPerNode, startTime: start,
+                    expectedEnd: end.overflow ? .max : end.partialValue, priority: job.spec.priority.rank))
+        }
+        snapshot = snap
+    }
+}

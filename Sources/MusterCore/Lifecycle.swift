@@ -1,0 +1,173 @@
+/// The life of every job, attempt and node, as one value: events go in with the time, directives come out.
+///
+/// In the manner of `SWIM.Instance`: no I/O, no clock of its own, no randomness. The live controller feeds it
+/// HTTP requests, agent reports and ticks, commits the `storeJobs`/`storeNodes` directives, then carries out the
+/// rest; the simulator feeds it arrivals and completions and turns `assign` into completion events. So a rule
+/// about a job's life (how it ends, when a node is lost, what is fenced) is written once, here.
+///
+/// Handlers are in `Lifecycle+Jobs.swift` (submit, cancel, plan, ends), `Lifecycle+Nodes.swift` (register,
+/// heartbeat, reports, tick) and `Lifecycle+Snapshot.swift` (the scheduler's view of the nodes).
+public struct Lifecycle: Sendable {
+    public let config: LifecycleConfig
+    let scheduler: Scheduler
+    /// Every job still known: all of them in the controller, the unfinished ones in the simulator.
+    public internal(set) var jobs: [JobID: Job] = [:]
+    /// Ids of `jobs`, ascending (when `retainEnded`).
+    public internal(set) var jobOrder: [JobID] = []
+    /// Pending and running jobs.
+    public internal(set) var active: Set<JobID> = []
+    public internal(set) var nodes: [String: Node] = [:]
+    /// The scheduler's view: free capacity of the schedulable nodes, the queue, the attempts holding GPUs.
+    public internal(set) var snapshot: Snapshot?
+    /// Jobs whose latest attempt still holds GPUs (some rank has not exited).
+    public internal(set) var holding: Set<JobID> = []
+    /// The next id `submit` hands out.
+    public internal(set) var nextJobID: JobID = 1
+    public internal(set) var planningPasses = 0
+    /// Every node (up or not), for the "can this job ever fit" check at submit.
+    var capacity: Cluster?
+    var nodeIndex: [String: Int32] = [:]
+    var nodesChanged = false
+    /// The simulator's fixed cluster: no registrations, no heartbeats.
+    let isStatic: Bool
+    /// (owner, key) → job, for idempotent submits.
+    var idempotency: [String: JobID] = [:]
+    /// `MASTER_PORT`s held on each node by running attempts.
+    var portsInUse: [String: Set<Int>] = [:]
+
+    /// A lifecycle whose nodes register and heartbeat (the live controller).
+    public init(config: LifecycleConfig) {
+        self.config = config
+        scheduler = Scheduler(policy: config.policy)
+        isStatic = false
+    }
+
+    /// A lifecycle over a fixed cluster (the simulator): every node is up for good.
+    public init(cluster: Cluster, config: LifecycleConfig) {
+        self.config = config
+        scheduler = Scheduler(policy: config.policy)
+        isStatic = true
+        snapshot = Snapshot(cluster: cluster)
+        capacity = cluster
+        for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
+    }
+
+    /// Rebuilds the lifecycle from stored rows after a restart. Nodes get a whole heartbeat timeout to be heard
+    /// from again. A stored job that today's rules refuse (a bound tightened since it was accepted, a row
+    /// damaged) is failed with the reason, never crashed on. The directives store those changes and re-send what
+    /// may not have reached the agents: assignments of ranks not yet started, kills of attempts that ended while
+    /// ranks still ran.
+    public static func restore(
+        config: LifecycleConfig, jobs stored: [Job], nodes storedNodes: [Node], now: Double
+    ) -> (Lifecycle, [Directive]) {
+        var lifecycle = Lifecycle(config: config)
+        var directives: [Directive] = []
+        for var node in storedNodes.sorted(by: { $0.name < $1.name }) {
+            node.lastHeard = max(node.lastHeard.isFinite ? node.lastHeard : now, now)
+            lifecycle.nodes[node.name] = node
+        }
+        var refused: [JobID] = []
+        for var job in stored.sorted(by: { $0.id < $1.id }) {
+            guard lifecycle.jobs[job.id] == nil, job.id > 0 else { continue }
+            lifecycle.nextJobID = max(lifecycle.nextJobID, job.id &+ 1)
+            if !job.state.isTerminal, let problem = Self.loadProblem(job) {
+                job.restore(state: .failed)
+                job.endTime = now
+                job.exitCode = -1
+                job.reason = "refused when the controller restarted: \(problem)"
+                if var attempt = job.attempt {
+                    for r in attempt.ranks.indices where !attempt.ranks[r].exited {
+                        attempt.ranks[r].exitCode = -1
+                        attempt.ranks[r].exitedAt = now
+                    }
+                    job.attempt = attempt
+                }
+                refused.append(job.id)
+            }
+            lifecycle.jobs[job.id] = job
+            lifecycle.jobOrder.append(job.id)
+            if let key = job.idempotencyKey { lifecycle.idempotency[Self.idempotencyKey(job.owner, key)] = job.id }
+            if !job.state.isTerminal { lifecycle.active.insert(job.id) }
+            if let attempt = job.attempt, attempt.hasLiveRanks, job.state != .pending {
+                lifecycle.holding.insert(job.id)
+                lifecycle.portsInUse[attempt.nodes[0], default: []].insert(attempt.masterPort)
+                if job.state == .running {
+                    directives.append(.assign(job.id, epoch: attempt.epoch))
+                } else {
+                    directives.append(
+                        .kill(
+                            job.id, epoch: attempt.epoch, nodes: attempt.nodesWithLiveRanks,
+                            reason: job.reason ?? "job ended"))
+                }
+            }
+        }
+        if !refused.isEmpty { directives.insert(.storeJobs(refused), at: 0) }
+        lifecycle.nodesChanged = true
+        lifecycle.rebuildSnapshot()
+        directives.append(.wake)
+        return (lifecycle, directives)
+    }
+
+    /// What makes a stored unfinished job unacceptable today, or nil.
+    static func loadProblem(_ job: Job) -> String? {
+        do {
+            try job.spec.validate()
+        } catch {
+            return error.description
+        }
+        if job.tasksPerNode < 1 || job.tasksPerNode > Self.maxTasksPerNode {
+            return "tasks_per_node must be 1 to \(Self.maxTasksPerNode), got \(job.tasksPerNode)"
+        }
+        guard job.shape.nodes >= 1, job.shape.nodes <= JobSpec.Limits.maxNodes, job.shape.gpusPerNode >= 0,
+            job.shape.gpusPerNode <= JobSpec.Limits.maxGPUsPerNode
+        else { return "stored gang shape \(job.shape) is out of range" }
+        if job.state == .running {
+            guard let attempt = job.attempt else { return "running without an attempt" }
+            guard attempt.nodes.count == job.shape.nodes, attempt.gpus.count == attempt.nodes.count,
+                attempt.tasksPerNode == job.tasksPerNode, attempt.ranks.count == job.shape.nodes * job.tasksPerNode
+            else { return "its attempt does not match its shape \(job.shape)" }
+        }
+        return nil
+    }
+
+    /// Most processes one job may start per node.
+    public static let maxTasksPerNode = 1024
+
+    static func idempotencyKey(_ owner: String, _ key: String) -> String { owner + "\u{0}" + key }
+
+    // MARK: Queries
+
+    /// A job, if `principal` may see it.
+    public func job(_ id: JobID, for principal: Principal) throws(LifecycleError) -> Job {
+        guard let job = jobs[id] else { throw .notFound("no job \(id); muster queue --all lists your jobs") }
+        guard principal.owns(job.owner) else {
+            throw .forbidden("job \(id) belongs to another user; only its owner or an admin may see or change it")
+        }
+        return job
+    }
+
+    /// The earliest time at which `tick` has something to do (a node to declare down, a start or time limit
+    /// to enforce), or nil when nothing is due: the shell sleeps until then or until an event.
+    /// - Complexity: O(nodes + attempts holding GPUs).
+    public func nextDeadline() -> Double? {
+        var earliest: Double?
+        func consider(_ t: Double) { earliest = min(earliest ?? t, t) }
+        if !isStatic {
+            for node in nodes.values where node.health != .down { consider(node.lastHeard + config.heartbeatTimeout) }
+        }
+        for id in holding {
+            guard let job = jobs[id], let attempt = job.attempt else { continue }
+            if attempt.ranks.contains(where: { !$0.started && !$0.exited }) {
+                consider(attempt.scheduledAt + config.startTimeout)
+            }
+            if job.state == .running { consider(timeLimitDeadline(job, attempt)) }
+        }
+        return earliest
+    }
+
+    /// When the controller ends a running attempt that its agents have not stopped at its time limit.
+    func timeLimitDeadline(_ job: Job, _ attempt: Attempt) -> Double {
+        (attempt.startedAt ?? attempt.scheduledAt) + Double(job.spec.timeLimit) + config.killGrace
+            + config.timeLimitSlack
+    }
+}

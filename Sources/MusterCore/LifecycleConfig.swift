@@ -1,0 +1,30 @@
+/// The lifecycle's timeouts and policy, in seconds of the injected clock.
+public struct LifecycleConfig: Sendable, Hashable {
+    public var policy: SchedulingPolicy
+    /// A node not heard from for this long is down; its ranks are lost and their jobs fail.
+    public var heartbeatTimeout: Double
+    /// A rank assigned but not reported started within this long is lost; its job fails.
+    public var startTimeout: Double
+    /// Seconds between SIGTERM and SIGKILL.
+    public var killGrace: Double
+    /// The controller ends a job this long after its time limit plus grace if its agent has not (hard limit).
+    public var timeLimitSlack: Double
+    /// Keep ended jobs in memory (the controller lists them); the simulator drops them.
+    public var retainEnded: Bool
+    /// `MASTER_PORT`s handed out on a node: below Linux's ephemeral range (32768-60999).
+    public var masterPorts: ClosedRange<Int>
+
+    public init(
+        policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
+        killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
+        masterPorts: ClosedRange<Int> = 20_000...29_999
+    ) {
+        self.policy = policy
+        self.heartbeatTimeout = heartbeatTimeout
+        self.startTimeout = startTimeout
+        self.killGrace = killGrace
+        self.timeLimitSlack = timeLimitSlack
+        self.retainEnded = retainEnded
+        self.masterPorts = masterPorts
+    }
+}

@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The scheduling core: pure, no I/O.
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "MusterAPI", dependencies: ["MusterCore"]),
         .target(
             name: "MusterStore",
-            dependencies: ["MusterCore", "MusterAPI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MusterCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "MusterClient",
@@ -44,6 +45,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -20,6 +20,8 @@ public struct BatchScript: Sendable, Hashable {
     public var cpusPerTask: Int?
     public var memoryMib: Int?
     public var priority: String?
+    /// `--export`: ALL, NONE, or a list of variables.
+    public var export: String?
     /// One line per directive that was ignored or not understood.
     public var warnings: [String] = []
 
@@ -119,6 +121,8 @@ public struct BatchScript: Sendable, Hashable {
             memoryMib = try Self.megabytes(value, line: line, option: option)
         case "--priority":
             priority = value
+        case "--export":
+            export = value
         default:
             warnings.append(
                 "line \(line): \(option)\(value.map { "=\($0)" } ?? "") is not supported by Muster and was ignored")

@@ -4,6 +4,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var name: String
     /// `pending`, `running`, `completed`, `failed`, `cancelled` or `preempted`.
     public var state: String
+    /// The user who submitted it.
+    public var owner: String
     public var team: String
     public var priority: String
     public var gpus: Int
@@ -31,16 +33,19 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var reason: String?
     /// Starts so far (fencing epoch of the current run).
     public var epoch: Int
+    /// Rank 0's rendezvous port of the latest attempt.
+    public var masterPort: Int?
 
     public init(
-        id: Int64, name: String, state: String, team: String, priority: String, gpus: Int, nodes: Int,
+        id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
         gpusPerNode: Int, tasksPerNode: Int, timeLimit: Int64, command: [String], isScript: Bool, workdir: String,
         output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
-        endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int
+        endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?
     ) {
         self.id = id
         self.name = name
         self.state = state
+        self.owner = owner
         self.team = team
         self.priority = priority
         self.gpus = gpus
@@ -60,10 +65,11 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.exitCode = exitCode
         self.reason = reason
         self.epoch = epoch
+        self.masterPort = masterPort
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, state, team, priority, gpus, nodes
+        case id, name, state, owner, team, priority, gpus, nodes
         case gpusPerNode = "gpus_per_node"
         case tasksPerNode = "tasks_per_node"
         case timeLimit = "time_limit"
@@ -76,6 +82,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case endTime = "end_time"
         case exitCode = "exit_code"
         case reason, epoch
+        case masterPort = "master_port"
     }
 }
 

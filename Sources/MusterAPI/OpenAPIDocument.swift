@@ -123,9 +123,29 @@ public enum OpenAPIDocument {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportBatch"}}}},
                 "responses": {"200": {"description": "applied"}, "404": {"$ref": "#/components/responses/Error"}}
               }
+            },
+            "/v1/agents/{name}/logs": {
+              "post": {
+                "summary": "A piece of a rank's output, uploaded by the agent that runs it",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LogUpload"}}}},
+                "responses": {"200": {"description": "stored"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+              }
+            },
+            "/v1/admin/tokens": {
+              "post": {
+                "summary": "Create an API token (admins only); the token is shown once",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenRequest"}}}},
+                "responses": {
+                  "201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}
+                }
+              }
             }
           },
+          "security": [{"bearer": []}],
           "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "user/admin API token; agents: the join token to register, then their node's agent token"}},
             "parameters": {
               "JobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
               "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}
@@ -135,19 +155,21 @@ public enum OpenAPIDocument {
             },
             "schemas": {
               "ErrorBody": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
-              "SubmitRequest": {"type": "object", "required": ["gpus", "command", "workdir"], "properties": {
-                "name": {"type": "string"}, "gpus": {"type": "integer", "minimum": 0}, "nodes": {"type": "integer", "minimum": 1},
-                "gpus_per_node": {"type": "integer"}, "tasks_per_node": {"type": "integer", "minimum": 1},
-                "cpus_per_node": {"type": "integer"}, "memory_mib_per_node": {"type": "integer"},
-                "time_limit": {"type": "integer", "description": "seconds"}, "team": {"type": "string"},
+              "SubmitRequest": {"type": "object", "required": ["gpus", "command", "workdir"], "additionalProperties": false, "properties": {
+                "name": {"type": "string", "minLength": 1, "maxLength": 128}, "gpus": {"type": "integer", "minimum": 0, "maximum": 2097152},
+                "nodes": {"type": "integer", "minimum": 1, "maximum": 262144},
+                "gpus_per_node": {"type": "integer", "minimum": 0, "maximum": 64}, "tasks_per_node": {"type": "integer", "minimum": 1, "maximum": 1024},
+                "cpus_per_node": {"type": "integer", "minimum": 0, "maximum": 1048576}, "memory_mib_per_node": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+                "time_limit": {"type": "integer", "minimum": 1, "maximum": 31536000, "description": "seconds, at most one year"},
+                "team": {"type": "string", "minLength": 1, "maxLength": 128},
                 "priority": {"type": "string", "enum": ["low", "normal", "high", "critical"]},
-                "command": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"},
-                "workdir": {"type": "string"}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
-                "output": {"type": "string"}}},
+                "command": {"type": "array", "maxItems": 4096, "items": {"type": "string"}}, "script": {"type": "string", "maxLength": 1048576},
+                "workdir": {"type": "string", "pattern": "^/", "maxLength": 4096}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
+                "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]}}},
               "SubmitResponse": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
               "PlacementEntry": {"type": "object", "properties": {"node": {"type": "string"}, "gpus": {"type": "array", "items": {"type": "integer"}}}},
               "JobInfo": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "name": {"type": "string"},
+                "id": {"type": "integer"}, "name": {"type": "string"}, "owner": {"type": "string"}, "master_port": {"type": "integer"},
                 "state": {"type": "string", "enum": ["pending", "running", "completed", "failed", "cancelled", "preempted"]},
                 "team": {"type": "string"}, "priority": {"type": "string"}, "gpus": {"type": "integer"}, "nodes": {"type": "integer"},
                 "gpus_per_node": {"type": "integer"}, "tasks_per_node": {"type": "integer"}, "time_limit": {"type": "integer"},
@@ -157,27 +179,30 @@ public enum OpenAPIDocument {
                 "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
-                "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down"]}, "address": {"type": "string"},
+                "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning"]}, "address": {"type": "string"},
                 "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
                 "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}}}},
               "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}}},
-              "GPUInfo": {"type": "object", "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
-              "RegisterAgentRequest": {"type": "object", "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {
+              "GPUInfo": {"type": "object", "additionalProperties": false, "required": ["index", "model", "memory_mib", "uuid"], "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
+              "RegisterAgentRequest": {"type": "object", "additionalProperties": false, "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {
                 "name": {"type": "string"}, "gpus": {"type": "array", "items": {"$ref": "#/components/schemas/GPUInfo"}}, "cpus": {"type": "integer"},
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"}, "address": {"type": "string"}, "instance": {"type": "string"}}},
-              "RegisterAgentResponse": {"type": "object", "properties": {"heartbeat_interval": {"type": "number"}, "controller_instance": {"type": "string"}}},
-              "TaskKey": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer"}}},
-              "TaskReport": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "event": {"type": "string", "enum": ["started", "exited"]},
+              "RegisterAgentResponse": {"type": "object", "properties": {"heartbeat_interval": {"type": "number"}, "controller_instance": {"type": "string"}, "agent_token": {"type": "string"}}},
+              "LogUpload": {"type": "object", "additionalProperties": false, "required": ["task", "offset", "data"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "offset": {"type": "integer", "minimum": 0}, "data": {"type": "string", "contentEncoding": "base64"}}},
+              "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["user"], "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 64}, "role": {"type": "string", "enum": ["user", "admin", "join"]}}},
+              "TokenResponse": {"type": "object", "properties": {"token": {"type": "string"}, "user": {"type": "string"}, "role": {"type": "string"}}},
+              "TaskKey": {"type": "object", "additionalProperties": false, "required": ["job_id", "epoch", "rank"], "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer"}}},
+              "TaskReport": {"type": "object", "additionalProperties": false, "required": ["task", "event", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "event": {"type": "string", "enum": ["started", "exited"]},
                 "time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}}},
-              "ReportBatch": {"type": "object", "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
+              "ReportBatch": {"type": "object", "additionalProperties": false, "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
               "TaskKill": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "reason": {"type": "string"}, "grace": {"type": "number"}}},
-              "Heartbeat": {"type": "object", "properties": {"name": {"type": "string"}, "instance": {"type": "string"},
+              "Heartbeat": {"type": "object", "additionalProperties": false, "required": ["name", "instance", "running", "reports"], "properties": {"name": {"type": "string"}, "instance": {"type": "string"},
                 "running": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKey"}}, "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
               "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}}},
-              "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"},
+              "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"}, "user": {"type": "string"}, "export": {"type": "string"}, "output": {"type": "string"},
                 "argv": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"}, "workdir": {"type": "string"},
-                "env": {"type": "object", "additionalProperties": {"type": "string"}}, "output_path": {"type": "string"},
+                "env": {"type": "object", "additionalProperties": {"type": "string"}},
                 "time_limit": {"type": "integer"}, "grace": {"type": "number"}}},
               "AssignmentBatch": {"type": "object", "properties": {"controller_instance": {"type": "string"}, "seq": {"type": "integer"},
                 "assignments": {"type": "array", "items": {"$ref": "#/components/schemas/Assignment"}}, "kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}}},

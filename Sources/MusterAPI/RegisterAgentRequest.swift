@@ -58,14 +58,18 @@ public struct GPUInfo: Codable, Sendable, Hashable {
 public struct RegisterAgentResponse: Codable, Sendable, Hashable {
     public var heartbeatInterval: Double
     public var controllerInstance: String
+    /// The bearer token this node's agent uses from now on (replaces any earlier one).
+    public var agentToken: String
 
-    public init(heartbeatInterval: Double, controllerInstance: String) {
+    public init(heartbeatInterval: Double, controllerInstance: String, agentToken: String) {
         self.heartbeatInterval = heartbeatInterval
         self.controllerInstance = controllerInstance
+        self.agentToken = agentToken
     }
 
     enum CodingKeys: String, CodingKey {
         case heartbeatInterval = "heartbeat_interval"
         case controllerInstance = "controller_instance"
+        case agentToken = "agent_token"
     }
 }

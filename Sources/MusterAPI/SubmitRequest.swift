@@ -31,12 +31,15 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     /// Output file for stdout and stderr, relative to `workdir` unless absolute; `%j` job id, `%t` rank,
     /// `%x` job name, `%N` node name. Default: the controller's `logs/<job>/rank-<r>.out`.
     public var output: String?
+    /// sbatch's `--export`: `all` (default: `env` on top of a clean base) or `none` (only the clean base; `env`
+    /// then holds just the variables the user named).
+    public var export: String?
 
     public init(
         name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
         cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
-        env: [String: String]? = nil, output: String? = nil
+        env: [String: String]? = nil, output: String? = nil, export: String? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -53,6 +56,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.workdir = workdir
         self.env = env
         self.output = output
+        self.export = export
     }
 
     enum CodingKeys: String, CodingKey {
@@ -62,7 +66,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case cpusPerNode = "cpus_per_node"
         case memoryMibPerNode = "memory_mib_per_node"
         case timeLimit = "time_limit"
-        case team, priority, command, script, workdir, env, output
+        case team, priority, command, script, workdir, env, output, export
     }
 }
 

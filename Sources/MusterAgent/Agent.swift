@@ -26,8 +26,8 @@ public actor Agent {
     let instance = UUID().uuidString
     let cpus: Int
     let memoryMib: Int
-    /// The agent's own environment, the base of every job's.
-    let baseEnvironment = ProcessInfo.processInfo.environment
+    /// The agent's own environment less its `MUSTER_*` settings (tokens), the base of `--export all` jobs.
+    let baseEnvironment: [String: String]
     /// Directories already created (output and checkpoint directories are made once).
     var madeDirectories: Set<String> = []
 
@@ -43,10 +43,17 @@ public actor Agent {
     var after: Int64 = 0
     var registered = false
 
+    /// Bytes of each task's output already uploaded to the controller, and where that output is.
+    var uploads: [TaskKey: (path: String, offset: Int64)] = [:]
+    var logWaiter: CheckedContinuation<Void, Never>?
+
     public init(config: AgentConfig, logger: Logger, client: MusterClient? = nil) {
         self.config = config
         self.logger = logger
         self.client = client ?? MusterClient(baseURL: config.controllerURL, connections: 4)
+        var base = ProcessInfo.processInfo.environment
+        for key in base.keys where key.hasPrefix("MUSTER_") { base.removeValue(forKey: key) }
+        baseEnvironment = base
         gpus = GPUDiscovery.discover(fake: config.fakeGPUs)
         cpus = ProcessInfo.processInfo.activeProcessorCount
         memoryMib = Int(ProcessInfo.processInfo.physicalMemory / (1 << 20))
@@ -54,19 +61,35 @@ public actor Agent {
 
     /// Registers and serves until cancelled; on cancellation stops every process it started when `stopJobs`.
     public func run(stopJobs: Bool = true) async {
+        prepareStateDirectory()
         await registerUntilDone()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.pollLoop() }
             group.addTask { await self.uplinkLoop() }
+            group.addTask { await self.logLoop() }
             await group.waitForAll()
         }
         if stopJobs {
             for (key, task) in running {
                 logger.info("stopping \(key) at shutdown")
                 ProcessLauncher.signalGroup(task.pid, SIGKILL)
+                TaskRecord.remove(key, in: config.taskDir)
             }
         }
         await client.shutdown()
+    }
+
+    /// Makes the agent's directory (owner-only) and stops whatever a killed predecessor left running.
+    private func prepareStateDirectory() {
+        for dir in [config.stateDir, config.scriptDir, config.taskDir, config.logDir] {
+            try? FileManager.default.createDirectory(
+                atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        chmod(config.stateDir, 0o700)
+        let stopped = TaskRecord.stopLeftovers(in: config.taskDir)
+        if !stopped.isEmpty {
+            logger.warning("stopped \(stopped.count) task(s) left by an earlier agent: \(stopped)")
+        }
     }
 
     /// The GPUs this node offers.
@@ -76,11 +99,13 @@ public actor Agent {
         var delay = 0.05
         while !Task.isCancelled {
             do {
+                client.setToken(config.joinToken)
                 let answer = try await client.register(
                     RegisterAgentRequest(
                         name: config.name, gpus: gpus, cpus: cpus, memoryMib: memoryMib, leaf: config.leaf,
                         spine: config.spine, address: config.address, instance: instance))
                 heartbeatInterval = answer.heartbeatInterval
+                client.setToken(answer.agentToken)
                 registered = true
                 logger.info("registered with \(config.controllerURL) as \(config.name) (\(gpus.count) GPUs)")
                 return
@@ -107,7 +132,7 @@ public actor Agent {
                 handle(batch)
             } catch {
                 if Task.isCancelled { return }
-                if error.status == 404 { await registerUntilDone() }
+                if error.status == 404 || error.status == 401 { await registerUntilDone() }
                 logger.debug("poll failed: \(error)")
                 try? await Task.sleep(for: .seconds(delay))
                 delay = min(1, delay * 2)
@@ -132,26 +157,46 @@ public actor Agent {
                 terminate(old, task, reason: "superseded by epoch \(key.epoch)", grace: assignment.grace)
             }
         }
-        var environment = baseEnvironment
-        for (k, v) in assignment.env { environment[k] = v }
-        var argv = assignment.argv
+        let output = outputPath(assignment)
         let now = Date().timeIntervalSince1970
         do {
-            try makeDirectory((assignment.outputPath as NSString).deletingLastPathComponent)
-            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] { try? makeDirectory(checkpoint) }
+            let identity = try RunAs.resolve(assignment.user)
+            var environment: [String: String]
+            if assignment.export == "none" {
+                environment = ["PATH": "/usr/local/bin:/usr/bin:/bin"]
+            } else {
+                environment = baseEnvironment
+            }
+            if let identity {
+                environment["HOME"] = identity.home
+                environment["USER"] = identity.user
+                environment["LOGNAME"] = identity.user
+            }
+            for (k, v) in assignment.env { environment[k] = v }
+            var argv = assignment.argv
+            try makeDirectory((output as NSString).deletingLastPathComponent, owner: identity)
+            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] { try? makeDirectory(checkpoint, owner: identity) }
+            try prepareOutput(output, owner: identity, jobWorkdir: assignment.workdir)
             if let script = assignment.script {
-                let path = "\(config.scratchDir)/job-\(key.jobID)-\(key.epoch)-\(key.rank).sh"
-                try FileManager.default.createDirectory(atPath: config.scratchDir, withIntermediateDirectories: true)
-                try script.write(toFile: path, atomically: true, encoding: .utf8)
+                let path = "\(config.scriptDir)/job-\(key.jobID)-\(key.epoch)-\(key.rank).sh"
+                FileManager.default.createFile(
+                    atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o700])
+                if let identity { chown(path, identity.uid, identity.gid) }
                 argv = ["/bin/bash", path] + assignment.argv
+            }
+            // Another user: setpriv changes user first, then env -C enters the workdir as that user.
+            let switching = identity.map { $0.uid != geteuid() } ?? false
+            if switching, let identity {
+                argv = identity.wrap(["/usr/bin/env", "-C", assignment.workdir, "--"] + argv)
             }
             let pid = try ChildReaper.shared.start({
                 try ProcessLauncher.spawn(
-                    argv: argv, workdir: assignment.workdir, environment: environment,
-                    output: assignment.outputPath)
+                    argv: argv, workdir: switching ? "/" : assignment.workdir, environment: environment,
+                    output: output)
             }) { [weak self] code in
                 Task { await self?.exited(key, code: code) }
             }
+            TaskRecord(task: key, pid: pid, startTicks: TaskRecord.startTicks(of: pid) ?? 0).write(in: config.taskDir)
             var task = Running(pid: pid)
             if assignment.timeLimit > 0 {
                 let limit = assignment.timeLimit
@@ -164,29 +209,86 @@ public actor Agent {
                     })
             }
             running[key] = task
+            uploads[key] = (output, 0)
+            wakeLogLoop()
             report(TaskReport(task: key, event: .started, time: now))
         } catch {
             let message = "muster: \(error)\n"
-            if let handle = FileHandle(forWritingAtPath: assignment.outputPath)
-                ?? (FileManager.default.createFile(atPath: assignment.outputPath, contents: nil)
-                    ? FileHandle(forWritingAtPath: assignment.outputPath) : nil)
+            if let handle = FileHandle(forWritingAtPath: output)
+                ?? (FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o600])
+                    ? FileHandle(forWritingAtPath: output) : nil)
             {
                 _ = try? handle.seekToEnd()
                 try? handle.write(contentsOf: Data(message.utf8))
                 try? handle.close()
             }
             logger.warning("\(key) did not start: \(error)")
+            uploads[key] = (output, 0)
             report(TaskReport(task: key, event: .started, time: now))
-            report(TaskReport(task: key, event: .exited, time: now, exitCode: 127, reason: "\(error)"))
+            let code: Int32 = 127
+            let reason = "\(error)"
+            Task {
+                await self.flushLog(key)
+                self.report(TaskReport(task: key, event: .exited, time: now, exitCode: code, reason: reason))
+            }
         }
     }
 
-    /// mkdir -p, remembering what exists.
-    private func makeDirectory(_ path: String) throws {
-        guard !madeDirectories.contains(path) else { return }
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    /// Where a rank's output goes on this node: the user's pattern (`%j`, `%t`, `%x`, `%N`; relative to the
+    /// workdir), or `<state>/logs/<job>/rank-<rank>.out`.
+    func outputPath(_ assignment: Assignment) -> String {
+        let key = assignment.task
+        guard let pattern = assignment.output else { return "\(config.logDir)/\(key.jobID)/rank-\(key.rank).out" }
+        let expanded =
+            pattern
+            .replacingOccurrences(of: "%j", with: "\(key.jobID)")
+            .replacingOccurrences(of: "%t", with: "\(key.rank)")
+            .replacingOccurrences(of: "%x", with: assignment.name)
+            .replacingOccurrences(of: "%N", with: config.name)
+        return expanded.hasPrefix("/") ? expanded : assignment.workdir + "/" + expanded
+    }
+
+    /// Creates the output file as its user would: the agent (root) opens it for the job, so a path is accepted
+    /// only inside the job's workdir, the user's home or the agent's log directory, and never through a symbolic
+    /// link; a new file belongs to the user and is readable by them only.
+    private func prepareOutput(_ path: String, owner: RunAs?, jobWorkdir: String) throws {
+        guard let owner, owner.uid != geteuid() else { return }
+        let parent = ((path as NSString).deletingLastPathComponent as NSString).resolvingSymlinksInPath
+        var roots = [config.logDir, owner.home]
+        // The workdir too, when it is the user's own.
+        var workdir = stat()
+        if stat(jobWorkdir, &workdir) == 0, workdir.st_uid == owner.uid { roots.append(jobWorkdir) }
+        roots = roots.map { ($0 as NSString).resolvingSymlinksInPath }
+        guard roots.contains(where: { parent == $0 || parent.hasPrefix($0 + "/") }) else {
+            throw RunAs.Refusal(
+                description: "output \(path) is outside the allowed roots (your home \(owner.home) or the default "
+                    + "log directory); pick a path under your home")
         }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw RunAs.Refusal(description: "cannot open output \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw RunAs.Refusal(description: "output \(path) is not a regular file")
+        }
+        if info.st_uid != owner.uid && info.st_uid != 0 {
+            throw RunAs.Refusal(description: "output \(path) belongs to another user")
+        }
+        fchown(fd, owner.uid, owner.gid)
+    }
+
+    /// mkdir -p, remembering what exists; a new directory belongs to `owner` (when the agent runs jobs as users).
+    private func makeDirectory(_ path: String, owner: RunAs? = nil) throws {
+        guard !madeDirectories.contains(path) else { return }
+        if mkdir(path, 0o700) != 0 {
+            if errno != EEXIST {
+                try FileManager.default.createDirectory(
+                    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+        }
+        if let owner { chown(path, owner.uid, owner.gid) }
         if madeDirectories.count > 10_000 { madeDirectories.removeAll() }
         madeDirectories.insert(path)
     }
@@ -228,10 +330,72 @@ public actor Agent {
         for timer in task.timers { timer.cancel() }
         // Leftover children of the rank die with it.
         ProcessLauncher.signalGroup(task.pid, SIGKILL)
-        report(
-            TaskReport(
-                task: key, event: .exited, time: Date().timeIntervalSince1970, exitCode: code,
-                reason: task.stopReason.map { "\($0) (exit code \(code))" }))
+        TaskRecord.remove(key, in: config.taskDir)
+        let time = Date().timeIntervalSince1970
+        let reason = task.stopReason.map { "\($0) (exit code \(code))" }
+        // The output reaches the controller before the exit does, so `muster logs` of an ended job is whole.
+        Task {
+            await flushLog(key)
+            report(TaskReport(task: key, event: .exited, time: time, exitCode: code, reason: reason))
+        }
+    }
+
+    // MARK: Logs
+
+    /// Uploads new output of running tasks about once a second; sleeps while nothing runs.
+    private func logLoop() async {
+        while !Task.isCancelled {
+            if running.isEmpty {
+                await withTaskCancellationHandler {
+                    await withCheckedContinuation { continuation in
+                        if Task.isCancelled { continuation.resume() } else { logWaiter = continuation }
+                    }
+                } onCancel: {
+                    Task { await self.wakeLogLoop() }
+                }
+                continue
+            }
+            for key in running.keys.sorted(by: { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) }) {
+                await upload(key)
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func wakeLogLoop() {
+        if let waiter = logWaiter {
+            logWaiter = nil
+            waiter.resume()
+        }
+    }
+
+    /// Uploads everything not yet sent of a task's output, then forgets it.
+    func flushLog(_ key: TaskKey) async {
+        for _ in 0..<64 {
+            guard await upload(key) else { break }
+        }
+        uploads.removeValue(forKey: key)
+    }
+
+    /// Uploads the next piece (at most 768 KiB) of a task's output; true if there may be more.
+    @discardableResult
+    private func upload(_ key: TaskKey) async -> Bool {
+        guard let (path, offset) = uploads[key], let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard (try? handle.seek(toOffset: UInt64(offset))) != nil,
+            let data = try? handle.read(upToCount: 768 << 10), !data.isEmpty
+        else { return false }
+        do {
+            try await client.uploadLog(
+                node: config.name, LogUpload(task: key, offset: offset, data: data.base64EncodedString()))
+            if let current = uploads[key], current.offset == offset {
+                uploads[key] = (path, offset + Int64(data.count))
+            }
+            return data.count == 768 << 10
+        } catch {
+            logger.debug("log upload of \(key) failed: \(error)")
+            return false
+        }
     }
 
     // MARK: Uplink
@@ -253,6 +417,8 @@ public actor Agent {
                 let wait = nextHeartbeat - now
                 let timer = Task { [weak self] in
                     try? await Task.sleep(for: .seconds(wait))
+                    // A cancelled timer must not wake the next wait early (that made the loop spin).
+                    guard !Task.isCancelled else { return }
                     await self?.wakeUplink()
                 }
                 await withCheckedContinuation { uplinkWaiter = $0 }
@@ -277,7 +443,7 @@ public actor Agent {
                 delay = 0.05
             } catch {
                 if Task.isCancelled { return }
-                if error.status == 404 { await registerUntilDone() }
+                if error.status == 404 || error.status == 401 { await registerUntilDone() }
                 logger.debug("uplink failed: \(error)")
                 try? await Task.sleep(for: .seconds(delay))
                 delay = min(1, delay * 2)

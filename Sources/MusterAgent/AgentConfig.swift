@@ -10,14 +10,17 @@ public struct AgentConfig: Sendable {
     public var spine: String
     /// Where other ranks reach this node (`MASTER_ADDR` when it holds rank 0).
     public var address: String
-    /// Where the agent writes job scripts.
-    public var scratchDir: String
+    /// The agent's own directory (mode 0700): job scripts, task records (`tasks/`), default output (`logs/`).
+    public var stateDir: String
     /// Long-poll length in milliseconds.
     public var pollMilliseconds: Int
+    /// The cluster's join token, shown at registration only.
+    public var joinToken: String?
 
     public init(
         controllerURL: String, name: String, fakeGPUs: Int? = nil, leaf: String = "leaf0", spine: String = "spine0",
-        address: String = "127.0.0.1", scratchDir: String? = nil, pollMilliseconds: Int = 20_000
+        address: String = "127.0.0.1", stateDir: String? = nil, pollMilliseconds: Int = 20_000,
+        joinToken: String? = nil
     ) {
         self.controllerURL = controllerURL
         self.name = name
@@ -25,7 +28,15 @@ public struct AgentConfig: Sendable {
         self.leaf = leaf
         self.spine = spine
         self.address = address
-        self.scratchDir = scratchDir ?? (NSTemporaryDirectory() + "muster-agent-\(name)")
+        self.stateDir = stateDir ?? FileManager.default.currentDirectoryPath + "/.muster-agent-\(name)"
         self.pollMilliseconds = pollMilliseconds
+        self.joinToken = joinToken
     }
+
+    /// Job scripts.
+    var scriptDir: String { stateDir + "/scripts" }
+    /// One record per running task, so a restarted agent finds what its predecessor started.
+    var taskDir: String { stateDir + "/tasks" }
+    /// Default output files: `logs/<job>/rank-<r>.out`.
+    var logDir: String { stateDir + "/logs" }
 }

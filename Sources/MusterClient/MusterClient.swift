@@ -1,15 +1,19 @@
 import AsyncHTTPClient
 import Foundation
 import MusterAPI
+import Synchronization
 
 /// A typed client for the controller's HTTP API. Holds its own connection pool; call `shutdown()` when done.
 public final class MusterClient: Sendable {
     public let baseURL: String
     private let http: HTTPClient
+    /// The bearer token sent with every request (an agent swaps it for its node's token after registering).
+    private let bearer: Mutex<String?>
 
     /// A client for the controller at `baseURL` (e.g. `http://127.0.0.1:7420`), keeping up to `connections`
     /// connections open.
-    public init(baseURL: String, connections: Int = 8) {
+    public init(baseURL: String, token: String? = nil, connections: Int = 8) {
+        bearer = Mutex(token)
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         if !url.contains("://") { url = "http://" + url }
@@ -21,6 +25,11 @@ public final class MusterClient: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// Replaces the bearer token.
+    public func setToken(_ token: String?) {
+        bearer.withLock { $0 = token }
+    }
+
     /// Closes the connections.
     public func shutdown() async {
         try? await http.shutdown()
@@ -28,9 +37,17 @@ public final class MusterClient: Sendable {
 
     // MARK: Jobs
 
-    /// Submits a job; returns its id once the controller has stored it.
-    public func submit(_ request: SubmitRequest) async throws(ClientError) -> Int64 {
-        try await call("POST", "/v1/jobs", body: request, as: SubmitResponse.self).id
+    /// Submits a job; returns its id once the controller has stored it. With an `idempotencyKey`, a retry of a
+    /// submit whose answer was lost returns the same job instead of making a second one.
+    public func submit(_ request: SubmitRequest, idempotencyKey: String? = nil) async throws(ClientError) -> Int64 {
+        let body = try encode(request)
+        let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
+        return try decode(SubmitResponse.self, try await raw("POST", "/v1/jobs", body: body, headers: headers)).id
+    }
+
+    /// Creates an API token (admins only); the token is shown once.
+    public func createToken(user: String, role: String? = nil) async throws(ClientError) -> TokenResponse {
+        try await call("POST", "/v1/admin/tokens", body: TokenRequest(user: user, role: role), as: TokenResponse.self)
     }
 
     /// Jobs, filtered (`states` nil: all).
@@ -99,6 +116,11 @@ public final class MusterClient: Sendable {
         return try await call("GET", path, as: AssignmentBatch.self)
     }
 
+    /// Uploads a piece of a rank's output.
+    public func uploadLog(node: String, _ upload: LogUpload) async throws(ClientError) {
+        _ = try await raw("POST", "/v1/agents/\(node)/logs", body: try encode(upload))
+    }
+
     /// Reports started and exited tasks.
     public func report(node: String, _ reports: [TaskReport]) async throws(ClientError) {
         _ = try await raw("POST", "/v1/agents/\(node)/reports", body: try encode(ReportBatch(reports: reports)))
@@ -134,9 +156,13 @@ public final class MusterClient: Sendable {
         }
     }
 
-    private func raw(_ method: String, _ path: String, body: Data?) async throws(ClientError) -> [UInt8] {
+    private func raw(_ method: String, _ path: String, body: Data?, headers: [String: String] = [:])
+        async throws(ClientError) -> [UInt8]
+    {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
+        if let token = bearer.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)

@@ -1,232 +1,140 @@
 import Foundation
 import MusterAPI
 import MusterCore
-import MusterStore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Controller {
-    /// Registers (or re-registers) a node: stores its inventory and marks it up.
-    public func register(_ request: RegisterAgentRequest) throws(ControllerError) -> RegisterAgentResponse {
-        guard !request.name.isEmpty, !request.name.contains("/") else {
-            throw .invalid("name", "a node name must be non-empty and contain no '/', got '\(request.name)'")
+    /// Registers (or re-registers) a node and hands its agent a fresh agent token.
+    public func register(_ request: RegisterAgentRequest) async throws(ControllerError) -> RegisterAgentResponse {
+        try available()
+        let inventory = NodeInventory(
+            name: request.name,
+            gpus: request.gpus.map { GPUDevice(index: $0.index, model: $0.model, memoryMiB: $0.memoryMib) },
+            cpus: request.cpus, memoryMiB: request.memoryMib, leaf: request.leaf, spine: request.spine,
+            address: request.address)
+        let directives: [Directive]
+        do {
+            directives = try lifecycle.register(inventory, now: clock.now())
+        } catch {
+            throw ControllerError(error)
         }
-        guard request.gpus.count <= 64 else {
-            throw .invalid("gpus", "a node may have at most 64 GPUs, got \(request.gpus.count)")
-        }
-        if Set(request.gpus.map(\.index)).count != request.gpus.count {
-            throw .invalid("gpus", "GPU indices must be distinct")
-        }
-        let now = Date().timeIntervalSince1970
-        let record = NodeRecord(name: request.name, inventory: request, up: true, lastHeartbeat: now)
-        let old = nodes[request.name]
-        try commit([], nodes: [record])
-        if var entry = old {
-            if entry.record.inventory != request || !entry.record.up { nodesChanged = true }
-            entry.record = record
-            nodes[request.name] = entry
-        } else {
-            nodes[request.name] = NodeEntry(record: record)
-            nodesChanged = true
-        }
-        if nodesChanged { capacity = Self.buildCluster(nodes.values.map(\.record.inventory)) }
+        try await apply(directives)
+        let token = tokens.issueNodeToken(request.name)
         logger.info(
             "agent registered",
             metadata: ["node": "\(request.name)", "gpus": "\(request.gpus.count)", "address": "\(request.address)"])
-        wake()
-        return RegisterAgentResponse(heartbeatInterval: config.heartbeatInterval, controllerInstance: instance)
+        return RegisterAgentResponse(
+            heartbeatInterval: config.heartbeatInterval, controllerInstance: instance, agentToken: token)
     }
 
-    /// A heartbeat: applies the carried reports, then reconciles what the agent runs with what should run there.
-    public func heartbeat(_ name: String, _ beat: Heartbeat) throws(ControllerError) -> HeartbeatResponse {
-        guard nodes[name] != nil else { return HeartbeatResponse(kill: [], reregister: true) }
-        try markAlive(name)
-        try applyReports(name, beat.reports)
+    /// A heartbeat: applies the carried reports, then lets the lifecycle reconcile what the agent runs; answers
+    /// with the stray tasks to stop.
+    public func heartbeat(_ name: String, _ beat: Heartbeat) async throws(ControllerError) -> HeartbeatResponse {
+        try available()
+        guard lifecycle.nodes[name] != nil else { return HeartbeatResponse(kill: [], reregister: true) }
+        let now = clock.now()
+        var directives = reportDirectives(name, beat.reports, now: now)
+        do {
+            directives += try lifecycle.heartbeat(
+                node: name, running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank) },
+                now: now)
+        } catch {
+            throw ControllerError(error)
+        }
+        try await apply(directives)
         var kills: [TaskKill] = []
-        let listed = Set(beat.running)
-        var killed: Set<Int64> = []
-        for task in beat.running where !killed.contains(task.jobID) {
-            let job = jobs[task.jobID]
-            let owned =
-                job.map {
-                    $0.state == .running && $0.epoch == task.epoch && task.rank < $0.ranks.count
-                        && $0.ranks[task.rank].node == name && !$0.ranks[task.rank].exited
-                } ?? false
-            if !owned {
-                killed.insert(task.jobID)
-                kills.append(
-                    TaskKill(
-                        jobID: task.jobID, epoch: task.epoch,
-                        reason: "the controller does not run job \(task.jobID) epoch \(task.epoch) here (fenced)",
-                        grace: config.killGrace))
-            }
-        }
-        // Ranks the agent acknowledged but no longer runs, and that did not report an exit: lost.
-        var lost: [(JobID, Int)] = []
-        for id in holding {
-            guard let job = jobs[id], job.state == .running else { continue }
-            for (rank, state) in job.ranks.enumerated()
-            where state.node == name && state.started && !state.exited
-                && !listed.contains(TaskKey(jobID: id, epoch: job.epoch, rank: rank))
-            {
-                lost.append((id, rank))
-            }
-        }
-        if !lost.isEmpty {
-            let reports = lost.map { id, rank in
-                TaskReport(
-                    task: TaskKey(jobID: id, epoch: jobs[id]!.epoch, rank: rank), event: .exited,
-                    time: Date().timeIntervalSince1970, exitCode: -1,
-                    reason: "node \(name) no longer runs rank \(rank) (agent restarted?)")
-            }
-            try applyReports(name, reports)
+        var seen: Set<TaskRef> = []
+        for case .fence(_, let task, let reason) in directives
+        where seen.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted {
+            kills.append(TaskKill(jobID: task.job, epoch: task.epoch, reason: reason, grace: config.killGrace))
         }
         return HeartbeatResponse(kill: kills)
     }
 
-    /// Applies started/exited reports from a node, in one transaction.
-    public func reports(_ name: String, _ batch: ReportBatch) throws(ControllerError) {
-        guard nodes[name] != nil else { throw .notFound("node \(name) is not registered; register first") }
-        try markAlive(name)
-        try applyReports(name, batch.reports)
+    /// Applies started/exited reports from a node.
+    public func reports(_ name: String, _ batch: ReportBatch) async throws(ControllerError) {
+        try available()
+        guard lifecycle.nodes[name] != nil else {
+            throw .notFound("node \(name) is not registered; register first")
+        }
+        try await apply(reportDirectives(name, batch.reports, now: clock.now()))
+    }
+
+    private func reportDirectives(_ name: String, _ reports: [TaskReport], now: Double) -> [Directive] {
+        var directives: [Directive] = []
+        for report in reports {
+            let task = TaskRef(job: report.task.jobID, epoch: report.task.epoch, rank: report.task.rank)
+            switch report.event {
+            case .started:
+                directives += lifecycle.taskStarted(task, on: name, at: report.time, now: now)
+            case .exited:
+                directives += lifecycle.taskExited(
+                    task, on: name, exitCode: report.exitCode ?? -1, reason: report.reason, at: report.time, now: now)
+            }
+        }
+        return directives
     }
 
     /// The node's long-poll: returns at once if something is queued after `after`, else waits up to `wait`.
     public func poll(_ name: String, after: Int64, instance polled: String?, wait: Double) async throws(ControllerError)
         -> AssignmentBatch
     {
-        guard nodes[name] != nil else { throw .notFound("node \(name) is not registered; register first") }
-        try markAlive(name)
-        nodes[name]!.acknowledge(upTo: polled == instance ? after : 0)
-        if let old = nodes[name]!.waiter {
-            nodes[name]!.waiter = nil
-            old.continuation.resume(returning: nodes[name]!.batch(instance: instance))
+        guard lifecycle.nodes[name] != nil else {
+            throw .notFound("node \(name) is not registered; register first")
         }
-        let entry = nodes[name]!
-        if !entry.outbox.isEmpty || wait <= 0 || shuttingDown { return entry.batch(instance: instance) }
+        var box = mailboxes[name] ?? Mailbox()
+        box.acknowledge(upTo: polled == instance ? after : 0)
+        if let old = box.waiter {
+            box.waiter = nil
+            old.continuation.resume(returning: box.batch(instance: instance))
+        }
+        mailboxes[name] = box
+        if !box.outbox.isEmpty || wait <= 0 || shuttingDown { return box.batch(instance: instance) }
         nextWaiterID += 1
         let id = nextWaiterID
         let timer = Task { [weak self] in
             try? await Task.sleep(for: .seconds(wait))
+            guard !Task.isCancelled else { return }
             await self?.expireWaiter(name, id: id)
         }
-        let batch = await withCheckedContinuation { nodes[name]!.waiter = (id, $0) }
+        let batch = await withCheckedContinuation { mailboxes[name, default: Mailbox()].waiter = (id, $0) }
         timer.cancel()
         return batch
     }
 
     private func expireWaiter(_ name: String, id: Int) {
-        guard let waiter = nodes[name]?.waiter, waiter.id == id else { return }
-        nodes[name]!.waiter = nil
-        waiter.continuation.resume(returning: nodes[name]!.batch(instance: instance))
+        guard let waiter = mailboxes[name]?.waiter, waiter.id == id else { return }
+        mailboxes[name]!.waiter = nil
+        waiter.continuation.resume(returning: mailboxes[name]!.batch(instance: instance))
     }
 
-    /// Any request from an agent proves it alive; a node that was down comes back up.
-    private func markAlive(_ name: String) throws(ControllerError) {
-        let now = Date().timeIntervalSince1970
-        nodes[name]!.record.lastHeartbeat = now
-        if !nodes[name]!.record.up {
-            var record = nodes[name]!.record
-            record.up = true
-            try commit([], nodes: [record])
-            nodes[name]!.record = record
-            nodesChanged = true
-            logger.info("node back up", metadata: ["node": "\(name)"])
-            wake()
+    /// Stores a piece of a rank's output that its agent uploaded, at its offset, in the controller's log copy.
+    /// Only the node that runs (or ran) the rank may upload it.
+    public func uploadLog(_ name: String, _ upload: LogUpload) throws(ControllerError) {
+        guard let job = lifecycle.jobs[upload.task.jobID], let attempt = job.attempt,
+            attempt.epoch == upload.task.epoch, upload.task.rank >= 0, upload.task.rank < attempt.ranks.count,
+            attempt.node(ofRank: upload.task.rank) == name
+        else {
+            throw .notFound("\(upload.task) does not run on node \(name)")
         }
-    }
-
-    /// Applies reports; a failed rank fails the job and stops its other ranks; the last exit frees the GPUs.
-    func applyReports(_ name: String, _ reports: [TaskReport]) throws(ControllerError) {
-        guard !reports.isEmpty else { return }
-        let now = Date().timeIntervalSince1970
-        var changed: [JobID: JobRecord] = [:]
-        var order: [JobID] = []
-        var killsFor: [JobID: String] = [:]
-        for report in reports {
-            let id = report.task.jobID
-            guard var job = changed[id] ?? jobs[id], job.epoch == report.task.epoch,
-                report.task.rank >= 0, report.task.rank < job.ranks.count, job.ranks[report.task.rank].node == name
-            else { continue }
-            let rank = report.task.rank
-            switch report.event {
-            case .started:
-                guard !job.ranks[rank].started else { continue }
-                job.ranks[rank].started = true
-                if job.startTime == nil && job.state == .running { job.startTime = now }
-            case .exited:
-                guard !job.ranks[rank].exited else { continue }
-                let code = report.exitCode ?? -1
-                job.ranks[rank].started = true
-                job.ranks[rank].exitCode = code
-                if job.state == .running {
-                    if code != 0 {
-                        job.state = job.state.applying(.fail)
-                        job.exitCode = code
-                        job.endTime = now
-                        job.reason = report.reason ?? "rank \(rank) exited with code \(code) on node \(name)"
-                        killsFor[id] = "rank \(rank) of the job failed"
-                    } else if job.ranks.allSatisfy({ $0.exitCode == 0 }) {
-                        job.state = job.state.applying(.succeed)
-                        job.exitCode = 0
-                        job.endTime = now
-                    }
-                }
-            }
-            if changed[id] == nil { order.append(id) }
-            changed[id] = job
+        guard upload.offset >= 0, upload.offset <= 1 << 40 else {
+            throw .invalid("offset", "must be 0 to 2^40, got \(upload.offset)")
         }
-        guard !order.isEmpty else { return }
-        try commit(order.map { changed[$0]! })
-        for id in order {
-            let job = changed[id]!
-            jobs[id] = job
-            if job.state.isTerminal { active.remove(id) }
-            if let reason = killsFor[id] { sendKills(job, reason: reason) }
-            if job.state.isTerminal && !job.ranks.contains(where: { !$0.exited }) { release(id) }
+        guard let bytes = Data(base64Encoded: upload.data), bytes.count <= LogUpload.maxBytes else {
+            throw .invalid("data", "must be base64 of at most \(LogUpload.maxBytes) bytes")
         }
-    }
-
-    /// Marks nodes silent past the timeout down and fails their jobs.
-    func checkHeartbeats() {
-        guard !shuttingDown else { return }
-        let now = Date().timeIntervalSince1970
-        for name in nodes.keys.sorted() {
-            let entry = nodes[name]!
-            guard entry.record.up, now - entry.record.lastHeartbeat > config.heartbeatTimeout else { continue }
-            var record = entry.record
-            record.up = false
-            var failed: [JobRecord] = []
-            for id in holding.sorted() {
-                guard var job = jobs[id], job.ranks.contains(where: { $0.node == name && !$0.exited }) else {
-                    continue
-                }
-                for i in job.ranks.indices where job.ranks[i].node == name && !job.ranks[i].exited {
-                    job.ranks[i].exitCode = -1
-                }
-                if job.state == .running {
-                    job.state = job.state.applying(.fail)
-                    job.exitCode = -1
-                    job.endTime = now
-                    job.reason =
-                        "node \(name) stopped heartbeating (no word for \(Int(config.heartbeatTimeout)) s); "
-                        + "marked down"
-                }
-                failed.append(job)
-            }
-            do {
-                try commit(failed, nodes: [record])
-            } catch {
-                continue
-            }
-            logger.warning("node down", metadata: ["node": "\(name)", "jobs failed": "\(failed.count)"])
-            nodes[name]!.record = record
-            nodes[name]!.outbox.removeAll()
-            nodesChanged = true
-            for job in failed {
-                jobs[job.id] = job
-                active.remove(job.id)
-                sendKills(job, reason: job.reason ?? "node \(name) down")
-                if !job.ranks.contains(where: { !$0.exited }) { holding.remove(job.id) }
-            }
+        let path = JobViews.logPath(job: job.id, rank: upload.task.rank, dataDir: config.dataDir)
+        let directory = (path as NSString).deletingLastPathComponent
+        if mkdir(directory, 0o700) != 0 && errno != EEXIST {
+            throw .internal("cannot create \(directory): \(String(cString: strerror(errno)))")
         }
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .internal("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(upload.offset)) }
+        guard written == bytes.count else { throw .internal("cannot write \(path): \(String(cString: strerror(errno)))") }
     }
 }

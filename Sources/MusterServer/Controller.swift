@@ -4,232 +4,194 @@ import MusterAPI
 import MusterCore
 import MusterStore
 
-/// The controller's state and logic: jobs, nodes, the scheduler loop and the agents' mailboxes.
+/// The controller: the shell around the core's `Lifecycle`. It turns requests, agent reports and time into
+/// lifecycle events, commits the rows the directives name, and only then carries the directives out (answers,
+/// assignments, kills). It holds no job-state logic of its own.
 ///
-/// An actor because it is the I/O edge where HTTP requests, the store and the scheduling core meet. Every change
-/// is committed to the `Store` before it is answered or acted on; the core's `Scheduler.plan` makes the decisions.
+/// Correct across `await`: every event mutates the lifecycle synchronously (no suspension inside a handler),
+/// and its directives join one FIFO commit queue (`Controller+Commit.swift`). One writer drains the queue, one
+/// transaction per group of batches, and carries out each batch's directives in queue order after its commit.
+/// So nothing is sent to an agent or answered before it is durable, and the effects of two events are never
+/// reordered. If a commit fails, the lifecycle is reloaded from the store (rolled back to what is durable) and
+/// the waiting requests get a 503.
 public actor Controller {
     let store: any Store
     let config: ControllerConfig
     nonisolated let logger: Logger
-    let scheduler: Scheduler
+    let clock: any ControllerClock
     /// Numbers the agents' mailboxes; a poll that names another instance starts from scratch.
     public nonisolated let instance = UUID().uuidString
 
-    /// Every job, by id.
-    var jobs: [JobID: JobRecord] = [:]
-    /// Job ids ascending (ids only grow).
-    var jobOrder: [JobID] = []
-    var nodes: [String: NodeEntry] = [:]
-    /// Pending and running jobs: queue listings walk these, not every job ever.
-    var active: Set<JobID> = []
-    /// The scheduler's view; nil when no node is up. Rebuilt when the set of up nodes changes.
-    var snapshot: Snapshot?
-    var nodesChanged = true
-    /// Jobs whose GPUs the snapshot holds: running, or ended with ranks that have not exited yet.
-    var holding: Set<JobID> = []
-    /// The largest node and how many nodes could ever hold each GPU count: the "never fits" check at submit.
-    var capacity: Cluster?
+    var lifecycle: Lifecycle
+    var mailboxes: [String: Mailbox] = [:]
+    var tokens: TokenRegistry
+    /// Directives from `restore` (re-sends, refused jobs), applied when the loop starts.
+    var pendingRestore: [Directive]
 
     // Scheduler loop wake-ups.
     var wakeRequested = false
     var wakeWaiter: CheckedContinuation<Void, Never>?
     var nextWaiterID = 0
 
+    // The commit queue.
+    var commitQueue: [CommitItem] = []
+    var committing = false
+    /// Set while the lifecycle is being reloaded after a failed commit: requests get 503.
+    var reloading = false
+
     /// Set once the server stops: long-polls answer at once and nodes are no longer marked down.
     var shuttingDown = false
 
-    /// Counters for `muster bench live` and logs.
-    public internal(set) var planningPasses = 0
+    /// Planning passes so far (for `muster bench live` and logs).
+    public var planningPasses: Int { lifecycle.planningPasses }
 
-    /// Opens the store and loads everything in it. Jobs that were running stay running: their agents reconcile
-    /// them at their next heartbeat.
-    public init(config: ControllerConfig, store: any Store, logger: Logger) throws(StoreError) {
+    /// Loads everything the store holds. Jobs that were running stay running: their agents reconcile them at
+    /// their next heartbeat.
+    public init(
+        config: ControllerConfig, store: any Store, logger: Logger, clock: any ControllerClock = SystemClock()
+    ) async throws(StoreError) {
         self.config = config
         self.store = store
         self.logger = logger
-        scheduler = Scheduler(policy: config.policy)
-        let now = Date().timeIntervalSince1970
-        for record in try store.loadNodes() {
-            var record = record
-            // Give every agent a full timeout to come back after a controller restart.
-            record.lastHeartbeat = max(record.lastHeartbeat, now)
-            nodes[record.name] = NodeEntry(record: record)
-        }
-        for job in try store.loadJobs() {
-            jobs[job.id] = job
-            jobOrder.append(job.id)
-            if !job.state.isTerminal { active.insert(job.id) }
-            if job.state == .running || (job.state.isTerminal && job.ranks.contains { !$0.exited }) {
-                holding.insert(job.id)
-            }
-        }
-        capacity = Self.buildCluster(nodes.values.map(\.record.inventory))
-        let summary = "\(jobOrder.count) jobs, \(holding.count) holding GPUs, \(nodes.count) nodes"
+        self.clock = clock
+        let state = try await store.load()
+        for problem in state.unreadable { logger.error("unreadable row skipped: \(problem)") }
+        (lifecycle, pendingRestore) = Lifecycle.restore(
+            config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, now: clock.now())
+        tokens = TokenRegistry(state.tokens)
+        let summary =
+            "\(lifecycle.jobs.count) jobs, \(lifecycle.holding.count) holding GPUs, \(lifecycle.nodes.count) nodes, "
+            + "\(state.tokens.count) tokens"
         logger.info("controller loaded state: \(summary)")
-    }
-
-    /// After a restart, re-sends what may not have reached the agents (they ignore what they already have) and
-    /// the kills of jobs that ended while ranks still ran.
-    func resendAfterRestart() {
-        for id in jobOrder where holding.contains(id) {
-            let job = jobs[id]!
-            if job.state == .running {
-                for assignment in assignments(for: job)
-                where !job.ranks[assignment.task.rank].started && !job.ranks[assignment.task.rank].exited {
-                    enqueue(.assignment(assignment), to: job.ranks[assignment.task.rank].node)
-                }
-            } else {
-                sendKills(job, reason: job.reason ?? "job ended")
-            }
-        }
     }
 
     // MARK: Jobs
 
-    /// Validates, stores and queues a job; returns its id once it is durable.
-    public func submit(_ request: SubmitRequest) throws(ControllerError) -> JobID {
-        let now = Date().timeIntervalSince1970
-        let spec = try SubmitValidation.spec(request, defaultTimeLimit: config.defaultTimeLimit, now: now)
-        guard let capacity else {
-            throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
-        }
-        let shape: GangShape
+    /// Validates, stores and queues a job; returns its id once it is durable (the same id again for a retry with
+    /// the same idempotency key) and whether it was new.
+    public func submit(_ request: SubmitRequest, by principal: Principal, idempotencyKey: String?)
+        async throws(ControllerError) -> (id: JobID, created: Bool)
+    {
+        try available()
+        let now = clock.now()
+        let (spec, launch, tasks) = try SubmitValidation.spec(
+            request, defaultTimeLimit: config.defaultTimeLimit, now: now)
+        let outcome: Lifecycle.SubmitOutcome
         do {
-            shape = try spec.shape(maxGPUsPerNode: capacity.maxGPUsPerNode)
-            _ = try PendingJob(id: 0, spec: spec, on: capacity)
+            outcome = try lifecycle.submit(
+                spec, tasksPerNode: tasks, owner: principal.user, launch: launch, idempotencyKey: idempotencyKey,
+                now: now)
         } catch {
-            if case .invalid(let field, let message) = error { throw .invalid(field, message) }
-            throw .neverFits(error.message)
+            throw ControllerError(error)
         }
-        var request = request
-        request.timeLimit = spec.timeLimit
-        request.name = spec.name
-        request.team = spec.team
-        request.priority = spec.priority.name
-        request.tasksPerNode = max(1, request.tasksPerNode ?? 1)
-        var record = JobRecord(id: 0, request: request, shape: shape, submitTime: now)
-        do {
-            record.id = try store.insertJob(record)
-        } catch {
-            logger.error("submit not stored", metadata: ["error": "\(error)"])
-            throw .internal("the job could not be stored (\(error)); it was not submitted")
+        if !outcome.created, let job = lifecycle.jobs[outcome.id], job.spec.name != spec.name || job.launch != launch
+        {
+            throw .conflict(
+                "idempotency key '\(idempotencyKey ?? "")' was used for job \(outcome.id), which differs from this "
+                    + "request; use a new key for a new job")
         }
-        jobs[record.id] = record
-        jobOrder.append(record.id)
-        active.insert(record.id)
-        snapshot?.pending.append(pendingJob(record))
-        wake()
-        return record.id
+        try await apply(outcome.directives)
+        return (outcome.id, outcome.created)
     }
 
-    /// One job.
-    public func job(_ id: JobID) throws(ControllerError) -> JobInfo {
-        guard let job = jobs[id] else { throw .notFound("no job \(id); muster queue --all lists the jobs") }
-        return job.info
+    /// One job, if `principal` may see it.
+    public func job(_ id: JobID, for principal: Principal) throws(ControllerError) -> JobInfo {
+        do {
+            return JobViews.info(try lifecycle.job(id, for: principal), dataDir: config.dataDir)
+        } catch {
+            throw ControllerError(error)
+        }
     }
 
-    /// Jobs filtered by state and team; `endedSince` keeps only terminal jobs that ended after it.
-    public func list(states: Set<JobState>?, team: String?, endedSince: Double?, limit: Int?) -> [JobInfo] {
+    /// The jobs `principal` may see, filtered by state, team and owner; `endedSince` keeps only terminal jobs
+    /// that ended after it; `limit` keeps the newest.
+    public func list(
+        for principal: Principal, states: Set<JobState>?, team: String?, user: String?, endedSince: Double?,
+        limit: Int?
+    ) -> [JobInfo] {
         var out: [JobInfo] = []
         let onlyActive = states.map { $0.allSatisfy { !$0.isTerminal } } ?? false
-        for id in onlyActive && endedSince == nil ? active.sorted() : jobOrder {
-            let job = jobs[id]!
+        for id in onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder {
+            guard let job = lifecycle.jobs[id], principal.owns(job.owner) else { continue }
+            if let user, job.owner != user { continue }
             if let states, !states.contains(job.state) {
                 guard let endedSince, job.state.isTerminal, (job.endTime ?? 0) >= endedSince else { continue }
             } else if states == nil, let endedSince, job.state.isTerminal, (job.endTime ?? 0) < endedSince {
                 continue
             }
-            if let team, job.request.team != team { continue }
-            out.append(job.info)
+            if let team, job.spec.team != team { continue }
+            out.append(JobViews.info(job, dataDir: config.dataDir))
         }
         if let limit, out.count > limit { out.removeFirst(out.count - limit) }
         return out
     }
 
     /// Cancels a pending or running job; its processes get SIGTERM, then SIGKILL after the grace period.
-    public func cancel(_ id: JobID) throws(ControllerError) -> JobInfo {
-        guard var job = jobs[id] else { throw .notFound("no job \(id)") }
-        guard !job.state.isTerminal else {
-            throw .conflict("job \(id) already \(job.state.rawValue); only pending or running jobs can be cancelled")
+    public func cancel(_ id: JobID, by principal: Principal) async throws(ControllerError) -> JobInfo {
+        try available()
+        let directives: [Directive]
+        do {
+            directives = try lifecycle.cancel(id, by: principal, now: clock.now())
+        } catch {
+            throw ControllerError(error)
         }
-        let wasPending = job.state == .pending
-        job.state = job.state.applying(.cancel)
-        job.endTime = Date().timeIntervalSince1970
-        job.reason = "cancelled by user"
-        try commit([job])
-        jobs[id] = job
-        active.remove(id)
-        if wasPending {
-            snapshot?.pending.removeAll { $0.id == id }
-        } else {
-            sendKills(job, reason: "cancelled by user")
-        }
-        return job.info
+        try await apply(directives)
+        return try job(id, for: principal)
     }
 
-    /// Where rank `rank`'s output goes, and whether the job is over (no more output will come).
-    public func logTarget(_ id: JobID, rank: Int) throws(ControllerError) -> (path: String, done: Bool) {
-        guard let job = jobs[id] else { throw .notFound("no job \(id)") }
+    /// Where the controller keeps rank `rank`'s output (uploaded by its agent), and whether the job is over.
+    public func logTarget(_ id: JobID, rank: Int, for principal: Principal) throws(ControllerError) -> (
+        path: String, done: Bool
+    ) {
+        let job: Job
+        do {
+            job = try lifecycle.job(id, for: principal)
+        } catch {
+            throw ControllerError(error)
+        }
         let world = job.shape.nodes * job.tasksPerNode
         guard rank >= 0 && rank < world else {
-            throw .invalid("rank", "job \(id) has ranks 0..<\(world), got \(rank)")
+            throw .invalid("rank", "job \(id) has ranks 0 to \(world - 1), got \(rank)")
         }
-        let node = job.placement.count > rank / job.tasksPerNode ? job.placement[rank / job.tasksPerNode].node : ""
-        let done = job.state.isTerminal && !job.ranks.contains { !$0.exited }
-        return (JobEnvironment.outputPath(job, rank: rank, node: node, dataDir: config.dataDir), done)
+        let done = job.state.isTerminal && !(job.attempt?.hasLiveRanks ?? false) && !lifecycle.holding.contains(id)
+        return (JobViews.logPath(job: id, rank: rank, dataDir: config.dataDir), done)
     }
 
     /// Nodes with their free GPUs.
     public func nodeList() -> [NodeInfo] {
         var runningOn: [String: [JobID]] = [:]
-        for id in holding.sorted() {
-            for entry in jobs[id]!.placement { runningOn[entry.node, default: []].append(id) }
+        for id in lifecycle.holding.sorted() {
+            for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] { runningOn[node, default: []].append(id) }
         }
         var free: [String: Int] = [:]
-        if let cluster = snapshot?.cluster {
+        if let cluster = lifecycle.snapshot?.cluster {
             for i in 0..<cluster.nodeCount { free[cluster.nodeNames[i]] = Int(cluster.freeGPUs[i]) }
         }
-        return nodes.keys.sorted().map { name in
-            let entry = nodes[name]!
-            let inv = entry.record.inventory
+        return lifecycle.nodes.keys.sorted().map { name in
+            let node = lifecycle.nodes[name]!
+            let inv = node.inventory
             return NodeInfo(
-                name: name, state: entry.record.up ? "up" : "down", address: inv.address, gpus: inv.gpus.count,
-                freeGPUs: entry.record.up ? free[name] ?? inv.gpus.count : 0,
-                gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMib, leaf: inv.leaf,
-                spine: inv.spine, lastHeartbeat: entry.record.lastHeartbeat, runningJobs: runningOn[name] ?? [])
+                name: name, state: node.health.rawValue, address: inv.address, gpus: inv.gpus.count,
+                freeGPUs: node.health == .up ? free[name] ?? inv.gpus.count : 0,
+                gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMiB, leaf: inv.leaf,
+                spine: inv.spine, lastHeartbeat: node.lastHeard, runningJobs: runningOn[name] ?? [])
         }
     }
 
     /// Stops waiting long-polls and failure detection, for a quick graceful shutdown.
     public func shutdown() {
         shuttingDown = true
-        for name in nodes.keys {
-            if let waiter = nodes[name]!.waiter {
-                nodes[name]!.waiter = nil
-                waiter.continuation.resume(returning: nodes[name]!.batch(instance: instance))
+        for name in mailboxes.keys {
+            if let waiter = mailboxes[name]!.waiter {
+                mailboxes[name]!.waiter = nil
+                waiter.continuation.resume(returning: mailboxes[name]!.batch(instance: instance))
             }
         }
         wake()
     }
 
-    // MARK: Helpers
-
-    /// Commits jobs (and nodes) in one transaction; the caller applies them in memory only after this returns.
-    func commit(_ changed: [JobRecord], nodes changedNodes: [NodeRecord] = []) throws(ControllerError) {
-        do {
-            try store.commit(jobs: changed, nodes: changedNodes)
-        } catch {
-            logger.error("commit failed", metadata: ["error": "\(error)"])
-            throw .internal("the change could not be stored (\(error)); nothing was changed")
-        }
-    }
-
-    func pendingJob(_ job: JobRecord) -> PendingJob {
-        PendingJob(
-            id: job.id, shape: job.shape, cpusPerNode: job.request.cpusPerNode ?? 0,
-            memoryMiBPerNode: job.request.memoryMibPerNode ?? 0,
-            priority: PriorityClass.named(job.request.priority ?? "normal")?.rank ?? PriorityClass.normal.rank,
-            submitTime: Int64(job.submitTime), timeLimit: job.request.timeLimit ?? config.defaultTimeLimit)
+    /// Refuses work while the lifecycle is being reloaded after a failed commit.
+    func available() throws(ControllerError) {
+        if reloading { throw .unavailable("the controller is recovering from a storage error; retry shortly") }
     }
 }

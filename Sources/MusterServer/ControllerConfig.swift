@@ -3,7 +3,8 @@ import MusterCore
 
 /// How a controller runs: where its state lives and its timeouts.
 public struct ControllerConfig: Sendable {
-    /// Directory of the database, logs (`logs/<job>/rank-<r>.out`) and checkpoints (`checkpoints/<job>`).
+    /// Directory of the database, the lock, the token files, and the logs agents upload
+    /// (`logs/<job>/rank-<r>.out`). Readable by its owner only.
     public var dataDir: String
     public var policy: SchedulingPolicy
     /// A node that sends nothing for this long is marked down and its jobs fail.
@@ -14,10 +15,13 @@ public struct ControllerConfig: Sendable {
     public var killGrace: Double
     /// Time limit of a job that gives none, in seconds.
     public var defaultTimeLimit: Int64
+    /// A rank assigned but not reported started within this long is lost and its job fails.
+    public var startTimeout: Double
 
     public init(
         dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,
-        heartbeatInterval: Double? = nil, killGrace: Double = 5, defaultTimeLimit: Int64 = 3600
+        heartbeatInterval: Double? = nil, killGrace: Double = 5, defaultTimeLimit: Int64 = 3600,
+        startTimeout: Double = 60
     ) {
         self.dataDir = (dataDir as NSString).standardizingPath
         self.policy = policy
@@ -25,8 +29,15 @@ public struct ControllerConfig: Sendable {
         self.heartbeatInterval = heartbeatInterval ?? max(0.2, min(3, heartbeatTimeout / 4))
         self.killGrace = killGrace
         self.defaultTimeLimit = defaultTimeLimit
+        self.startTimeout = startTimeout
     }
 
     /// The SQLite file.
     public var databasePath: String { dataDir + "/muster.sqlite" }
+
+    /// The lifecycle's settings.
+    var lifecycle: LifecycleConfig {
+        LifecycleConfig(
+            policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace)
+    }
 }

@@ -4,10 +4,15 @@ import MusterAPI
 import MusterCore
 
 /// The controller's HTTP API under `/v1`: builds the router and remembers every route it registered, so a test
-/// can compare them with the OpenAPI document.
+/// can compare them with the OpenAPI document. Every route but `/healthz` and the document is authenticated:
+/// users and admins by their API token, agents by the join token (registration) or their node's agent token.
 public enum ControllerRoutes {
     /// Longest long-poll an agent may ask for.
     static let maxWait = 60.0
+    /// Largest request body: 4 MiB (a script is at most 1 MiB, a log upload 1 MiB as base64).
+    static let maxBody = 4 << 20
+    /// Most jobs one listing returns.
+    static let maxLimit = 100_000
 
     /// The router for `controller`, and the routes registered as `METHOD /path/{param}`.
     public static func router(for controller: Controller) -> (Router<BasicRequestContext>, [String]) {
@@ -31,6 +36,9 @@ public enum ControllerRoutes {
             record("POST", path)
             router.post(RouterPath(path), use: handler)
         }
+        @Sendable func user(_ request: Request) async throws -> Principal {
+            try await controller.principal(bearer: bearer(request))
+        }
 
         get("/healthz") { _, _ in try json(["status": "ok"]) }
         get("/v1/openapi.json") { _, _ in
@@ -39,11 +47,17 @@ public enum ControllerRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         post("/v1/jobs") { request, _ in
+            let principal = try await user(request)
             let submit = try await decode(SubmitRequest.self, request)
-            let id = try await controller.submit(submit)
-            return try json(SubmitResponse(id: id), status: .created)
+            let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
+            if let key, key.isEmpty || key.utf8.count > 128 || key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value > 0x7E }) {
+                throw ControllerError.invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters")
+            }
+            let (id, created) = try await controller.submit(submit, by: principal, idempotencyKey: key)
+            return try json(SubmitResponse(id: id), status: created ? .created : .ok)
         }
         get("/v1/jobs") { request, _ in
+            let principal = try await user(request)
             let query = request.uri.queryParameters
             var states: Set<JobState>?
             if let raw = query.get("state"), !raw.isEmpty {
@@ -52,57 +66,94 @@ public enum ControllerRoutes {
                     guard let state = JobState(rawValue: String(name)) else {
                         throw ControllerError.invalid(
                             "state",
-                            "unknown state '\(name)'; use "
+                            "unknown state '\(Terminal.safe(String(name.prefix(64))))'; use "
                                 + JobState.allCases.map(\.rawValue).joined(separator: ", "))
                     }
                     states!.insert(state)
                 }
             }
             let since = try optionalNumber(query.get("ended_since"), "ended_since", Double.self)
+            if let since, !since.isFinite { throw ControllerError.invalid("ended_since", "must be a finite number") }
             let limit = try optionalNumber(query.get("limit"), "limit", Int.self)
+            if let limit, limit < 1 || limit > maxLimit {
+                throw ControllerError.invalid("limit", "must be 1 to \(maxLimit), got \(limit)")
+            }
             let jobs = await controller.list(
-                states: states, team: query.get("team"), endedSince: since, limit: limit)
+                for: principal, states: states, team: query.get("team"), user: query.get("user"), endedSince: since,
+                limit: limit)
             return try json(JobList(jobs: jobs))
         }
-        get("/v1/jobs/:id") { _, context in
-            try json(try await controller.job(try jobID(context)))
+        get("/v1/jobs/:id") { request, context in
+            let principal = try await user(request)
+            return try json(try await controller.job(try jobID(context), for: principal))
         }
-        post("/v1/jobs/:id/cancel") { _, context in
-            try json(try await controller.cancel(try jobID(context)))
+        post("/v1/jobs/:id/cancel") { request, context in
+            let principal = try await user(request)
+            return try json(try await controller.cancel(try jobID(context), by: principal))
         }
         get("/v1/jobs/:id/logs") { request, context in
+            let principal = try await user(request)
             let id = try jobID(context)
             let query = request.uri.queryParameters
             let rank = try optionalNumber(query.get("rank"), "rank", Int.self) ?? 0
             let offset = try optionalNumber(query.get("offset"), "offset", Int64.self) ?? 0
             guard offset >= 0 else { throw ControllerError.invalid("offset", "must be 0 or more") }
-            let target = try await controller.logTarget(id, rank: rank)
+            let target = try await controller.logTarget(id, rank: rank, for: principal)
             return try json(LogReader.read(job: id, rank: rank, path: target.path, offset: offset, done: target.done))
         }
-        get("/v1/nodes") { _, _ in try json(NodeList(nodes: await controller.nodeList())) }
+        get("/v1/nodes") { request, _ in
+            _ = try await user(request)
+            return try json(NodeList(nodes: await controller.nodeList()))
+        }
+        post("/v1/admin/tokens") { request, _ in
+            let principal = try await user(request)
+            let body = try await decode(TokenRequest.self, request)
+            return try json(try await controller.createToken(body, by: principal), status: .created)
+        }
         post("/v1/agents/register") { request, _ in
+            try await controller.checkJoin(bearer: bearer(request))
             let body = try await decode(RegisterAgentRequest.self, request)
             return try json(try await controller.register(body))
         }
         post("/v1/agents/:name/heartbeat") { request, context in
+            let name = try nodeName(context)
+            try await controller.checkAgent(name, bearer: bearer(request))
             let body = try await decode(Heartbeat.self, request)
-            return try json(try await controller.heartbeat(try nodeName(context), body))
+            return try json(try await controller.heartbeat(name, body))
         }
         get("/v1/agents/:name/assignments") { request, context in
+            let name = try nodeName(context)
+            try await controller.checkAgent(name, bearer: bearer(request))
             let query = request.uri.queryParameters
             let waitMs = try optionalNumber(query.get("wait"), "wait", Double.self) ?? 0
             let after = try optionalNumber(query.get("after"), "after", Int64.self) ?? 0
-            let batch = try await controller.poll(
-                try nodeName(context), after: after, instance: query.get("instance"),
-                wait: min(maxWait, max(0, waitMs / 1000)))
+            let wait = waitMs.isFinite ? min(maxWait, max(0, waitMs / 1000)) : 0
+            let batch = try await controller.poll(name, after: after, instance: query.get("instance"), wait: wait)
             return try json(batch)
         }
         post("/v1/agents/:name/reports") { request, context in
+            let name = try nodeName(context)
+            try await controller.checkAgent(name, bearer: bearer(request))
             let body = try await decode(ReportBatch.self, request)
-            try await controller.reports(try nodeName(context), body)
+            try await controller.reports(name, body)
+            return try json(["status": "ok"])
+        }
+        post("/v1/agents/:name/logs") { request, context in
+            let name = try nodeName(context)
+            try await controller.checkAgent(name, bearer: bearer(request))
+            let body = try await decode(LogUpload.self, request)
+            try await controller.uploadLog(name, body)
             return try json(["status": "ok"])
         }
         return (router, routes)
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`.
+    static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
@@ -112,28 +163,41 @@ public enum ControllerRoutes {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        let buffer = try await request.body.collect(upTo: 32 << 20)
+    /// Reads a body of at most `maxBody` bytes (413 beyond), refusing unknown fields (400 naming the field) and
+    /// anything that does not decode to `T` (400 naming the field).
+    static func decode<T: Decodable & WireFields>(_ type: T.Type, _ request: Request) async throws -> T {
+        let buffer: ByteBuffer
         do {
-            return try MusterJSON.decode(type, from: Data(buffer.readableBytesView))
+            buffer = try await request.body.collect(upTo: maxBody)
+        } catch {
+            throw ControllerError.tooLarge("the body is larger than \(maxBody >> 20) MiB")
+        }
+        let data = Data(buffer.readableBytesView)
+        let value: T
+        do {
+            value = try MusterJSON.decode(type, from: data)
         } catch let error as DecodingError {
             throw DecodingErrorMessage.controllerError(error)
         } catch {
             throw ControllerError.badRequest("the body is not valid JSON: \(error)")
         }
+        if let unknown = WireFieldCheck.firstUnknown(data, T.self) {
+            throw ControllerError.invalid(unknown, "unknown field; see /v1/openapi.json for the fields")
+        }
+        return value
     }
 
     static func jobID(_ context: BasicRequestContext) throws -> Int64 {
         guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
             throw ControllerError.invalid(
-                "id", "a job id is a positive integer, got '\(context.parameters.get("id") ?? "")'")
+                "id", "a job id is a positive integer, got '\(Terminal.safe(String((context.parameters.get("id") ?? "").prefix(64))))'")
         }
         return id
     }
 
     static func nodeName(_ context: BasicRequestContext) throws -> String {
-        guard let name = context.parameters.get("name"), !name.isEmpty else {
-            throw ControllerError.invalid("name", "a node name is required")
+        guard let name = context.parameters.get("name"), !name.isEmpty, name.utf8.count <= 64 else {
+            throw ControllerError.invalid("name", "a node name of 1 to 64 characters is required")
         }
         return name
     }
@@ -142,7 +206,9 @@ public enum ControllerRoutes {
         _ raw: String?, _ field: String, _ type: T.Type
     ) throws -> T? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard let value = T(raw) else { throw ControllerError.invalid(field, "'\(raw)' is not a number") }
+        guard let value = T(raw) else {
+            throw ControllerError.invalid(field, "'\(Terminal.safe(String(raw.prefix(64))))' is not a number")
+        }
         return value
     }
 }

@@ -4,6 +4,10 @@ import Logging
 import MusterStore
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The controller process: the HTTP API and the scheduler loop around one `Controller`.
 public struct ControllerServer: Sendable {
     public let controller: Controller
@@ -12,19 +16,62 @@ public struct ControllerServer: Sendable {
     public let routes: [String]
     let logger: Logger
 
-    /// Creates the data directory, opens the SQLite store in it and loads the state.
-    public init(config: ControllerConfig, logger: Logger) throws {
+    /// The lock that keeps a second controller off this data directory, held for the process's life.
+    let lock: DataDirectoryLock
+
+    /// Creates the data directory (owner-only), locks it, opens the SQLite store in it and loads the state.
+    /// On a fresh directory it creates the first admin token (for `adminUser`) and the join token, and writes
+    /// them to `token` and `join.token` in the directory (mode 0600).
+    public init(config: ControllerConfig, logger: Logger, adminUser: String? = nil) async throws {
+        let oldMask = umask(0o077)
+        defer { umask(oldMask) }
         do {
             try FileManager.default.createDirectory(
-                atPath: config.dataDir + "/logs", withIntermediateDirectories: true)
+                atPath: config.dataDir + "/logs", withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+            // Traversable (not listable) by others: jobs running as users reach their checkpoints/<job> below it.
+            chmod(config.dataDir, 0o711)
+            try FileManager.default.createDirectory(
+                atPath: config.dataDir + "/checkpoints", withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o711])
         } catch {
             throw StoreError("cannot create the data directory \(config.dataDir): \(error.localizedDescription)")
         }
+        lock = try DataDirectoryLock(directory: config.dataDir)
         let store = try SQLiteStore(path: config.databasePath)
-        controller = try Controller(config: config, store: store, logger: logger)
+        controller = try await Controller(config: config, store: store, logger: logger)
         routes = ControllerRoutes.router(for: controller).1
         self.config = config
         self.logger = logger
+        if await controller.hasNoTokens {
+            let admin = try await controller.issueToken(user: adminUser ?? Self.localUser(), role: .admin)
+            let join = try await controller.issueToken(user: "agents", role: .join)
+            try Self.writeSecret(admin.token, to: tokenPath)
+            try Self.writeSecret(join.token, to: joinTokenPath)
+            logger.info("created the first admin token (user \(admin.user)) in \(tokenPath) and the join token in \(joinTokenPath)")
+        }
+    }
+
+    /// The admin token file made on first start.
+    public var tokenPath: String { config.dataDir + "/token" }
+    /// The join token file made on first start (agents read it with --join-token-file).
+    public var joinTokenPath: String { config.dataDir + "/join.token" }
+
+    /// The user running this process.
+    static func localUser() -> String {
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return ProcessInfo.processInfo.environment["USER"] ?? "admin"
+    }
+
+    static func writeSecret(_ secret: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw StoreError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        fchmod(fd, 0o600)
+        let bytes = Array((secret + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else {
+            throw StoreError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Serves on `host:port` (0: any free port) until cancelled, or until SIGTERM/SIGINT when `handleSignals`;

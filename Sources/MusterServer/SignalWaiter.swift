@@ -7,10 +7,10 @@ import Dispatch
 #endif
 
 /// Waits for SIGINT or SIGTERM without the default handler killing the process.
-enum SignalWaiter {
+public enum SignalWaiter {
     /// Returns when one of `signals` arrives (true), or when the task is cancelled (false).
     @discardableResult
-    static func wait(for signals: [Int32] = [SIGINT, SIGTERM]) async -> Bool {
+    public static func wait(for signals: [Int32] = [SIGINT, SIGTERM]) async -> Bool {
         let box = Once()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

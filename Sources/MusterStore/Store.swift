@@ -1,25 +1,110 @@
 import MusterCore
 
-/// The controller's durable state. Every call returns only once its change is committed; a batch is one
-/// transaction, so the scheduler's decisions of one planning pass become durable together.
+/// The controller's durable state, behind one async protocol that every backend (SQLite now, PostgreSQL later)
+/// implements and one conformance suite checks. Every call returns only once its change is committed; a batch is
+/// one transaction. Rows are the core's values (`Job`, `Node`) and the store's own `TokenRecord`: no wire types.
 public protocol Store: Sendable {
-    /// Writes a new job and returns the id it got (the `id` field of `job` is ignored).
-    func insertJob(_ job: JobRecord) throws(StoreError) -> JobID
-    /// Writes several new jobs in one transaction; returns their ids in order.
-    func insertJobs(_ jobs: [JobRecord]) throws(StoreError) -> [JobID]
-    /// Rewrites the mutable fields of existing jobs and upserts nodes, all in one transaction.
-    func commit(jobs: [JobRecord], nodes: [NodeRecord]) throws(StoreError)
-    /// Every job, oldest first.
-    func loadJobs() throws(StoreError) -> [JobRecord]
-    /// Every node ever registered.
-    func loadNodes() throws(StoreError) -> [NodeRecord]
+    /// Writes jobs (insert or replace by id), nodes (by name) and tokens (by hash) in one transaction.
+    func commit(_ batch: StoreBatch) async throws(StoreError)
+    /// Everything stored: jobs by id ascending, nodes by name, tokens.
+    func load() async throws(StoreError) -> StoredState
+    /// The schema version this store is at (the last migration applied).
+    func schemaVersion() async throws(StoreError) -> String
 }
 
-/// Why the store could not read or write; the message names the file and the cause.
+/// One transaction's worth of rows.
+public struct StoreBatch: Sendable {
+    public var jobs: [Job]
+    public var nodes: [Node]
+    public var tokens: [TokenRecord]
+
+    public init(jobs: [Job] = [], nodes: [Node] = [], tokens: [TokenRecord] = []) {
+        self.jobs = jobs
+        self.nodes = nodes
+        self.tokens = tokens
+    }
+
+    public var isEmpty: Bool { jobs.isEmpty && nodes.isEmpty && tokens.isEmpty }
+
+    /// This batch followed by `later`: one row per key, the later one winning, first-seen order kept.
+    public mutating func merge(_ later: StoreBatch) {
+        func merged<T, K: Hashable>(_ a: [T], _ b: [T], _ key: (T) -> K) -> [T] {
+            guard !b.isEmpty else { return a }
+            var index: [K: Int] = [:]
+            var out = a
+            for (i, row) in a.enumerated() { index[key(row)] = i }
+            for row in b {
+                if let i = index[key(row)] {
+                    out[i] = row
+                } else {
+                    index[key(row)] = out.count
+                    out.append(row)
+                }
+            }
+            return out
+        }
+        jobs = merged(jobs, later.jobs, \.id)
+        nodes = merged(nodes, later.nodes, \.name)
+        tokens = merged(tokens, later.tokens, \.hash)
+    }
+}
+
+/// What `Store.load` returns.
+public struct StoredState: Sendable {
+    public var jobs: [Job]
+    public var nodes: [Node]
+    public var tokens: [TokenRecord]
+    /// Rows that could not be read back (damaged, or written by a newer version), each with the reason; the
+    /// controller reports them and carries on with the rest.
+    public var unreadable: [String]
+
+    public init(jobs: [Job] = [], nodes: [Node] = [], tokens: [TokenRecord] = [], unreadable: [String] = []) {
+        self.jobs = jobs
+        self.nodes = nodes
+        self.tokens = tokens
+        self.unreadable = unreadable
+    }
+}
+
+/// An API token as stored: only its SHA-256, never the token itself.
+public struct TokenRecord: Sendable, Hashable {
+    /// Hex SHA-256 of the token.
+    public var hash: String
+    public var user: String
+    public var role: Role
+    public var createdAt: Double
+    /// Revoked tokens stay (for audit) but authenticate no one.
+    public var revoked: Bool
+
+    /// What a token lets its bearer do.
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        /// Submit, see and cancel one's own jobs.
+        case user
+        /// Everything, every user's jobs, token management.
+        case admin
+        /// Register nodes and act as their agents.
+        case join
+    }
+
+    public init(hash: String, user: String, role: Role, createdAt: Double, revoked: Bool = false) {
+        self.hash = hash
+        self.user = user
+        self.role = role
+        self.createdAt = createdAt
+        self.revoked = revoked
+    }
+}
+
+/// Why the store could not read or write. `retryable` errors (the database was busy or an I/O hiccup) may
+/// succeed if tried again; others (corruption, a full disk, a schema from a newer version) need an operator.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
+    public var retryable: Bool
 
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, retryable: Bool = false) {
+        self.message = message
+        self.retryable = retryable
+    }
 
     public var description: String { "store: \(message)" }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MusterAgent
+import MusterServer
 
 /// `muster agent`: the node agent.
 struct AgentCommand: AsyncParsableCommand {
@@ -25,17 +26,44 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("poll-ms"), help: "Long-poll length in milliseconds.")
     var pollMilliseconds: Int = 20_000
 
+    @Option(
+        name: .customLong("join-token-file"),
+        help: "File holding the cluster's join token (the controller's data directory has join.token).")
+    var joinTokenFile: String?
+
+    @Option(name: .customLong("state-dir"), help: "The agent's own directory (default ./.muster-agent-NAME).")
+    var stateDir: String?
+
+    @Flag(name: .customLong("stop-jobs-on-exit"), help: "On SIGTERM/SIGINT stop the jobs too (default: leave them running; a restarted agent stops them).")
+    var stopJobsOnExit = false
+
     func run() async throws {
         let (leaf, spine) = try Self.parseTopology(topology)
         let url = controller ?? ProcessInfo.processInfo.environment["MUSTER_URL"] ?? "http://127.0.0.1:7420"
         let nodeName = name ?? ProcessInfo.processInfo.hostName
         let logger = LoggingSetup.logger("muster.agent.\(nodeName)")
+        var joinToken = ProcessInfo.processInfo.environment["MUSTER_JOIN_TOKEN"]
+        if let joinTokenFile {
+            guard let text = try? String(contentsOfFile: joinTokenFile, encoding: .utf8) else {
+                throw ValidationError("cannot read the join token file \(joinTokenFile)")
+            }
+            joinToken = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let agent = Agent(
             config: AgentConfig(
                 controllerURL: url, name: nodeName, fakeGPUs: fakeGPUs, leaf: leaf, spine: spine, address: address,
-                pollMilliseconds: pollMilliseconds),
+                stateDir: stateDir.map(absolutePath), pollMilliseconds: pollMilliseconds, joinToken: joinToken),
             logger: logger)
-        await agent.run(stopJobs: false)
+        let work = Task { await agent.run(stopJobs: stopJobsOnExit) }
+        // SIGTERM/SIGINT: stop cleanly (the loops end, jobs stop only with --stop-jobs-on-exit).
+        let signals = Task {
+            if await SignalWaiter.wait() {
+                logger.info("signal received: agent stopping")
+                work.cancel()
+            }
+        }
+        await work.value
+        signals.cancel()
     }
 
     /// `leaf=A,spine=B` (either may be left out).

@@ -37,7 +37,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let dir = data.map(absolutePath) ?? (NSTemporaryDirectory() + "muster-bench-\(UUID().uuidString.prefix(8))")
         defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let logger = LoggingSetup.logger("muster.bench", level: .warning)
-        let server = try ServerStartup.open(config: ControllerConfig(dataDir: dir), logger: logger)
+        let server = try await ServerStartup.open(config: ControllerConfig(dataDir: dir), logger: logger)
         let (urls, sink) = AsyncStream.makeStream(of: String.self)
         let names = (1...agents).map { String(format: "node%02d", $0) }
         let cluster = Task {
@@ -51,7 +51,9 @@ struct BenchLiveCommand: AsyncParsableCommand {
         }
         var iterator = urls.makeAsyncIterator()
         guard let url = await iterator.next() else { throw ValidationError("the controller did not start") }
-        let client = MusterClient(baseURL: url, connections: concurrency)
+        let token = try String(contentsOfFile: server.tokenPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = MusterClient(baseURL: url, token: token, connections: concurrency)
         do {
             let deadline = Date().addingTimeInterval(60)
             while try await client.nodes().filter({ $0.state == "up" }).count < agents {

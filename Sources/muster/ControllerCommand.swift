@@ -17,7 +17,7 @@ struct ControllerCommand: AsyncParsableCommand {
         let address = try ListenAddress(options.listen)
         let logger = LoggingSetup.logger("muster.controller")
         let config = options.config
-        let server = try ServerStartup.open(config: config, logger: logger)
+        let server = try await ServerStartup.open(config: config, logger: logger)
         let portFile = self.portFile
         try await ServerStartup.serve(server, address: address) { port in
             logger.info("controller listening on http://\(address.host):\(port), data in \(config.dataDir)")

@@ -26,13 +26,16 @@ enum LocalCluster {
                 return
             }
             let url = "http://\(address.host == "0.0.0.0" ? "127.0.0.1" : address.host):\(port)"
+            let joinToken = try String(contentsOfFile: server.joinTokenPath, encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             var agentLogger = logger
             agentLogger.logLevel = max(logger.logLevel, .notice)
             for (i, name) in agentNames.enumerated() {
                 let agent = Agent(
                     config: AgentConfig(
                         controllerURL: url, name: name, fakeGPUs: fakeGPUs, leaf: "leaf\(i / agentsPerLeaf)",
-                        spine: "spine0", address: "127.0.0.1"),
+                        spine: "spine0", address: "127.0.0.1",
+                        stateDir: server.config.dataDir + "/agents/\(name)", joinToken: joinToken),
                     logger: agentLogger)
                 group.addTask { await agent.run(stopJobs: true) }
             }

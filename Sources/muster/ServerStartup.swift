@@ -5,9 +5,9 @@ import MusterServer
 
 /// Opening and serving a controller, with errors a person can act on.
 enum ServerStartup {
-    static func open(config: ControllerConfig, logger: Logger) throws -> ControllerServer {
+    static func open(config: ControllerConfig, logger: Logger) async throws -> ControllerServer {
         do {
-            return try ControllerServer(config: config, logger: logger)
+            return try await ControllerServer(config: config, logger: logger)
         } catch {
             printError("muster: cannot start the controller: \(error)")
             throw ExitCode(1)

@@ -42,6 +42,6 @@ struct ShowCommand: AsyncParsableCommand {
             lines.append("node \(i)      \(entry.node) GPUs \(gpus)")
         }
         if let reason = job.reason { lines.append("reason      \(reason)") }
-        print(lines.joined(separator: "\n"))
+        print(lines.map(Terminal.safe).joined(separator: "\n"))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MusterAPI
+import MusterClient
 
 /// `muster submit`: queue a command (`-- CMD ARGS`) or a batch script with `#MUSTER`/`#SBATCH` lines.
 struct SubmitCommand: AsyncParsableCommand {
@@ -48,7 +49,11 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("env"), help: "Extra variable NAME=VALUE (repeatable).")
     var extraEnv: [String] = []
 
-    @Flag(name: .customLong("no-export"), help: "Do not pass the current environment to the job.")
+    @Option(
+        help: "What the job inherits, as sbatch: ALL (this shell's environment, the default), NONE, or VAR,VAR=VALUE,...")
+    var export: String?
+
+    @Flag(name: .customLong("no-export"), help: "Same as --export NONE.")
     var noExport = false
 
     @Argument(help: "A batch script (when no -- CMD is given).")
@@ -59,7 +64,20 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = try makeRequest()
-        let id = try await client.withClient { try await $0.submit(request) }
+        // One key for this submit: a retry after a lost answer gets the same job back, not a second one.
+        let key = UUID().uuidString
+        let id = try await client.withClient { client in
+            var attempt = 0
+            while true {
+                do {
+                    return try await client.submit(request, idempotencyKey: key)
+                } catch let error as ClientError {
+                    guard case .unreachable = error, attempt < 3 else { throw error }
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(200 << attempt))
+                }
+            }
+        }
         if client.json {
             try printJSON(SubmitResponse(id: id))
         } else {
@@ -104,7 +122,27 @@ struct SubmitCommand: AsyncParsableCommand {
         } else {
             limit = directives.timeLimit
         }
-        var env: [String: String] = noExport ? [:] : ProcessInfo.processInfo.environment
+        let shell = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MUSTER_TOKEN") }
+        var env: [String: String] = [:]
+        var exportMode = "all"
+        let mode = noExport ? "NONE" : (export ?? directives.export ?? "ALL")
+        switch mode.uppercased() {
+        case "ALL": env = shell
+        case "NONE": exportMode = "none"
+        default:
+            // sbatch: a list of names (taken from this shell) and NAME=VALUE pairs; ALL may lead the list.
+            var items = mode.split(separator: ",").map(String.init)
+            if items.first?.uppercased() == "ALL" {
+                env = shell
+                items.removeFirst()
+            } else {
+                exportMode = "none"
+            }
+            for item in items {
+                let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+                if kv.count == 2 { env[kv[0]] = kv[1] } else if let value = shell[item] { env[item] = value }
+            }
+        }
         for item in extraEnv {
             let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2 else { throw ValidationError("--env takes NAME=VALUE, got '\(item)'") }
@@ -116,6 +154,7 @@ struct SubmitCommand: AsyncParsableCommand {
             gpus: total ?? 0, nodes: nodeCount, gpusPerNode: perNode, tasksPerNode: tasks, cpusPerNode: cpus,
             memoryMibPerNode: directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
             priority: priority ?? directives.priority, command: argv, script: scriptText,
-            workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output)
+            workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
+            export: exportMode)
     }
 }

@@ -1,3 +1,5 @@
+import MusterAPI
+
 /// A plain text table with left-aligned columns, for the CLI's human output.
 struct TextTable {
     var header: [String]
@@ -5,7 +7,8 @@ struct TextTable {
 
     init(_ header: [String]) { self.header = header }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row; control characters (terminal escapes in a job name) are shown, not acted on.
+    mutating func add(_ row: [String]) { rows.append(row.map(Terminal.safe)) }
 
     var text: String {
         var widths = header.map(\.count)

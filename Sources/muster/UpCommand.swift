@@ -34,7 +34,7 @@ struct UpCommand: AsyncParsableCommand {
             throw ValidationError("with real GPUs every agent would offer the same GPUs; use --agents 1 or --fake-gpus")
         }
         let config = options.config
-        let server = try ServerStartup.open(config: config, logger: logger)
+        let server = try await ServerStartup.open(config: config, logger: logger)
         let names = (1...count).map { String(format: "node%02d", $0) }
         let gpuText = fake.map { "\($0) fake GPUs" } ?? "\(realGPUs) GPUs from nvidia-smi"
         try await LocalCluster.run(
@@ -42,7 +42,7 @@ struct UpCommand: AsyncParsableCommand {
         ) { url in
             print(
                 """
-                muster up: controller on \(url), data in \(config.dataDir)
+                muster up: controller on \(url), data in \(config.dataDir) (admin token in \(server.tokenPath))
                 \(count) agent(s) with \(gpuText) each: \(names.joined(separator: " "))
                 From another shell:
                   export MUSTER_URL=\(url)

@@ -3,6 +3,7 @@ import Logging
 import MusterAPI
 import MusterClient
 import MusterServer
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -18,7 +19,9 @@ struct APITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let server = try ControllerServer(config: ControllerConfig(dataDir: dir), logger: logger)
+        let server = try await ControllerServer(config: ControllerConfig(dataDir: dir), logger: logger)
+        let admin = try String(contentsOfFile: server.tokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
+        let join = try String(contentsOfFile: server.joinTokenPath, encoding: .utf8).trimmingCharacters(in: .newlines)
         let (ports, sink) = AsyncStream.makeStream(of: Int.self)
         let task = Task {
             try await server.run(host: "127.0.0.1", port: 0, handleSignals: false) { port in
@@ -28,12 +31,14 @@ struct APITests {
         }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
-        let client = MusterClient(baseURL: "http://127.0.0.1:\(port)")
+        let client = MusterClient(baseURL: "http://127.0.0.1:\(port)", token: join)
         do {
             _ = try await client.register(
                 RegisterAgentRequest(
                     name: "n1", gpus: (0..<8).map { GPUInfo(index: $0, model: "X", memoryMib: 1024, uuid: "\($0)") },
                     cpus: 16, memoryMib: 65_536, leaf: "l", spine: "s", address: "127.0.0.1", instance: "i"))
+            client.setToken(admin)
+            Self.tokens.withLock { $0[client.baseURL] = admin }
             try await body(client, server)
         } catch {
             await client.shutdown()
@@ -110,6 +115,71 @@ struct APITests {
         }
     }
 
+    @Test func requestsThatOnceCrashedTheControllerGet4xx() async throws {
+        try await withController { client, _ in
+            let base = client.baseURL
+            for (body, field) in [
+                (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "time_limit": 9223372036854775807}"#, "time_limit"),
+                (#"{"gpus": 1000003, "command": ["x"], "workdir": "/tmp"}"#, "never hold it"),
+                (#"{"gpus": 9223372036854775807, "nodes": 2, "command": ["x"], "workdir": "/tmp"}"#, "gpus"),
+                (#"{"gpus": 8, "nodes": 4611686018427387904, "gpus_per_node": 2, "command": ["x"], "workdir": "/tmp"}"#, "nodes"),
+                (#"{"gpus": 1, "command": ["x\u0000y"], "workdir": "/tmp"}"#, "command[0]"),
+                (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "time_limt": 5}"#, "time_limt"),
+                (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "name": "\u001b[31mred"}"#, "name"),
+            ] {
+                let (status, text) = try await Self.post(base + "/v1/jobs", body)
+                #expect((400..<500).contains(status), "\(body) -> \(status) \(text)")
+                #expect(text.contains(field), "\(text)")
+            }
+            let (status, text) = try await Self.post(base + "/v1/jobs?limit=-1", "", method: "GET")
+            #expect(status == 400 && text.contains("limit"), "\(text)")
+            let big = String(repeating: "x", count: 5 << 20)
+            let (bigStatus, _) = try await Self.post(base + "/v1/jobs", big)
+            #expect(bigStatus == 413)
+            #expect(try await client.jobs().isEmpty)
+        }
+    }
+
+    @Test func everyRequestNeedsAValidTokenAndUsersSeeOnlyTheirJobs() async throws {
+        try await withController { client, _ in
+            let base = client.baseURL
+            let (noToken, _) = try await Self.post(base + "/v1/jobs", "{}", token: "")
+            #expect(noToken == 401)
+            let (badToken, _) = try await Self.post(base + "/v1/nodes", "", token: "mu_forged", method: "GET")
+            #expect(badToken == 401)
+            let alice = MusterClient(baseURL: base, token: try await client.createToken(user: "alice").token)
+            let bob = MusterClient(baseURL: base, token: try await client.createToken(user: "bob").token)
+            defer {
+                Task {
+                    await alice.shutdown()
+                    await bob.shutdown()
+                }
+            }
+            let id = try await alice.submit(Self.request())
+            #expect(try await alice.job(id).owner == "alice")
+            await expectError(403, "forbidden") { _ = try await bob.job(id) }
+            await expectError(403, "forbidden") { _ = try await bob.cancel(id) }
+            await expectError(403, "forbidden") { _ = try await bob.logs(id) }
+            await expectError(403, "forbidden") { _ = try await bob.createToken(user: "eve", role: "admin") }
+            #expect(try await bob.jobs().isEmpty)
+            #expect(try await client.jobs().map(\.id) == [id])
+            // A user token cannot act as an agent.
+            let (forged, _) = try await Self.post(
+                base + "/v1/agents/n1/reports", #"{"reports": []}"#, token: "mu_not_the_agent")
+            #expect(forged == 401)
+        }
+    }
+
+    @Test func aRetriedSubmitWithTheSameIdempotencyKeyIsNotADuplicate() async throws {
+        try await withController { client, _ in
+            let first = try await client.submit(Self.request(), idempotencyKey: "k-1")
+            let again = try await client.submit(Self.request(), idempotencyKey: "k-1")
+            let other = try await client.submit(Self.request(), idempotencyKey: "k-2")
+            #expect(first == again && other != first)
+            #expect(try await client.jobs().count == 2)
+        }
+    }
+
     @Test func openAPIDocumentListsExactlyTheRegisteredRoutes() async throws {
         try await withController { client, server in
             let text = try await client.openAPI()
@@ -137,11 +207,18 @@ struct APITests {
         }
     }
 
-    static func post(_ url: String, _ body: String) async throws -> (Int, String) {
+    /// Each test's admin token, by its controller's base URL (tests run in parallel).
+    static let tokens = Mutex<[String: String]>([:])
+
+    static func post(_ url: String, _ body: String, token: String? = nil, method: String = "POST") async throws -> (
+        Int, String
+    ) {
         var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
+        request.httpMethod = method
+        if method != "GET" { request.httpBody = Data(body.utf8) }
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let known = tokens.withLock { $0.first { url.hasPrefix($0.key) }?.value }
+        request.setValue("Bearer \(token ?? known ?? "")", forHTTPHeaderField: "Authorization")
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }

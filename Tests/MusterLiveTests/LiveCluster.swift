@@ -70,7 +70,7 @@ final class LiveCluster: @unchecked Sendable {
                     Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
             }
-            client = MusterClient(baseURL: url, connections: 4)
+            client = MusterClient(baseURL: url, token: try adminToken(), connections: 4)
         }
         _ = try await waitFor("the controller to answer /healthz", timeout: 30) {
             await self.client.healthy() ? true : nil
@@ -81,7 +81,18 @@ final class LiveCluster: @unchecked Sendable {
         agents[name] = try spawn(
             [
                 "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
+                "--join-token-file", dir + "/data/join.token", "--state-dir", dir + "/agent-\(name)",
             ], log: "agent-\(name).log")
+    }
+
+    /// The admin token the controller wrote on its first start.
+    func adminToken() throws -> String {
+        try String(contentsOfFile: dir + "/data/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A client acting with `token`.
+    func client(token: String) -> MusterClient {
+        MusterClient(baseURL: url, token: token, connections: 2)
     }
 
     /// SIGKILL, and wait until it is gone.
@@ -172,6 +183,7 @@ final class LiveCluster: @unchecked Sendable {
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment
         env["MUSTER_URL"] = url
+        env["MUSTER_TOKEN"] = try adminToken()
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe

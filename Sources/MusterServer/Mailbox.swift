@@ -1,24 +1,18 @@
 import MusterAPI
-import MusterStore
 
-/// A node as the controller tracks it in memory: its durable record plus its mailbox of assignments and kills,
-/// numbered so that an agent acknowledges what it got by passing the last number back (`after`).
-struct NodeEntry: Sendable {
+/// A node's mailbox of assignments and kills, numbered so that an agent acknowledges what it got by passing the
+/// last number back (`after`), and the long-poll waiting on it.
+struct Mailbox: Sendable {
     /// Something for an agent to do.
     enum Item: Sendable {
         case assignment(Assignment)
         case kill(TaskKill)
     }
 
-    var record: NodeRecord
     var seq: Int64 = 0
     var outbox: [(seq: Int64, item: Item)] = []
     /// The long-poll waiting for this node's next items.
     var waiter: (id: Int, continuation: CheckedContinuation<AssignmentBatch, Never>)?
-
-    init(record: NodeRecord) {
-        self.record = record
-    }
 
     /// Drops the items the agent has acknowledged.
     mutating func acknowledge(upTo after: Int64) {
@@ -27,6 +21,11 @@ struct NodeEntry: Sendable {
         } else if let first = outbox.first, first.seq <= after {
             outbox.removeAll { $0.seq <= after }
         }
+    }
+
+    mutating func append(_ item: Item) {
+        seq += 1
+        outbox.append((seq, item))
     }
 
     func batch(instance: String) -> AssignmentBatch {

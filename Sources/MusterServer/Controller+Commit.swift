@@ -1,0 +1,140 @@
+import MusterAPI
+import MusterCore
+import MusterStore
+
+/// One event's directives waiting in the commit queue.
+struct CommitItem: Sendable {
+    var batch: StoreBatch
+    var directives: [Directive]
+    var done: CheckedContinuation<Bool, Never>
+}
+
+extension Controller {
+    /// Applies one event's directives: commits the rows they name, then carries out the rest, in queue order.
+    /// Throws (503) if the commit failed; the lifecycle has then been rolled back to what is durable.
+    func apply(_ directives: [Directive]) async throws(ControllerError) {
+        guard !directives.isEmpty else { return }
+        var jobIDs: [JobID] = []
+        var seenJobs: Set<JobID> = []
+        var nodeNames: [String] = []
+        for directive in directives {
+            switch directive {
+            case .storeJobs(let ids):
+                for id in ids where seenJobs.insert(id).inserted { jobIDs.append(id) }
+            case .storeNodes(let names):
+                for name in names where !nodeNames.contains(name) { nodeNames.append(name) }
+            default: break
+            }
+        }
+        let batch = StoreBatch(
+            jobs: jobIDs.compactMap { lifecycle.jobs[$0] }, nodes: nodeNames.compactMap { lifecycle.nodes[$0] })
+        let ok = await withCheckedContinuation { continuation in
+            commitQueue.append(CommitItem(batch: batch, directives: directives, done: continuation))
+            if !committing {
+                committing = true
+                Task { await self.drainCommits() }
+            }
+        }
+        if !ok { throw .unavailable("the change could not be stored; nothing was changed (see the controller log)") }
+    }
+
+    /// Commits tokens (no lifecycle directives involved) through the same queue.
+    func commitTokens(_ records: [TokenRecord]) async throws(ControllerError) {
+        let ok = await withCheckedContinuation { continuation in
+            commitQueue.append(CommitItem(batch: StoreBatch(tokens: records), directives: [], done: continuation))
+            if !committing {
+                committing = true
+                Task { await self.drainCommits() }
+            }
+        }
+        if !ok { throw .unavailable("the token could not be stored; try again") }
+    }
+
+    /// The one writer: takes every waiting batch, commits them as one transaction, then carries out their
+    /// directives in order and wakes their callers. On failure rolls the lifecycle back to the store's state.
+    func drainCommits() async {
+        while !commitQueue.isEmpty {
+            let group = commitQueue
+            commitQueue = []
+            var merged = StoreBatch()
+            for item in group { merged.merge(item.batch) }
+            var ok = true
+            if !merged.isEmpty {
+                do {
+                    try await store.commit(merged)
+                } catch {
+                    ok = false
+                    logger.error("commit failed; reloading the durable state", metadata: ["error": "\(error)"])
+                }
+            }
+            if ok {
+                for item in group { carryOut(item.directives) }
+                for item in group { item.done.resume(returning: true) }
+            } else {
+                let waiting = commitQueue
+                commitQueue = []
+                for item in group + waiting { item.done.resume(returning: false) }
+                await reload()
+            }
+        }
+        committing = false
+    }
+
+    /// Replaces the in-memory lifecycle with the store's state after a failed commit.
+    func reload() async {
+        reloading = true
+        defer { reloading = false }
+        while !Task.isCancelled {
+            do {
+                let state = try await store.load()
+                let (fresh, directives) = Lifecycle.restore(
+                    config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, now: clock.now())
+                lifecycle = fresh
+                pendingRestore = directives
+                wake()
+                return
+            } catch {
+                logger.error("reload failed; retrying in 1 s", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Carries out the directives that act (after their rows are durable).
+    func carryOut(_ directives: [Directive]) {
+        var touched: Set<String> = []
+        for directive in directives {
+            switch directive {
+            case .storeJobs, .storeNodes, .fence:
+                break  // fences go back in the heartbeat's answer
+            case .wake:
+                wake()
+            case .assign(let id, let epoch):
+                guard let job = lifecycle.jobs[id], let attempt = job.attempt, attempt.epoch == epoch,
+                    job.state == .running
+                else { continue }
+                for assignment in JobViews.assignments(
+                    job, attempt, nodes: lifecycle.nodes, config: config)
+                where !attempt.ranks[assignment.task.rank].started && !attempt.ranks[assignment.task.rank].exited {
+                    let node = attempt.node(ofRank: assignment.task.rank)
+                    mailboxes[node, default: Mailbox()].append(.assignment(assignment))
+                    touched.insert(node)
+                }
+            case .kill(let id, let epoch, let nodes, let reason):
+                for node in nodes {
+                    mailboxes[node, default: Mailbox()].append(
+                        .kill(TaskKill(jobID: id, epoch: epoch, reason: reason, grace: config.killGrace)))
+                    touched.insert(node)
+                }
+            }
+        }
+        for node in touched.sorted() { deliver(node) }
+    }
+
+    /// Answers the node's waiting long-poll, if any, with everything unacknowledged.
+    func deliver(_ node: String) {
+        guard let box = mailboxes[node], let waiter = box.waiter, !box.outbox.isEmpty else { return }
+        mailboxes[node]!.waiter = nil
+        waiter.continuation.resume(returning: box.batch(instance: instance))
+    }
+}

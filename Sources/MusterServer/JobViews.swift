@@ -1,0 +1,65 @@
+import Foundation
+import MusterAPI
+import MusterCore
+
+/// How the controller shows a job on the wire: its `JobInfo`, its ranks' assignments and where its logs are.
+/// Pure functions of the lifecycle's values.
+enum JobViews {
+    static func info(_ job: Job, dataDir: String) -> JobInfo {
+        let attempt = job.attempt
+        return JobInfo(
+            id: job.id, name: job.spec.name, state: job.state.rawValue, owner: job.owner, team: job.spec.team,
+            priority: job.spec.priority.name, gpus: job.shape.gpus, nodes: job.shape.nodes,
+            gpusPerNode: job.shape.gpusPerNode, tasksPerNode: job.tasksPerNode, timeLimit: job.spec.timeLimit,
+            command: job.launch?.command ?? [], isScript: job.launch?.script != nil, workdir: job.launch?.workdir ?? "",
+            output: job.launch?.output,
+            placement: attempt.map { a in zip(a.nodes, a.gpus).map { PlacementEntry(node: $0, gpus: $1) } } ?? [],
+            submitTime: job.submittedAt, scheduledTime: attempt?.scheduledAt, startTime: attempt?.startedAt,
+            endTime: job.endTime, exitCode: job.exitCode, reason: job.reason, epoch: job.epoch,
+            masterPort: attempt?.masterPort)
+    }
+
+    /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.
+    static func logPath(job: JobID, rank: Int, dataDir: String) -> String {
+        "\(dataDir)/logs/\(job)/rank-\(rank).out"
+    }
+
+    /// The assignments of every rank of an attempt.
+    static func assignments(_ job: Job, _ attempt: Attempt, nodes: [String: Node], config: ControllerConfig)
+        -> [Assignment]
+    {
+        let launch = job.launch ?? JobLaunch(command: ["/bin/true"], workdir: "/")
+        let masterAddress = nodes[attempt.nodes[0]]?.inventory.address ?? "127.0.0.1"
+        let world = attempt.ranks.count
+        var out: [Assignment] = []
+        out.reserveCapacity(world)
+        for (nodeRank, node) in attempt.nodes.enumerated() {
+            for local in 0..<attempt.tasksPerNode {
+                let rank = nodeRank * attempt.tasksPerNode + local
+                var env = launch.env
+                env["MUSTER_JOB_ID"] = "\(job.id)"
+                env["MUSTER_JOB_NAME"] = job.spec.name
+                env["MUSTER_NODE_NAME"] = node
+                env["MUSTER_NUM_NODES"] = "\(attempt.nodes.count)"
+                env["MUSTER_EPOCH"] = "\(attempt.epoch)"
+                env["MUSTER_RESTART_COUNT"] = "\(job.restarts)"
+                env["MUSTER_CHECKPOINT_DIR"] = "\(config.dataDir)/checkpoints/\(job.id)"
+                env["CUDA_VISIBLE_DEVICES"] = attempt.gpus[nodeRank].map(String.init).joined(separator: ",")
+                env["MASTER_ADDR"] = masterAddress
+                env["MASTER_PORT"] = "\(attempt.masterPort)"
+                env["WORLD_SIZE"] = "\(world)"
+                env["RANK"] = "\(rank)"
+                env["NODE_RANK"] = "\(nodeRank)"
+                env["LOCAL_RANK"] = "\(local)"
+                env["LOCAL_WORLD_SIZE"] = "\(attempt.tasksPerNode)"
+                out.append(
+                    Assignment(
+                        task: TaskKey(jobID: job.id, epoch: attempt.epoch, rank: rank), name: job.spec.name,
+                        user: job.owner, argv: launch.command, script: launch.script, workdir: launch.workdir, env: env,
+                        export: launch.export.rawValue, output: launch.output,
+                        timeLimit: job.spec.timeLimit, grace: config.killGrace))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import MusterCore
+
+/// A job as one row of table `job`: scalar columns for what is queried, JSON for the spec, launch and attempt.
+struct JobRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "job"
+
+    var id: Int64
+    var owner: String
+    var state: String
+    var spec: String
+    var nodes: Int
+    var gpus_per_node: Int
+    var tasks_per_node: Int
+    var launch: String?
+    var idempotency_key: String?
+    var submitted_at: Double
+    var attempt: String?
+    var end_time: Double?
+    var exit_code: Int64?
+    var reason: String?
+    var restarts: Int
+
+    init(_ job: Job) throws {
+        let encoder = RowJSON.encoder
+        id = job.id
+        owner = job.owner
+        state = job.state.rawValue
+        spec = String(decoding: try encoder.encode(job.spec), as: UTF8.self)
+        nodes = job.shape.nodes
+        gpus_per_node = job.shape.gpusPerNode
+        tasks_per_node = job.tasksPerNode
+        launch = try job.launch.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        idempotency_key = job.idempotencyKey
+        submitted_at = job.submittedAt
+        attempt = try job.attempt.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        end_time = job.endTime
+        exit_code = job.exitCode.map(Int64.init)
+        reason = job.reason
+        restarts = job.restarts
+    }
+
+    /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
+    func job() throws -> Job {
+        let decoder = JSONDecoder()
+        guard let state = JobState(rawValue: state) else { throw StoreError("unknown state '\(state)'") }
+        var job = Job(
+            id: id, spec: try decoder.decode(JobSpec.self, from: Data(spec.utf8)),
+            shape: GangShape(nodes: nodes, gpusPerNode: gpus_per_node), tasksPerNode: tasks_per_node, owner: owner,
+            launch: try launch.map { try decoder.decode(JobLaunch.self, from: Data($0.utf8)) },
+            idempotencyKey: idempotency_key, state: state, submittedAt: submitted_at)
+        job.attempt = try attempt.map { try decoder.decode(Attempt.self, from: Data($0.utf8)) }
+        job.endTime = end_time
+        job.exitCode = exit_code.map { Int32(truncatingIfNeeded: $0) }
+        job.reason = reason
+        job.restarts = restarts
+        return job
+    }
+}
+
+/// A node as one row of table `node`.
+struct NodeRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "node"
+
+    var name: String
+    var inventory: String
+    var health: String
+    var last_heard: Double
+
+    init(_ node: Node) throws {
+        name = node.name
+        inventory = String(decoding: try RowJSON.encoder.encode(node.inventory), as: UTF8.self)
+        health = node.health.rawValue
+        last_heard = node.lastHeard
+    }
+
+    func node() throws -> Node {
+        guard let health = NodeHealth(rawValue: health) else { throw StoreError("unknown health '\(health)'") }
+        return Node(
+            inventory: try JSONDecoder().decode(NodeInventory.self, from: Data(inventory.utf8)), health: health,
+            lastHeard: last_heard)
+    }
+}
+
+/// A token as one row of table `token`.
+struct TokenRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "token"
+
+    var hash: String
+    var user: String
+    var role: String
+    var created_at: Double
+    var revoked: Bool
+
+    init(_ token: TokenRecord) {
+        hash = token.hash
+        user = token.user
+        role = token.role.rawValue
+        created_at = token.createdAt
+        revoked = token.revoked
+    }
+}
+
+/// The JSON settings of the store's JSON columns.
+enum RowJSON {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

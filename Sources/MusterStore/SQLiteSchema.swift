@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+/// The SQLite schema as a list of versioned migrations, applied in order and recorded in the file.
+///
+/// - `v1`: the first schema (jobs with the wire request as JSON, nodes with the wire inventory).
+/// - `v2`: rows of the store's own records: a job's spec, launch and latest attempt, its owner and idempotency
+///   key; nodes with their health; API tokens (hashes only). Jobs of `v1` are carried over by `LegacyJobRows`.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS jobs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, request TEXT NOT NULL, nodes INTEGER NOT NULL,
+                        gpus_per_node INTEGER NOT NULL, state TEXT NOT NULL, submit_time REAL NOT NULL,
+                        scheduled_time REAL, start_time REAL, end_time REAL, placement TEXT NOT NULL,
+                        ranks TEXT NOT NULL, exit_code INTEGER, reason TEXT, epoch INTEGER NOT NULL);
+                    CREATE INDEX IF NOT EXISTS jobs_state ON jobs(state);
+                    CREATE TABLE IF NOT EXISTS nodes (
+                        name TEXT PRIMARY KEY, inventory TEXT NOT NULL, up INTEGER NOT NULL,
+                        last_heartbeat REAL NOT NULL);
+                    """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.create(table: "job") { t in
+                t.column("id", .integer).primaryKey()
+                t.column("owner", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("spec", .text).notNull()
+                t.column("nodes", .integer).notNull()
+                t.column("gpus_per_node", .integer).notNull()
+                t.column("tasks_per_node", .integer).notNull()
+                t.column("launch", .text)
+                t.column("idempotency_key", .text)
+                t.column("submitted_at", .double).notNull()
+                t.column("attempt", .text)
+                t.column("end_time", .double)
+                t.column("exit_code", .integer)
+                t.column("reason", .text)
+                t.column("restarts", .integer).notNull()
+            }
+            try db.create(index: "job_state", on: "job", columns: ["state"])
+            try db.create(table: "node") { t in
+                t.column("name", .text).primaryKey()
+                t.column("inventory", .text).notNull()
+                t.column("health", .text).notNull()
+                t.column("last_heard", .double).notNull()
+            }
+            try db.create(table: "token") { t in
+                t.column("hash", .text).primaryKey()
+                t.column("user", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("revoked", .boolean).notNull()
+            }
+            try LegacyJobRows.migrate(db)
+            try db.execute(sql: "DROP TABLE jobs; DROP TABLE nodes")
+        }
+        return migrator
+    }
+}

@@ -175,7 +175,9 @@ public actor Agent {
             for (k, v) in assignment.env { environment[k] = v }
             var argv = assignment.argv
             try makeDirectory((output as NSString).deletingLastPathComponent, owner: identity)
-            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] { try? makeDirectory(checkpoint, owner: identity) }
+            if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] {
+                try? makeDirectory(checkpoint, owner: identity)
+            }
             try prepareOutput(output, owner: identity, jobWorkdir: assignment.workdir)
             if let script = assignment.script {
                 let path = "\(config.scriptDir)/job-\(key.jobID)-\(key.epoch)-\(key.rank).sh"
@@ -215,7 +217,8 @@ public actor Agent {
         } catch {
             let message = "muster: \(error)\n"
             if let handle = FileHandle(forWritingAtPath: output)
-                ?? (FileManager.default.createFile(atPath: output, contents: nil, attributes: [.posixPermissions: 0o600])
+                ?? (FileManager.default.createFile(
+                    atPath: output, contents: nil, attributes: [.posixPermissions: 0o600])
                     ? FileHandle(forWritingAtPath: output) : nil)
             {
                 _ = try? handle.seekToEnd()

@@ -28,7 +28,8 @@ struct RunAs: Sendable {
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
         guard getpwnam_r(user, &entry, &buffer, buffer.count, &result) == 0, result != nil else {
-            throw Refusal(description: "user '\(user)' does not exist on this node; create it (same name on every node)")
+            throw Refusal(
+                description: "user '\(user)' does not exist on this node; create it (same name on every node)")
         }
         return RunAs(user: user, uid: entry.pw_uid, gid: entry.pw_gid, home: String(cString: entry.pw_dir))
     }

@@ -87,7 +87,8 @@ public struct JobSpec: Sendable, Hashable, Codable {
         }
         if timeLimit <= 0 { throw .invalid(field: "time_limit", "must be positive, got \(timeLimit) s") }
         if timeLimit > Limits.maxTimeLimit {
-            throw .invalid(field: "time_limit", "must be at most one year (\(Limits.maxTimeLimit) s), got \(timeLimit) s")
+            throw .invalid(
+                field: "time_limit", "must be at most one year (\(Limits.maxTimeLimit) s), got \(timeLimit) s")
         }
         if team.isEmpty || team.count > Limits.maxNameLength {
             throw .invalid(field: "team", "must be 1 to \(Limits.maxNameLength) characters")

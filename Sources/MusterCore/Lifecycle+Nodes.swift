@@ -33,14 +33,18 @@ extension Lifecycle {
     static func validate(_ inventory: NodeInventory) throws(LifecycleError) {
         let name = inventory.name
         guard !name.isEmpty, name.utf8.count <= NodeLimits.maxNameLength,
-            name.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }),
+            name.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x2E || $0 == 0x5F
+                    || $0 == 0x2D
+            }),
             name != ".", name != ".."
         else {
             throw .invalid(
                 field: "name", "a node name is 1 to \(NodeLimits.maxNameLength) letters, digits, '.', '_' or '-'")
         }
         guard inventory.gpus.count <= NodeLimits.maxGPUs else {
-            throw .invalid(field: "gpus", "a node may have at most \(NodeLimits.maxGPUs) GPUs, got \(inventory.gpus.count)")
+            throw .invalid(
+                field: "gpus", "a node may have at most \(NodeLimits.maxGPUs) GPUs, got \(inventory.gpus.count)")
         }
         var seen: Set<Int> = []
         for gpu in inventory.gpus {
@@ -49,7 +53,8 @@ extension Lifecycle {
                     field: "gpus", "GPU indices must be distinct and 0 to \(NodeLimits.maxDeviceIndex)")
             }
             guard gpu.memoryMiB >= 0, gpu.memoryMiB <= 1 << 30, Self.isLabel(gpu.model) else {
-                throw .invalid(field: "gpus", "a GPU's model must be a short printable name and its memory 0 to 2^30 MiB")
+                throw .invalid(
+                    field: "gpus", "a GPU's model must be a short printable name and its memory 0 to 2^30 MiB")
             }
         }
         guard inventory.cpus >= 0, inventory.cpus <= JobSpec.Limits.maxCPUsPerNode else {
@@ -65,7 +70,8 @@ extension Lifecycle {
     }
 
     static func isLabel(_ s: String) -> Bool {
-        s.utf8.count <= NodeLimits.maxLabelLength && s.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+        s.utf8.count <= NodeLimits.maxLabelLength
+            && s.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
     }
 
     /// An agent's report that a rank started (`at`: the agent's clock, bounded by ours).
@@ -123,8 +129,7 @@ extension Lifecycle {
         var directives: [Directive] = []
         var strays = false
         var fenced: Set<TaskRef> = []
-        for task in running.sorted() where fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted
-        {
+        for task in running.sorted() where fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted {
             if let job = jobs[task.job], job.state == .running, ownedAttempt(job, task, name) != nil,
                 !job.attempt!.ranks[task.rank].exited
             {

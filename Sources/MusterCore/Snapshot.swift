@@ -20,7 +20,8 @@ public struct Snapshot: Sendable {
         running.insert(
             RunningJob(
                 id: job.id, placement: placement, cpusPerNode: job.cpusPerNode,
-                memoryMiBPerNode: job.memoryMiBPerNode, startTime: now, expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
+                memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
+                expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
                 priority: job.priority))
     }
 

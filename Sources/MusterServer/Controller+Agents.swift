@@ -135,6 +135,8 @@ extension Controller {
         guard fd >= 0 else { throw .internal("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, off_t(upload.offset)) }
-        guard written == bytes.count else { throw .internal("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard written == bytes.count else {
+            throw .internal("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -36,7 +36,9 @@ extension Controller {
     {
         guard principal.admin else { throw .forbidden("only an admin may create tokens") }
         guard !request.user.isEmpty, request.user.utf8.count <= 64,
-            request.user.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0) })
+            request.user.unicodeScalars.allSatisfy({
+                $0.properties.isAlphabetic || "0123456789._-".unicodeScalars.contains($0)
+            })
         else {
             throw .invalid("user", "a user name is 1 to 64 letters, digits, '.', '_' or '-'")
         }

@@ -84,8 +84,7 @@ public actor Controller {
         } catch {
             throw ControllerError(error)
         }
-        if !outcome.created, let job = lifecycle.jobs[outcome.id], job.spec.name != spec.name || job.launch != launch
-        {
+        if !outcome.created, let job = lifecycle.jobs[outcome.id], job.spec.name != spec.name || job.launch != launch {
             throw .conflict(
                 "idempotency key '\(idempotencyKey ?? "")' was used for job \(outcome.id), which differs from this "
                     + "request; use a new key for a new job")
@@ -161,7 +160,9 @@ public actor Controller {
     public func nodeList() -> [NodeInfo] {
         var runningOn: [String: [JobID]] = [:]
         for id in lifecycle.holding.sorted() {
-            for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] { runningOn[node, default: []].append(id) }
+            for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] {
+                runningOn[node, default: []].append(id)
+            }
         }
         var free: [String: Int] = [:]
         if let cluster = lifecycle.snapshot?.cluster {

@@ -50,7 +50,10 @@ public enum ControllerRoutes {
             let principal = try await user(request)
             let submit = try await decode(SubmitRequest.self, request)
             let key = request.headers.first { $0.name.canonicalName == "idempotency-key" }?.value
-            if let key, key.isEmpty || key.utf8.count > 128 || key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value > 0x7E }) {
+            if let key,
+                key.isEmpty || key.utf8.count > 128
+                    || key.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value > 0x7E })
+            {
                 throw ControllerError.invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters")
             }
             let (id, created) = try await controller.submit(submit, by: principal, idempotencyKey: key)
@@ -190,7 +193,9 @@ public enum ControllerRoutes {
     static func jobID(_ context: BasicRequestContext) throws -> Int64 {
         guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
             throw ControllerError.invalid(
-                "id", "a job id is a positive integer, got '\(Terminal.safe(String((context.parameters.get("id") ?? "").prefix(64))))'")
+                "id",
+                "a job id is a positive integer, got '\(Terminal.safe(String((context.parameters.get("id") ?? "").prefix(64))))'"
+            )
         }
         return id
     }

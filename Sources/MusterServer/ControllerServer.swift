@@ -48,7 +48,9 @@ public struct ControllerServer: Sendable {
             let join = try await controller.issueToken(user: "agents", role: .join)
             try Self.writeSecret(admin.token, to: tokenPath)
             try Self.writeSecret(join.token, to: joinTokenPath)
-            logger.info("created the first admin token (user \(admin.user)) in \(tokenPath) and the join token in \(joinTokenPath)")
+            logger.info(
+                "created the first admin token (user \(admin.user)) in \(tokenPath) and the join token in \(joinTokenPath)"
+            )
         }
     }
 

@@ -113,7 +113,8 @@ enum SubmitValidation {
     static func defaultName(_ request: SubmitRequest) -> String {
         if request.script != nil { return "script" }
         guard let first = request.command.first, let base = first.split(separator: "/").last else { return "job" }
-        let printable = String(String.UnicodeScalarView(base.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
+        let printable = String(
+            String.UnicodeScalarView(base.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
         return printable.isEmpty ? "job" : String(printable.prefix(JobSpec.Limits.maxNameLength))
     }
 }

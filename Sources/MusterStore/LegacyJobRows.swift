@@ -28,7 +28,8 @@ enum LegacyJobRows {
             var job = Job(
                 id: id, spec: spec, shape: shape, tasksPerNode: max(1, int("tasks_per_node") ?? 1), owner: "",
                 launch: launch, state: state, submittedAt: row["submit_time"] as Double? ?? 0)
-            let placement = (try? JSONSerialization.jsonObject(with: Data((row["placement"] as String? ?? "[]").utf8)))
+            let placement =
+                (try? JSONSerialization.jsonObject(with: Data((row["placement"] as String? ?? "[]").utf8)))
                 as? [[String: Any]] ?? []
             let epoch: Int = row["epoch"] as Int? ?? 0
             if epoch > 0, !placement.isEmpty {
@@ -38,11 +39,14 @@ enum LegacyJobRows {
                     scheduledAt: row["scheduled_time"] as Double? ?? job.submittedAt,
                     masterPort: 20_000 + Int(id % 10_000))
                 attempt.startedAt = row["start_time"]
-                let ranks = (try? JSONSerialization.jsonObject(with: Data((row["ranks"] as String? ?? "[]").utf8)))
+                let ranks =
+                    (try? JSONSerialization.jsonObject(with: Data((row["ranks"] as String? ?? "[]").utf8)))
                     as? [[String: Any]] ?? []
                 for (r, rank) in ranks.enumerated() where r < attempt.ranks.count {
                     attempt.ranks[r].started = rank["started"] as? Bool ?? false
-                    attempt.ranks[r].exitCode = (rank["exit_code"] as? NSNumber).map { Int32(truncatingIfNeeded: $0.int64Value) }
+                    attempt.ranks[r].exitCode = (rank["exit_code"] as? NSNumber).map {
+                        Int32(truncatingIfNeeded: $0.int64Value)
+                    }
                 }
                 job.attempt = attempt
             }

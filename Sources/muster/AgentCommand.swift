@@ -34,7 +34,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "The agent's own directory (default ./.muster-agent-NAME).")
     var stateDir: String?
 
-    @Flag(name: .customLong("stop-jobs-on-exit"), help: "On SIGTERM/SIGINT stop the jobs too (default: leave them running; a restarted agent stops them).")
+    @Flag(
+        name: .customLong("stop-jobs-on-exit"),
+        help: "On SIGTERM/SIGINT stop the jobs too (default: leave them running; a restarted agent stops them).")
     var stopJobsOnExit = false
 
     func run() async throws {

@@ -50,7 +50,8 @@ struct SubmitCommand: AsyncParsableCommand {
     var extraEnv: [String] = []
 
     @Option(
-        help: "What the job inherits, as sbatch: ALL (this shell's environment, the default), NONE, or VAR,VAR=VALUE,...")
+        help:
+            "What the job inherits, as sbatch: ALL (this shell's environment, the default), NONE, or VAR,VAR=VALUE,...")
     var export: String?
 
     @Flag(name: .customLong("no-export"), help: "Same as --export NONE.")

@@ -122,7 +122,10 @@ struct APITests {
                 (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "time_limit": 9223372036854775807}"#, "time_limit"),
                 (#"{"gpus": 1000003, "command": ["x"], "workdir": "/tmp"}"#, "never hold it"),
                 (#"{"gpus": 9223372036854775807, "nodes": 2, "command": ["x"], "workdir": "/tmp"}"#, "gpus"),
-                (#"{"gpus": 8, "nodes": 4611686018427387904, "gpus_per_node": 2, "command": ["x"], "workdir": "/tmp"}"#, "nodes"),
+                (
+                    #"{"gpus": 8, "nodes": 4611686018427387904, "gpus_per_node": 2, "command": ["x"], "workdir": "/tmp"}"#,
+                    "nodes"
+                ),
                 (#"{"gpus": 1, "command": ["x\u0000y"], "workdir": "/tmp"}"#, "command[0]"),
                 (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "time_limt": 5}"#, "time_limt"),
                 (#"{"gpus": 1, "command": ["x"], "workdir": "/tmp", "name": "\u001b[31mred"}"#, "name"),

@@ -62,5 +62,45 @@ extension EndToEnd {
                 #expect(ran.state == "completed" && ran.placement.first?.node != victim)
             }
         }
+
+        @Test func agentKilledAndRestartedLeavesNoOrphanAndNoGPUInTwoJobs() async throws {
+            try await withCluster(heartbeatTimeout: 2) { cluster in
+                let pids = cluster.dir + "/pids-restart"
+                let id = try await cluster.client.submit(
+                    cluster.request(["/bin/sh", "-c", "echo $$ >> \(pids); echo up; exec sleep 60"], gpus: 4))
+                try await cluster.waitForLog(id, contains: "up")
+                let victim = try #require(try await cluster.client.job(id).placement.first?.node)
+                let pid = try #require(
+                    Int32((try String(contentsOfFile: pids, encoding: .utf8)).split(separator: "\n").first ?? ""))
+                cluster.killAgent(victim)
+                #expect(kill(pid, 0) == 0, "the rank outlives its killed agent until a new agent starts")
+                try cluster.startAgent(victim)
+                // The new agent stops what its predecessor left; the controller sees the rank lost.
+                let failed = try await cluster.waitForJob(id, ["failed"], timeout: 20)
+                #expect(failed.reason != nil)
+                #expect(kill(pid, 0) != 0, "no orphan: the old rank was killed")
+                let nodes = try await cluster.client.nodes()
+                let node = try #require(nodes.first { $0.name == victim })
+                #expect(node.freeGPUs == node.gpus || node.state != "up")
+            }
+        }
+
+        @Test func twoJobsWhoseRankZeroSharesANodeGetDifferentMasterPorts() async throws {
+            try await withCluster(heartbeatTimeout: 5) { cluster in
+                var ids: [Int64] = []
+                for _ in 0..<4 {
+                    ids.append(try await cluster.client.submit(cluster.request(["/bin/sleep", "20"], gpus: 1)))
+                }
+                var ports: [String: Set<Int>] = [:]
+                for id in ids {
+                    let job = try await cluster.waitForJob(id, ["running"], timeout: 20)
+                    let port = try #require(job.masterPort)
+                    let node = try #require(job.placement.first?.node)
+                    #expect(ports[node, default: []].insert(port).inserted, "port \(port) twice on \(node)")
+                    #expect((20_000...29_999).contains(port))
+                }
+                for id in ids { _ = try await cluster.client.cancel(id) }
+            }
+        }
     }
 }

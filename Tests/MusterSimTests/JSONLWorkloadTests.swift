@@ -58,7 +58,10 @@ import Testing
             "w.jsonl line 3: priority 'vip' is not one of"
         ),
         ("{\"submit\": 0, \"gpus\": 12, \"runtime\": 9, \"nodes\": 5}", "w.jsonl line 3: nodes 12 GPUs do not divide"),
-        ("{\"submit\": 0, \"gpus\": 1, \"runtime\": 9, \"team\": \"\"}", "w.jsonl line 3: team must be 1 to 128 characters"),
+        (
+            "{\"submit\": 0, \"gpus\": 1, \"runtime\": 9, \"team\": \"\"}",
+            "w.jsonl line 3: team must be 1 to 128 characters"
+        ),
         ("{\"submit\": 0, \"submit\": 1, \"gpus\": 1, \"runtime\": 9}", "w.jsonl line 3: submit appears twice"),
         ("{\"submit\": 0, \"gpus\": 1, \"runtime\": 9", "w.jsonl line 3: not a JSON object: expected ',' or '}'"),
         ("{\"submit\": 0, \"gpus\": [1], \"runtime\": 9}", "w.jsonl line 3: not a JSON object: nested objects"),

@@ -32,6 +32,9 @@ public actor Agent {
     var madeDirectories: Set<String> = []
 
     var running: [TaskKey: Running] = [:]
+    /// Tasks that exited but whose exit is not reported yet (their output is still uploading): heartbeats list
+    /// them as running, so the controller does not take them for lost.
+    var finishing: Set<TaskKey> = []
     /// Every task ever received, so a re-sent assignment never starts twice.
     var seen: Set<TaskKey> = []
     /// Highest epoch seen per job: older assignments are stale (fencing).
@@ -230,8 +233,10 @@ public actor Agent {
             report(TaskReport(task: key, event: .started, time: now))
             let code: Int32 = 127
             let reason = "\(error)"
+            finishing.insert(key)
             Task {
                 await self.flushLog(key)
+                self.finishing.remove(key)
                 self.report(TaskReport(task: key, event: .exited, time: now, exitCode: code, reason: reason))
             }
         }
@@ -337,8 +342,10 @@ public actor Agent {
         let time = Date().timeIntervalSince1970
         let reason = task.stopReason.map { "\($0) (exit code \(code))" }
         // The output reaches the controller before the exit does, so `muster logs` of an ended job is whole.
+        finishing.insert(key)
         Task {
             await flushLog(key)
+            finishing.remove(key)
             report(TaskReport(task: key, event: .exited, time: time, exitCode: code, reason: reason))
         }
     }
@@ -432,7 +439,8 @@ public actor Agent {
             do {
                 if Date().timeIntervalSince1970 >= nextHeartbeat {
                     let beat = Heartbeat(
-                        name: config.name, instance: instance, running: running.keys.sorted { $0.jobID < $1.jobID },
+                        name: config.name, instance: instance,
+                        running: (Array(running.keys) + finishing).sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) },
                         reports: reports)
                     let answer = try await client.heartbeat(beat)
                     unsent.removeFirst(min(reports.count, unsent.count))

@@ -119,8 +119,8 @@ extension Lifecycle {
     }
 
     /// A heartbeat: `node` is alive and runs exactly `running`. Tasks it runs that the lifecycle does not own are
-    /// fenced; ranks it should run but no longer does are lost (their job fails); a returning node that runs
-    /// nothing stray is up again.
+    /// fenced; ranks it should run but no longer does are lost (a running job fails; an ended one whose ranks
+    /// are all gone gives its GPUs back); a returning node that runs nothing stray is up again.
     public mutating func heartbeat(node name: String, running: [TaskRef], now: Double) throws(LifecycleError)
         -> [Directive]
     {
@@ -144,7 +144,7 @@ extension Lifecycle {
         }
         let listed = Set(running)
         for id in holding.sorted() {
-            guard let job = jobs[id], job.state == .running, let attempt = job.attempt else { continue }
+            guard let job = jobs[id], let attempt = job.attempt else { continue }
             for rank in attempt.ranks.indices where attempt.node(ofRank: rank) == name {
                 let state = attempt.ranks[rank]
                 guard state.started, !state.exited,

@@ -42,10 +42,9 @@ extension Lifecycle {
         let id = pending.id
         guard jobs[id] == nil else { throw .conflict("job \(id) exists already") }
         nextJobID = max(nextJobID, id &+ 1)
-        var job = Job(
+        let job = Job(
             id: id, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner, launch: launch,
             idempotencyKey: idempotencyKey, submittedAt: now)
-        job.reason = nil
         jobs[id] = job
         if config.retainEnded { jobOrder.append(id) }
         active.insert(id)

@@ -128,15 +128,16 @@ extension Lifecycle {
         node.lastHeard = now
         var directives: [Directive] = []
         var strays = false
+        // One fence per stray attempt: the agent stops a job's tasks by (job, epoch).
         var fenced: Set<TaskRef> = []
-        for task in running.sorted() where fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted {
-            if let job = jobs[task.job], job.state == .running, ownedAttempt(job, task, name) != nil,
-                !job.attempt!.ranks[task.rank].exited
+        for task in running.sorted() {
+            if let job = jobs[task.job], job.state == .running, let attempt = ownedAttempt(job, task, name),
+                !attempt.ranks[task.rank].exited
             {
-                fenced.remove(TaskRef(job: task.job, epoch: task.epoch, rank: 0))
                 continue
             }
             strays = true
+            guard fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted else { continue }
             directives.append(
                 .fence(
                     node: name, task,

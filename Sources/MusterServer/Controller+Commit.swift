@@ -28,26 +28,27 @@ extension Controller {
         }
         let batch = StoreBatch(
             jobs: jobIDs.compactMap { lifecycle.jobs[$0] }, nodes: nodeNames.compactMap { lifecycle.nodes[$0] })
-        let ok = await withCheckedContinuation { continuation in
+        guard await enqueue(batch, directives) else {
+            throw .unavailable("the change could not be stored; nothing was changed (see the controller log)")
+        }
+    }
+
+    /// Commits tokens (no lifecycle directives involved) through the same queue.
+    func commitTokens(_ records: [TokenRecord]) async throws(ControllerError) {
+        guard await enqueue(StoreBatch(tokens: records), []) else {
+            throw .unavailable("the token could not be stored; try again")
+        }
+    }
+
+    /// Queues a batch for the one writer (starting it if idle); true once it is committed and carried out.
+    private func enqueue(_ batch: StoreBatch, _ directives: [Directive]) async -> Bool {
+        await withCheckedContinuation { continuation in
             commitQueue.append(CommitItem(batch: batch, directives: directives, done: continuation))
             if !committing {
                 committing = true
                 Task { await self.drainCommits() }
             }
         }
-        if !ok { throw .unavailable("the change could not be stored; nothing was changed (see the controller log)") }
-    }
-
-    /// Commits tokens (no lifecycle directives involved) through the same queue.
-    func commitTokens(_ records: [TokenRecord]) async throws(ControllerError) {
-        let ok = await withCheckedContinuation { continuation in
-            commitQueue.append(CommitItem(batch: StoreBatch(tokens: records), directives: [], done: continuation))
-            if !committing {
-                committing = true
-                Task { await self.drainCommits() }
-            }
-        }
-        if !ok { throw .unavailable("the token could not be stored; try again") }
     }
 
     /// The one writer: takes every waiting batch, commits them as one transaction, then carries out their

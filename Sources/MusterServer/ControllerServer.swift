@@ -23,8 +23,6 @@ public struct ControllerServer: Sendable {
     /// On a fresh directory it creates the first admin token (for `adminUser`) and the join token, and writes
     /// them to `token` and `join.token` in the directory (mode 0600).
     public init(config: ControllerConfig, logger: Logger, adminUser: String? = nil) async throws {
-        let oldMask = umask(0o077)
-        defer { umask(oldMask) }
         do {
             try FileManager.default.createDirectory(
                 atPath: config.dataDir + "/logs", withIntermediateDirectories: true,

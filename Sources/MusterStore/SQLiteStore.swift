@@ -26,8 +26,10 @@ public final class SQLiteStore: Store {
             try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         config.busyMode = .timeout(5)
-        let oldMask = umask(0o077)
-        defer { umask(oldMask) }
+        // Created owner-only before SQLite opens it: its WAL and shared-memory files take the same mode. (No umask:
+        // it is process-wide, and other threads create files too.)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }

@@ -78,6 +78,9 @@ extension EndToEnd {
                 // The new agent stops what its predecessor left; the controller sees the rank lost.
                 let failed = try await cluster.waitForJob(id, ["failed"], timeout: 20)
                 #expect(failed.reason != nil)
+                // The job may fail (node down) before the new agent has started; give it time to stop the orphan.
+                let deadline = Date().addingTimeInterval(15)
+                while kill(pid, 0) == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
                 #expect(kill(pid, 0) != 0, "no orphan: the old rank was killed")
                 let nodes = try await cluster.client.nodes()
                 let node = try #require(nodes.first { $0.name == victim })

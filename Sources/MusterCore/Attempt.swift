@@ -31,6 +31,14 @@ public struct Attempt: Sendable, Hashable, Codable {
         self.masterPort = masterPort
     }
 
+    /// Every rank not yet exited exits now with `exitCode` (counted as started): the simulator's completion.
+    public mutating func allExited(exitCode: Int32, at time: Double) {
+        for r in ranks.indices where !ranks[r].exited {
+            ranks[r] = RankState(started: true, exitCode: exitCode, exitedAt: time)
+        }
+        if startedAt == nil { startedAt = scheduledAt }
+    }
+
     /// The node rank `rank` runs on.
     public func node(ofRank rank: Int) -> String { nodes[rank / tasksPerNode] }
 

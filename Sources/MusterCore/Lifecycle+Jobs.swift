@@ -27,12 +27,12 @@ extension Lifecycle {
             case .neverFits(let message): throw .neverFits(message)
             }
         }
-        guard let capacity else {
+        guard capacity != nil else {
             throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
         }
         let pending: PendingJob
         do {
-            pending = try PendingJob(id: id ?? nextJobID, spec: spec, on: capacity)
+            pending = try Self.queueEntry(id: id ?? nextJobID, spec: spec, on: &capacity!)
         } catch {
             switch error {
             case .invalid(let field, let message): throw .invalid(field: field, message)
@@ -79,32 +79,34 @@ extension Lifecycle {
         var started: [JobID] = []
         var directives: [Directive] = []
         for decision in decisions {
-            guard case .start(let id, let placement) = decision, var job = jobs[id] else { continue }
-            job.apply(.start)
-            let cluster = snapshot!.cluster
+            if case .reserve = decision { reservationsMade += 1 }
+            guard case .start(let id, let placement) = decision, let j = jobs.index(forKey: id) else { continue }
+            let nodeNames = snapshot!.cluster.nodeNames
             var names: [String] = []
             var gpus: [[Int]] = []
             names.reserveCapacity(placement.nodes.count)
             gpus.reserveCapacity(placement.nodes.count)
             for i in placement.nodes.indices {
-                let name = cluster.nodeNames[Int(placement.nodes[i])]
+                let name = nodeNames[Int(placement.nodes[i])]
                 names.append(name)
                 let bits = placement.gpuIndices(at: i)
-                if let devices = nodes[name]?.inventory.gpus {
+                if !isStatic, let devices = nodes[name]?.inventory.gpus {
                     gpus.append(bits.map { $0 < devices.count ? devices[$0].index : $0 })
                 } else {
                     gpus.append(bits)
                 }
             }
             let port = isStatic ? config.masterPorts.lowerBound : allocatePort(on: names[0])
-            job.attempt = Attempt(
-                epoch: job.epoch + 1, nodes: names, gpus: gpus, tasksPerNode: job.tasksPerNode, scheduledAt: now,
+            // `jobs.values[j]` reads and changes the row in place; `jobs[id]` would copy it out and back.
+            jobs.values[j].apply(.start)
+            let epoch = jobs.values[j].epoch + 1
+            jobs.values[j].attempt = Attempt(
+                epoch: epoch, nodes: names, gpus: gpus, tasksPerNode: jobs.values[j].tasksPerNode, scheduledAt: now,
                 masterPort: port)
-            job.reason = nil
-            jobs[id] = job
+            jobs.values[j].reason = nil
             holding.insert(id)
             started.append(id)
-            directives.append(.assign(id, epoch: job.epoch))
+            directives.append(.assign(id, epoch: epoch))
         }
         guard !started.isEmpty else { return [] }
         directives.insert(.storeJobs(started), at: 0)
@@ -115,21 +117,26 @@ extension Lifecycle {
     public mutating func attemptExited(
         _ id: JobID, epoch: Int, exitCode: Int32, reason: String? = nil, now: Double
     ) -> [Directive] {
-        guard var job = jobs[id], var attempt = job.attempt, attempt.epoch == epoch else { return [] }
-        for r in attempt.ranks.indices where !attempt.ranks[r].exited {
-            attempt.ranks[r] = RankState(started: true, exitCode: exitCode, exitedAt: now)
+        guard let j = jobs.index(forKey: id) else { return [] }
+        let running = withJob(at: j) { job -> Bool? in
+            guard job.attempt?.epoch == epoch else { return nil }
+            job.attempt!.allExited(exitCode: exitCode, at: now)
+            return job.state == .running
         }
-        if attempt.startedAt == nil { attempt.startedAt = attempt.scheduledAt }
-        job.attempt = attempt
-        jobs[id] = job
+        guard let running else { return [] }
         var directives: [Directive] = []
-        if job.state == .running {
+        if running {
             end(id, exitCode == 0 ? .succeed : .fail, exitCode: exitCode, reason: reason, at: now, &directives)
         } else {
             directives.append(.storeJobs([id]))
             releaseIfDrained(id, &directives)
         }
         return directives
+    }
+
+    /// The public view of where a running attempt holds GPUs, in the scheduler's node numbering.
+    public func placement(of id: JobID) -> Placement? {
+        snapshot?.running[id]?.placement
     }
 
     // MARK: Ends
@@ -140,38 +147,54 @@ extension Lifecycle {
         _ id: JobID, _ event: JobEvent, exitCode: Int32?, reason: String?, at time: Double,
         _ directives: inout [Directive]
     ) {
-        guard var job = jobs[id] else { return }
-        job.apply(event)
-        job.endTime = time
-        job.exitCode = exitCode
-        job.reason = reason
-        jobs[id] = job
+        guard let j = jobs.index(forKey: id) else { return }
+        let holds = holding.contains(id)
+        let kill = withJob(at: j) { job -> Directive? in
+            job.apply(event)
+            job.endTime = time
+            job.exitCode = exitCode
+            job.reason = reason
+            guard holds, let live = job.attempt?.nodesWithLiveRanks, !live.isEmpty else { return nil }
+            return .kill(id, epoch: job.epoch, nodes: live, reason: reason ?? "job \(job.state.rawValue)")
+        }
         active.remove(id)
         directives.append(.storeJobs([id]))
-        if let attempt = job.attempt, holding.contains(id) {
-            let live = attempt.nodesWithLiveRanks
-            if !live.isEmpty {
-                directives.append(
-                    .kill(id, epoch: attempt.epoch, nodes: live, reason: reason ?? "job \(job.state.rawValue)"))
-            }
-        }
+        if let kill { directives.append(kill) }
         releaseIfDrained(id, &directives)
     }
 
     /// Gives the GPUs of `id`'s attempt back once none of its ranks may still run; forgets an ended job when
     /// ended jobs are not kept.
     mutating func releaseIfDrained(_ id: JobID, _ directives: inout [Directive]) {
-        guard let job = jobs[id] else { return }
-        if holding.contains(id), let attempt = job.attempt, !attempt.hasLiveRanks {
-            holding.remove(id)
+        guard let j = jobs.index(forKey: id) else { return }
+        let (drained, terminal, rendezvous) = withJob(at: j) { job in
+            (
+                job.attempt?.hasLiveRanks == false, job.state.isTerminal,
+                job.attempt.map { ($0.nodes[0], $0.masterPort) }
+            )
+        }
+        if drained, holding.remove(id) != nil {
             snapshot?.finish(id)
-            if !isStatic { portsInUse[attempt.nodes[0]]?.remove(attempt.masterPort) }
+            if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
             directives.append(.wake)
         }
-        if !config.retainEnded, job.state.isTerminal, !holding.contains(id) {
-            jobs.removeValue(forKey: id)
+        if !config.retainEnded, terminal, !holding.contains(id) {
+            let (_, job) = jobs.remove(at: j)
             if let key = job.idempotencyKey { idempotency.removeValue(forKey: Self.idempotencyKey(job.owner, key)) }
         }
+    }
+
+    /// Runs `body` on the row at `j` in place: reading `jobs.values[j]` or `jobs[id]` copies the whole row
+    /// (retaining each of its arrays and strings), which the simulator's million jobs notice.
+    @inline(__always)
+    mutating func withJob<R>(at j: Dictionary<JobID, Job>.Index, _ body: (inout Job) -> R) -> R {
+        body(&jobs.values[j])
+    }
+
+    /// A new job's queue entry, checked against `cluster`. `inout` only so that the caller's optional is used in
+    /// place: unwrapping it into a constant copies the cluster (a retain per array) on every submit.
+    static func queueEntry(id: JobID, spec: JobSpec, on cluster: inout Cluster) throws(JobSpecError) -> PendingJob {
+        try PendingJob(id: id, spec: spec, on: cluster)
     }
 
     /// The lowest free `MASTER_PORT` on `node`.

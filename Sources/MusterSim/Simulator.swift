@@ -1,10 +1,11 @@
 import MusterCore
 
-/// Replays a workload on a cluster through the production `Scheduler`, on a virtual clock.
+/// Replays a workload on a cluster through the production `Lifecycle` (and so the production `Scheduler`), on a
+/// virtual clock.
 ///
-/// Discrete events: arrivals (from the workload) and completions (start + runtime, cut at the time limit). After
-/// all events of one instant are applied, the scheduler plans once for each partition they touched, and its
-/// starts become completion events. A cluster of several partitions (Philly's virtual clusters) keeps one
+/// Discrete events: arrivals (from the workload, `Lifecycle.submit`) and completions (start + runtime, cut at the
+/// time limit, `Lifecycle.attemptExited`). After all events of one instant are applied, each partition they
+/// touched plans once (`Lifecycle.plan`), and its `assign` directives become completion events. A cluster of several partitions (Philly's virtual clusters) keeps one
 /// snapshot and queue per partition; a job goes to the partition it names, or to the first (the default).
 public struct Simulator: Sendable {
     /// The cluster's partitions; the first is the default. One partition: the whole cluster is one queue.
@@ -57,8 +58,10 @@ public struct Simulator: Sendable {
             jobs[a].spec.submitTime != jobs[b].spec.submitTime
                 ? jobs[a].spec.submitTime < jobs[b].spec.submitTime : a < b
         }
-        let scheduler = Scheduler(policy: policy)
-        var snapshots = partitions.map { Snapshot(cluster: $0.cluster) }
+        // One lifecycle per partition, the same instance the live controller runs: it owns every job's state,
+        // attempts and GPUs; the simulator only turns its `assign` directives into completion events.
+        let config = LifecycleConfig(policy: policy, retainEnded: false)
+        var lifecycles = partitions.map { Lifecycle(cluster: $0.cluster, config: config) }
         // Each job's partition: the one it names, else the default.
         var lane = [Int32](repeating: 0, count: n)
         var unknownPartition = 0
@@ -89,8 +92,6 @@ public struct Simulator: Sendable {
         var queued = 0
         var completions = CompletionQueue()
         var next = 0
-        var passes = 0
-        var reservations = 0
         var checks = 0
         var events = 0
         var topology = TopologyTally(clusters: partitions.map(\.cluster))
@@ -101,17 +102,22 @@ public struct Simulator: Sendable {
         while next < n || !completions.isEmpty {
             let arrival = next < n ? jobs[order[next]].spec.submitTime : Seconds.max
             let now = min(arrival, completions.nextTime ?? Seconds.max)
+            let clock = Double(now)
             utilization.advance(to: now)
             queueLength.advance(to: now)
             while let t = completions.nextTime, t == now {
-                let job = Int(completions.pop().job)
+                let (_, id, epoch) = completions.pop()
+                let job = Int(id)
                 let p = Int(lane[job])
-                snapshots[p].finish(JobID(job))
-                touched[p] = true
+                let overran = jobs[job].runtime > jobs[job].spec.timeLimit
+                let directives = lifecycles[p].attemptExited(
+                    JobID(job), epoch: Int(epoch), exitCode: overran ? Self.timeLimitExitCode : 0,
+                    reason: overran ? Self.timeLimitReason : nil, now: clock)
+                if directives.contains(.wake) { touched[p] = true }
                 endTime[job] = now
                 busy -= jobs[job].spec.gpus
                 finished += 1
-                if jobs[job].runtime > jobs[job].spec.timeLimit { timedOut += 1 }
+                if overran { timedOut += 1 }
                 if finished % progressEvery == 0 { progress?(finished + rejected, n) }
             }
             while next < n && jobs[order[next]].spec.submitTime == now {
@@ -119,40 +125,39 @@ public struct Simulator: Sendable {
                 let p = Int(lane[index])
                 next += 1
                 do {
-                    let pending = try PendingJob(id: JobID(index), spec: jobs[index].spec, on: snapshots[p].cluster)
-                    snapshots[p].pending.append(pending)
+                    _ = try lifecycles[p].submit(jobs[index].spec, id: JobID(index), now: clock)
                     touched[p] = true
                     queued += 1
                 } catch {
                     rejected += 1
                 }
             }
-            for p in snapshots.indices where touched[p] {
+            for p in lifecycles.indices where touched[p] {
                 touched[p] = false
-                guard !snapshots[p].pending.isEmpty else { continue }
-                passes += 1
-                for decision in scheduler.plan(&snapshots[p], now: now) {
-                    switch decision {
-                    case .start(let id, let placement):
-                        let job = Int(id)
-                        startTime[job] = now
-                        busy += jobs[job].spec.gpus
-                        queued -= 1
-                        let runFor = max(1, min(jobs[job].runtime, jobs[job].spec.timeLimit))
-                        completions.push(time: now + runFor, job: Int32(job))
+                for directive in lifecycles[p].plan(now: clock) {
+                    guard case .assign(let id, let epoch) = directive else { continue }
+                    let job = Int(id)
+                    startTime[job] = now
+                    busy += jobs[job].spec.gpus
+                    queued -= 1
+                    let runFor = max(1, min(jobs[job].runtime, jobs[job].spec.timeLimit))
+                    completions.push(time: now + runFor, job: Int32(job), epoch: Int32(epoch))
+                    if let placement = lifecycles[p].placement(of: id) {
                         topology.record(placement, partition: p)
-                    case .reserve:
-                        reservations += 1
                     }
                 }
             }
             utilization.record(Double(busy) / totalGPUs, at: now)
             queueLength.record(Double(queued), at: now)
-            fragmentation.sample(snapshots, queued: queued, bucket: Int((now - firstSubmit) / width))
+            let bucket = Int((now - firstSubmit) / width)
+            if fragmentation.wantsSample(bucket: bucket, queued: queued) {
+                fragmentation.sample(lifecycles.compactMap(\.snapshot), bucket: bucket)
+            }
             events += 1
             if checkInvariants && (events % checkEvery == 0 || (next >= n && completions.isEmpty)) {
                 checks += 1
-                for (p, snapshot) in snapshots.enumerated() {
+                for (p, lifecycle) in lifecycles.enumerated() {
+                    guard let snapshot = lifecycle.snapshot else { continue }
                     let problems = snapshot.cluster.invariantViolations(running: snapshot.running.sortedByID)
                     if !problems.isEmpty {
                         let prefix = partitions.count > 1 ? "partition \(partitions[p].name): " : ""
@@ -161,6 +166,8 @@ public struct Simulator: Sendable {
                 }
             }
         }
+        let passes = lifecycles.reduce(0) { $0 + $1.planningPasses }
+        let reservations = lifecycles.reduce(0) { $0 + $1.reservationsMade }
         progress?(n, n)
 
         let end = endTime.max() ?? firstSubmit
@@ -211,6 +218,12 @@ public struct Simulator: Sendable {
                 jctCDF: cdf))
         return (report, JobOutcomes(start: startTime, end: endTime))
     }
+}
+
+extension Simulator {
+    /// What a rank stopped at its time limit exits with: 128 + SIGTERM, as the agent reports it.
+    static let timeLimitExitCode: Int32 = 143
+    static let timeLimitReason = "time limit reached"
 }
 
 /// Rounds to 6 significant decimals so reports stay readable (and stable).
@@ -270,10 +283,12 @@ struct FragmentationTally {
         self.totalGPUs = totalGPUs
     }
 
+    /// True once per chart bucket while jobs are queued.
+    func wantsSample(bucket: Int, queued: Int) -> Bool { bucket != lastBucket && queued > 0 }
+
     /// Counts, in every partition with a queue, the free GPUs on nodes with fewer free than any of its pending
     /// jobs needs per node.
-    mutating func sample(_ snapshots: [Snapshot], queued: Int, bucket: Int) {
-        guard bucket != lastBucket, queued > 0 else { return }
+    mutating func sample(_ snapshots: [Snapshot], bucket: Int) {
         lastBucket = bucket
         var count = 0
         for snapshot in snapshots where !snapshot.pending.isEmpty {

@@ -66,6 +66,10 @@ let package = Package(
         ),
         .testTarget(name: "MusterSimTests", dependencies: ["MusterSim", "MusterCore"]),
         .testTarget(
+            name: "MusterStoreTests",
+            dependencies: ["MusterStore", "MusterCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
             name: "MusterLiveTests",
             dependencies: [
                 "muster", "MusterCore", "MusterAPI", "MusterStore", "MusterClient", "MusterServer", "MusterAgent",

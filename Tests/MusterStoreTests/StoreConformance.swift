@@ -1,0 +1,215 @@
+import Foundation
+import MusterCore
+import MusterStore
+import Testing
+
+/// What every `Store` backend must do, written once: the SQLite store runs it now (`SQLiteStoreTests`), the
+/// PostgreSQL store of a later issue runs the same checks. Each check gets `open`, which opens the *same* database
+/// every time it is called (as a restarted controller would), so durability across reopening is checked too.
+struct StoreConformance {
+    /// Opens the database under test; a second call opens the same database again.
+    let open: @Sendable () async throws -> any Store
+
+    /// A new database holds nothing and is at a schema version.
+    func emptyStoreLoadsNothing() async throws {
+        let store = try await open()
+        let state = try await store.load()
+        #expect(state.jobs.isEmpty)
+        #expect(state.nodes.isEmpty)
+        #expect(state.tokens.isEmpty)
+        #expect(state.unreadable.isEmpty)
+        #expect(try await !store.schemaVersion().isEmpty)
+    }
+
+    /// Every field of every record comes back as written, in the documented order (jobs by id, nodes by name).
+    func committedRowsLoadBackEqual() async throws {
+        let store = try await open()
+        let jobs = Self.sampleJobs()
+        let nodes = Self.sampleNodes()
+        let tokens = Self.sampleTokens()
+        // Written out of order, in two batches.
+        try await store.commit(StoreBatch(jobs: jobs.reversed(), nodes: nodes.reversed()))
+        try await store.commit(StoreBatch(tokens: tokens))
+        let state = try await store.load()
+        #expect(state.jobs == jobs)
+        #expect(state.nodes == nodes)
+        #expect(Set(state.tokens) == Set(tokens))
+        #expect(state.unreadable.isEmpty)
+    }
+
+    /// A later commit of the same key replaces the row; other rows are untouched.
+    func laterCommitReplacesByKey() async throws {
+        let store = try await open()
+        var jobs = Self.sampleJobs()
+        var nodes = Self.sampleNodes()
+        var tokens = Self.sampleTokens()
+        try await store.commit(StoreBatch(jobs: jobs, nodes: nodes, tokens: tokens))
+        jobs[0].restore(state: .cancelled)
+        jobs[0].endTime = 99.5
+        jobs[0].reason = "cancelled by alice"
+        nodes[1].health = .down
+        nodes[1].lastHeard = 1234.25
+        tokens[0].revoked = true
+        try await store.commit(StoreBatch(jobs: [jobs[0]], nodes: [nodes[1]], tokens: [tokens[0]]))
+        let state = try await store.load()
+        #expect(state.jobs == jobs)
+        #expect(state.nodes == nodes)
+        #expect(Set(state.tokens) == Set(tokens))
+    }
+
+    /// What was committed is there after the store is opened again; the schema version does not move.
+    func rowsSurviveReopening() async throws {
+        let version: String
+        do {
+            let store = try await open()
+            try await store.commit(
+                StoreBatch(jobs: Self.sampleJobs(), nodes: Self.sampleNodes(), tokens: Self.sampleTokens()))
+            version = try await store.schemaVersion()
+        }
+        let reopened = try await open()
+        let state = try await reopened.load()
+        #expect(state.jobs == Self.sampleJobs())
+        #expect(state.nodes == Self.sampleNodes())
+        #expect(Set(state.tokens) == Set(Self.sampleTokens()))
+        #expect(try await reopened.schemaVersion() == version)
+    }
+
+    /// Many commits at once from many tasks: every one lands, none is lost or torn.
+    func concurrentCommitsAllLand() async throws {
+        let store = try await open()
+        let writers = 16
+        let perWriter = 25
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    for i in 0..<perWriter {
+                        let id = JobID(w * perWriter + i + 1)
+                        try await store.commit(StoreBatch(jobs: [Self.job(id: id, owner: "writer\(w)")]))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let state = try await store.load()
+        #expect(state.jobs.count == writers * perWriter)
+        #expect(state.jobs.map(\.id) == (1...JobID(writers * perWriter)).map { $0 })
+        for job in state.jobs {
+            let w = Int(job.id - 1) / perWriter
+            #expect(job == Self.job(id: job.id, owner: "writer\(w)"))
+        }
+    }
+
+    /// One batch with thousands of rows commits whole (the controller's group commit sends such batches).
+    func largeBatchCommitsWhole() async throws {
+        let store = try await open()
+        let jobs = (1...5_000).map { Self.job(id: JobID($0), owner: "u\($0 % 7)") }
+        try await store.commit(StoreBatch(jobs: jobs))
+        let state = try await store.load()
+        #expect(state.jobs == jobs)
+    }
+
+    /// Text that SQL or JSON could mangle (quotes, backslashes, newlines, non-ASCII, long values) round-trips.
+    func awkwardTextRoundTrips() async throws {
+        let store = try await open()
+        var job = Self.job(id: 7, owner: "o'brien")
+        job.spec.name = "it's a \"job\" \\ ünïcødé ✓"
+        job.launch = JobLaunch(
+            command: ["sh", "-c", "echo '$HOME' \"\\n\"; exit 3", String(repeating: "x", count: 100_000)],
+            script: "#!/bin/bash\n#SBATCH --gpus=1\necho 'hi'\n", workdir: "/home/o'brien/dir with spaces",
+            env: ["A": "1;DROP TABLE job;--", "B": "line1\nline2", "EMPTY": "", "UNI": "日本語"],
+            output: "/tmp/out-%j-%t.log", export: .none)
+        job.reason = "rank 0 exited with code 3: \"quoted\"\n"
+        job.idempotencyKey = "key with 'quotes'"
+        try await store.commit(StoreBatch(jobs: [job]))
+        #expect(try await store.load().jobs == [job])
+    }
+
+    // MARK: Fixtures
+
+    /// A plain pending job.
+    static func job(id: JobID, owner: String) -> Job {
+        Job(
+            id: id, spec: JobSpec(name: "job-\(id)", gpus: 2, timeLimit: 600),
+            shape: GangShape(nodes: 1, gpusPerNode: 2),
+            owner: owner,
+            launch: JobLaunch(
+                command: ["python3", "train.py", "--id", "\(id)"], workdir: "/work", env: ["K": "\(id)"]),
+            submittedAt: Double(id) + 0.5)
+    }
+
+    /// Jobs in every state, with attempts, launches and keys, ids ascending.
+    static func sampleJobs() -> [Job] {
+        var pending = job(id: 1, owner: "alice")
+        pending.idempotencyKey = "0f3c2a"
+
+        var running = Job(
+            id: 2,
+            spec: JobSpec(
+                name: "gang", gpus: 16, nodes: 2, gpusPerNode: 8, timeLimit: 86_400, team: "llm",
+                priority: .high, submitTime: 10),
+            shape: GangShape(nodes: 2, gpusPerNode: 8), tasksPerNode: 2, owner: "bob",
+            launch: JobLaunch(
+                command: [], script: "#!/bin/bash\nsrun python train.py\n", workdir: "/home/bob", env: [:],
+                output: "/home/bob/out-%j.log", export: .none),
+            state: .running, submittedAt: 10.25)
+        var attempt = Attempt(
+            epoch: 3, nodes: ["gpu-001", "gpu-002"], gpus: [Array(0..<8), Array(0..<8)], tasksPerNode: 2,
+            scheduledAt: 11.5, masterPort: 20_007)
+        attempt.startedAt = 12.75
+        attempt.ranks[0] = RankState(started: true)
+        attempt.ranks[1] = RankState(started: true, exitCode: 0, exitedAt: 40.125)
+        attempt.ranks[3] = RankState(started: false, exitCode: -1, exitedAt: 71.5)
+        running.attempt = attempt
+        running.restarts = 2
+
+        var completed = job(id: 3, owner: "alice")
+        completed.restore(state: .completed)
+        var done = Attempt(
+            epoch: 1, nodes: ["gpu-003"], gpus: [[4, 5]], tasksPerNode: 1, scheduledAt: 20, masterPort: 20_000)
+        done.startedAt = 20.5
+        done.ranks[0] = RankState(started: true, exitCode: 0, exitedAt: 80)
+        completed.attempt = done
+        completed.endTime = 80
+        completed.exitCode = 0
+
+        var failed = job(id: 4, owner: "carol")
+        failed.restore(state: .failed)
+        failed.endTime = 90
+        failed.exitCode = -1
+        failed.reason = "node gpu-002 stopped answering (no heartbeat for 10 s)"
+
+        var cancelled = job(id: 5, owner: "bob")
+        cancelled.restore(state: .cancelled)
+        cancelled.endTime = 95
+        cancelled.reason = "cancelled by bob"
+
+        var preempted = job(id: 6, owner: "dave")
+        preempted.restore(state: .preempted)
+        preempted.launch = nil
+        return [pending, running, completed, failed, cancelled, preempted]
+    }
+
+    /// Nodes in every health, names ascending.
+    static func sampleNodes() -> [Node] {
+        func node(_ name: String, _ gpus: Int, _ health: NodeHealth, _ heard: Double) -> Node {
+            Node(
+                inventory: NodeInventory(
+                    name: name, gpus: (0..<gpus).map { GPUDevice(index: $0, model: "H100", memoryMiB: 81_559) },
+                    cpus: 128, memoryMiB: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.\(gpus)"),
+                health: health, lastHeard: heard)
+        }
+        return [node("cpu-1", 0, .up, 5), node("gpu-001", 8, .up, 100.5), node("gpu-002", 8, .returning, 99)]
+            + [node("gpu-003", 4, .down, 50)]
+    }
+
+    /// Tokens of every role, one revoked.
+    static func sampleTokens() -> [TokenRecord] {
+        [
+            TokenRecord(hash: String(repeating: "a", count: 64), user: "root", role: .admin, createdAt: 1),
+            TokenRecord(hash: String(repeating: "b", count: 64), user: "alice", role: .user, createdAt: 2.5),
+            TokenRecord(hash: String(repeating: "c", count: 64), user: "agents", role: .join, createdAt: 3),
+            TokenRecord(
+                hash: String(repeating: "d", count: 64), user: "bob", role: .user, createdAt: 4, revoked: true),
+        ]
+    }
+}

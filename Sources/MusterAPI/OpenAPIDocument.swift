@@ -1,5 +1,6 @@
-/// The OpenAPI 3.1 description of the HTTP API, served at `GET /v1/openapi.json`. Written by hand; a test checks
-/// that its paths are exactly the routes the controller registers.
+/// The OpenAPI 3.1 description of the HTTP API, served at `GET /v1/openapi.json`. Written by hand; tests check
+/// that its paths are exactly the routes the controller registers and that its schemas match the Codable types
+/// (`OpenAPISchemaTests`); schemathesis fuzzes the controller from it in CI.
 public enum OpenAPIDocument {
     /// The document as JSON text.
     public static let json = #"""

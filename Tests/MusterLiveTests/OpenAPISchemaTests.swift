@@ -1,0 +1,324 @@
+import Foundation
+import MusterAPI
+import Testing
+
+/// The OpenAPI document's schemas against the Codable types that really go over the wire: a value of every type,
+/// fully populated and minimal, is encoded and checked against its schema (types, enums, bounds, required and
+/// undocumented fields); every documented property is produced by the type; request schemas list exactly the
+/// fields the API accepts, and what the schema requires is exactly what decoding needs.
+@Suite struct OpenAPISchemaTests {
+    let checker: SchemaChecker
+
+    init() throws {
+        checker = try SchemaChecker(document: Data(OpenAPIDocument.json.utf8))
+    }
+
+    static let task = TaskKey(jobID: 7, epoch: 2, rank: 1)
+    static let report = TaskReport(task: task, event: .exited, time: 12.5, exitCode: 3, reason: "exited with 3")
+    static let kill = TaskKill(jobID: 7, epoch: 2, reason: "cancelled by alice", grace: 5)
+    static let jobInfo = JobInfo(
+        id: 7, name: "train", state: "running", owner: "alice", team: "llm", priority: "high", gpus: 16, nodes: 2,
+        gpusPerNode: 8, tasksPerNode: 8, timeLimit: 3600, command: ["python3", "train.py"], isScript: false,
+        workdir: "/home/alice", output: "/home/alice/out-%j.log",
+        placement: [PlacementEntry(node: "gpu-001", gpus: [0, 1, 2, 3, 4, 5, 6, 7])], submitTime: 1.5,
+        scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000)
+    static let nodeInfo = NodeInfo(
+        name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
+        memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9])
+    static let assignment = Assignment(
+        task: task, name: "train", user: "alice", argv: ["python3", "train.py"], script: "#!/bin/bash\necho hi\n",
+        workdir: "/home/alice", env: ["MASTER_PORT": "20000"], export: "all", output: "/home/alice/out.log",
+        timeLimit: 3600, grace: 5)
+    static let submit = SubmitRequest(
+        name: "train", gpus: 16, nodes: 2, gpusPerNode: 8, tasksPerNode: 8, cpusPerNode: 32, memoryMibPerNode: 1024,
+        timeLimit: 3600, team: "llm", priority: "high", command: ["python3", "train.py"], script: "#!/bin/bash\n",
+        workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none")
+    static let register = RegisterAgentRequest(
+        name: "gpu-001", gpus: [GPUInfo(index: 0, model: "H100", memoryMib: 81_559, uuid: "GPU-0")], cpus: 128,
+        memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.1", instance: "a1")
+
+    /// Every schema in the document, with values of its Swift type: fully populated, then minimal (optionals nil).
+    var cases: [String: [any Encodable]] {
+        [
+            "ErrorBody": [
+                ErrorBody(code: "invalid", message: "gpus must be 0 to 2097152", field: "gpus"),
+                ErrorBody(code: "not_found", message: "no job 9"),
+            ],
+            "SubmitRequest": [
+                Self.submit, SubmitRequest(gpus: 1, command: ["true"], workdir: "/"),
+            ],
+            "SubmitResponse": [SubmitResponse(id: 7)],
+            "PlacementEntry": [PlacementEntry(node: "gpu-001", gpus: [0])],
+            "JobInfo": [
+                Self.jobInfo,
+                JobInfo(
+                    id: 8, name: "x", state: "pending", owner: "bob", team: "default", priority: "normal", gpus: 1,
+                    nodes: 1, gpusPerNode: 1, tasksPerNode: 1, timeLimit: 60, command: ["true"], isScript: true,
+                    workdir: "/", output: nil, placement: [], submitTime: 1, scheduledTime: nil, startTime: nil,
+                    endTime: nil, exitCode: nil, reason: nil, epoch: 0, masterPort: nil),
+            ],
+            "JobList": [JobList(jobs: [Self.jobInfo])],
+            "NodeInfo": [Self.nodeInfo],
+            "NodeList": [NodeList(nodes: [Self.nodeInfo])],
+            "GPUInfo": [Self.register.gpus[0]],
+            "RegisterAgentRequest": [Self.register],
+            "RegisterAgentResponse": [
+                RegisterAgentResponse(heartbeatInterval: 2, controllerInstance: "c1", agentToken: "t")
+            ],
+            "LogUpload": [LogUpload(task: Self.task, offset: 0, data: "aGk=")],
+            "TokenRequest": [TokenRequest(user: "alice", role: "admin"), TokenRequest(user: "alice")],
+            "TokenResponse": [TokenResponse(token: "t", user: "alice", role: "user")],
+            "TaskKey": [Self.task],
+            "TaskReport": [Self.report, TaskReport(task: Self.task, event: .started, time: 1)],
+            "ReportBatch": [ReportBatch(reports: [Self.report])],
+            "TaskKill": [Self.kill],
+            "Heartbeat": [Heartbeat(name: "gpu-001", instance: "a1", running: [Self.task], reports: [Self.report])],
+            "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true)],
+            "Assignment": [
+                Self.assignment,
+                Assignment(
+                    task: Self.task, name: "x", user: "bob", argv: [], script: nil, workdir: "/", env: [:],
+                    export: "none", output: nil, timeLimit: 60, grace: 5),
+            ],
+            "AssignmentBatch": [
+                AssignmentBatch(controllerInstance: "c1", seq: 3, assignments: [Self.assignment], kill: [Self.kill])
+            ],
+            "LogChunk": [
+                LogChunk(jobID: 7, rank: 0, offset: 0, data: "hi\n", nextOffset: 3, complete: false, path: "/x")
+            ],
+        ]
+    }
+
+    /// The request types, with what the API's unknown-field check accepts.
+    var requests: [String: (type: any (Decodable & WireFields).Type, full: any Encodable)] {
+        [
+            "SubmitRequest": (SubmitRequest.self, Self.submit),
+            "RegisterAgentRequest": (RegisterAgentRequest.self, Self.register),
+            "GPUInfo": (GPUInfo.self, Self.register.gpus[0]),
+            "TokenRequest": (TokenRequest.self, TokenRequest(user: "alice", role: "admin")),
+            "TaskKey": (TaskKey.self, Self.task),
+            "TaskReport": (TaskReport.self, Self.report),
+            "Heartbeat": (Heartbeat.self, Heartbeat(name: "n", instance: "a", running: [Self.task], reports: [])),
+            "LogUpload": (LogUpload.self, LogUpload(task: Self.task, offset: 0, data: "aGk=")),
+            "ReportBatch": (ReportBatch.self, ReportBatch(reports: [Self.report])),
+        ]
+    }
+
+    @Test func everySchemaIsCheckedAgainstAType() {
+        #expect(Set(cases.keys) == Set(checker.schemas.keys))
+    }
+
+    @Test func encodedValuesMatchTheirSchemas() throws {
+        for (name, values) in cases.sorted(by: { $0.key < $1.key }) {
+            for value in values {
+                let json = try JSONValue(encoding: value)
+                let problems = checker.problems(json, .ref(name), path: name)
+                #expect(problems.isEmpty, "\(name): \(problems)")
+            }
+        }
+    }
+
+    /// A documented property that no value of the type ever produces is a field the API does not have.
+    @Test func everyDocumentedPropertyIsProducedByTheType() throws {
+        for (name, values) in cases.sorted(by: { $0.key < $1.key }) {
+            let documented = Set(checker.properties(of: name))
+            let produced = try Set(values.flatMap { try JSONValue(encoding: $0).objectKeys })
+            #expect(documented == produced, "\(name): documented \(documented.sorted()), produced \(produced.sorted())")
+        }
+    }
+
+    /// Request schemas name exactly the fields the unknown-field check accepts and say they refuse others; what
+    /// they require is exactly what decoding needs.
+    @Test func requestSchemasMatchWhatTheAPIAccepts() throws {
+        for (name, request) in requests.sorted(by: { $0.key < $1.key }) {
+            #expect(
+                Set(request.type.wireFields.keys) == Set(checker.properties(of: name)),
+                "\(name): accepted \(request.type.wireFields.keys.sorted()), documented \(checker.properties(of: name))"
+            )
+            #expect(checker.schemas[name]?["additionalProperties"] as? Bool == false, "\(name) allows any field")
+            guard case .object(let full) = try JSONValue(encoding: request.full) else {
+                Issue.record("\(name) does not encode as an object")
+                continue
+            }
+            let required = checker.required(of: name)
+            #expect(Set(required).isSubset(of: full.keys), "\(name) requires fields its full value lacks")
+            let minimal = full.filter { required.contains($0.key) }
+            #expect(
+                decodes(request.type, JSONValue.object(minimal)), "\(name): only the required fields do not decode")
+            for key in required {
+                var missing = minimal
+                missing.removeValue(forKey: key)
+                #expect(
+                    !decodes(request.type, JSONValue.object(missing)),
+                    "\(name) decodes without '\(key)', which the document says is required")
+            }
+        }
+    }
+
+    /// The checker itself refuses what it should: a wrong type, an undocumented field, a missing required field,
+    /// a value outside an enum or a bound.
+    @Test func checkerCatchesMismatches() throws {
+        let bad: [(String, String)] = [
+            ("TaskKey", #"{"job_id": "7", "epoch": 1, "rank": 0}"#),
+            ("TaskKey", #"{"job_id": 7, "epoch": 1, "rank": 0, "colour": 1}"#),
+            ("TaskKey", #"{"job_id": 7, "epoch": 1}"#),
+            ("TaskReport", #"{"task": {"job_id": 7, "epoch": 1, "rank": 0}, "event": "paused", "time": 1}"#),
+            ("SubmitRequest", #"{"gpus": 1, "command": [], "workdir": "/", "time_limit": 0}"#),
+            ("SubmitRequest", #"{"gpus": 1.5, "command": [], "workdir": "/"}"#),
+            ("SubmitRequest", #"{"gpus": 1, "command": [], "workdir": "relative"}"#),
+            ("HeartbeatResponse", #"{"kill": [], "reregister": 1}"#),
+        ]
+        for (name, text) in bad {
+            let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            #expect(!checker.problems(value, .ref(name), path: name).isEmpty, "\(name) accepted \(text)")
+        }
+    }
+
+    private func decodes(_ type: any Decodable.Type, _ value: JSONValue) -> Bool {
+        guard let data = try? JSONEncoder().encode(value) else { return false }
+        return (try? MusterJSON.decoder().decode(type, from: data)) != nil
+    }
+}
+
+/// A JSON value with its kind kept exact (a boolean is not a number, an integer is not a fraction).
+enum JSONValue: Codable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(encoding value: any Encodable) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: MusterJSON.encode(value))
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .integer(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .number(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .integer(let i): try c.encode(i)
+        case .number(let d): try c.encode(d)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+
+    var objectKeys: [String] {
+        if case .object(let o) = self { return Array(o.keys) }
+        return []
+    }
+}
+
+/// Checks JSON values against the document's schemas: the subset of JSON Schema the document uses (`$ref`,
+/// `type`, `properties`, `required`, `additionalProperties`, `items`, `enum`, `minimum`, `maximum`, `minLength`,
+/// `maxLength`, `maxItems`, `pattern` "^/").
+struct SchemaChecker {
+    let schemas: [String: [String: Any]]
+
+    enum Schema {
+        case ref(String)
+        case inline([String: Any])
+    }
+
+    init(document: Data) throws {
+        let root = try #require(try JSONSerialization.jsonObject(with: document) as? [String: Any])
+        let components = try #require(root["components"] as? [String: Any])
+        schemas = try #require(components["schemas"] as? [String: [String: Any]])
+    }
+
+    func properties(of name: String) -> [String] {
+        ((schemas[name]?["properties"] as? [String: Any]) ?? [:]).keys.sorted()
+    }
+
+    func required(of name: String) -> [String] {
+        (schemas[name]?["required"] as? [String]) ?? []
+    }
+
+    func problems(_ value: JSONValue, _ schema: Schema, path: String) -> [String] {
+        var schemaObject: [String: Any]
+        switch schema {
+        case .ref(let name):
+            guard let s = schemas[name] else { return ["\(path): no schema \(name)"] }
+            schemaObject = s
+        case .inline(let s):
+            schemaObject = s
+        }
+        if let ref = schemaObject["$ref"] as? String {
+            return problems(value, .ref(String(ref.split(separator: "/").last ?? "")), path: path)
+        }
+        var out: [String] = []
+        if let options = schemaObject["enum"] as? [String] {
+            guard case .string(let s) = value, options.contains(s) else {
+                return ["\(path): \(value) is not one of \(options)"]
+            }
+        }
+        switch (schemaObject["type"] as? String, value) {
+        case ("object", .object(let object)):
+            let props = schemaObject["properties"] as? [String: [String: Any]]
+            for key in (schemaObject["required"] as? [String]) ?? [] where object[key] == nil {
+                out.append("\(path): required '\(key)' missing")
+            }
+            for (key, field) in object.sorted(by: { $0.key < $1.key }) {
+                if let props {
+                    guard let sub = props[key] else {
+                        out.append("\(path): '\(key)' is not documented")
+                        continue
+                    }
+                    out += problems(field, .inline(sub), path: "\(path).\(key)")
+                } else if let sub = schemaObject["additionalProperties"] as? [String: Any] {
+                    out += problems(field, .inline(sub), path: "\(path).\(key)")
+                }
+            }
+        case ("array", .array(let items)):
+            if let max = schemaObject["maxItems"] as? Int, items.count > max { out.append("\(path): over \(max)") }
+            if let sub = schemaObject["items"] as? [String: Any] {
+                for (i, item) in items.enumerated() { out += problems(item, .inline(sub), path: "\(path)[\(i)]") }
+            }
+        case ("integer", .integer(let i)):
+            out += bounds(Double(i), schemaObject, path)
+        case ("number", .integer(let i)):
+            out += bounds(Double(i), schemaObject, path)
+        case ("number", .number(let d)):
+            out += bounds(d, schemaObject, path)
+        case ("string", .string(let s)):
+            if let min = schemaObject["minLength"] as? Int, s.count < min { out.append("\(path): shorter than \(min)") }
+            if let max = schemaObject["maxLength"] as? Int, s.count > max { out.append("\(path): longer than \(max)") }
+            if schemaObject["pattern"] as? String == "^/", !s.hasPrefix("/") { out.append("\(path): must start /") }
+        case ("boolean", .bool):
+            break
+        case (let type, _):
+            out.append("\(path): \(value) is not of type \(type ?? "(none)")")
+        }
+        return out
+    }
+
+    private func bounds(_ x: Double, _ schema: [String: Any], _ path: String) -> [String] {
+        var out: [String] = []
+        if let min = (schema["minimum"] as? NSNumber)?.doubleValue, x < min { out.append("\(path): \(x) < \(min)") }
+        if let max = (schema["maximum"] as? NSNumber)?.doubleValue, x > max { out.append("\(path): \(x) > \(max)") }
+        return out
+    }
+}

@@ -21,7 +21,9 @@ final class LiveCluster: @unchecked Sendable {
     private(set) var agents: [String: Process] = [:]
     private(set) var client: MusterClient!
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// The address the controller listens on (another network namespace reaches it there).
+    let host: String
+    var url: String { "http://\(host):\(port)" }
 
     /// The `muster` executable next to the test bundle.
     static let executable: String = {
@@ -33,9 +35,10 @@ final class LiveCluster: @unchecked Sendable {
         return dir + "/muster"
     }()
 
-    init(gpusPerAgent: Int, heartbeatTimeout: Double) {
+    init(gpusPerAgent: Int, heartbeatTimeout: Double, host: String = "127.0.0.1") {
         dir = NSTemporaryDirectory() + "muster-live-" + UUID().uuidString.prefix(8).lowercased()
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        self.host = host
         self.heartbeatTimeout = heartbeatTimeout
         self.gpusPerAgent = gpusPerAgent
     }
@@ -61,7 +64,7 @@ final class LiveCluster: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: portFile)
         controller = try spawn(
             [
-                "controller", "--data", dir + "/data", "--listen", "127.0.0.1:\(port)", "--port-file", portFile,
+                "controller", "--data", dir + "/data", "--listen", "\(host):\(port)", "--port-file", portFile,
                 "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1",
             ], log: "controller.log")
         if port == 0 {
@@ -77,12 +80,21 @@ final class LiveCluster: @unchecked Sendable {
         }
     }
 
-    func startAgent(_ name: String) throws {
-        agents[name] = try spawn(
-            [
-                "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
-                "--join-token-file", dir + "/data/join.token", "--state-dir", dir + "/agent-\(name)",
-            ], log: "agent-\(name).log")
+    /// Starts agent `name`; `wrapper` (a program and its first arguments) runs it elsewhere, e.g. in other
+    /// namespaces, and must exec it in place so that its pid is the agent's. `stateDir` defaults to
+    /// `<dir>/agent-<name>`.
+    func startAgent(_ name: String, wrapper: [String] = [], stateDir: String? = nil) throws {
+        let arguments = [
+            "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
+            "--join-token-file", dir + "/data/join.token", "--state-dir", stateDir ?? (dir + "/agent-\(name)"),
+        ]
+        if let program = wrapper.first {
+            agents[name] = try spawn(
+                Array(wrapper.dropFirst()) + [Self.executable] + arguments, log: "agent-\(name).log",
+                executable: program)
+        } else {
+            agents[name] = try spawn(arguments, log: "agent-\(name).log")
+        }
     }
 
     /// The admin token the controller wrote on its first start.
@@ -202,9 +214,11 @@ final class LiveCluster: @unchecked Sendable {
         return "--- \(name) ---\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    private func spawn(_ arguments: [String], log: String) throws -> Process {
+    private func spawn(_ arguments: [String], log: String, executable: String = LiveCluster.executable) throws
+        -> Process
+    {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let path = dir + "/" + log
         if !FileManager.default.fileExists(atPath: path) {

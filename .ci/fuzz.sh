@@ -1,29 +1,67 @@
 #!/usr/bin/env bash
-# Fuzzes the controller's API from its own OpenAPI document (schemathesis), authenticated as the admin, and fails
-# on any 5xx answer or crash. Usage: .ci/fuzz.sh PATH/TO/muster [EXAMPLES_PER_OPERATION]
+# Fuzzes the controller's API from its own OpenAPI document (schemathesis) and fails on any 5xx answer, a crash,
+# or fewer requests than asked for. Three runs, one per kind of caller:
+#   1. the admin token, every operation;
+#   2. the join token, agent registration;
+#   3. a registered node's agent token, that node's agent operations (long-polls answered at once).
+# Each round draws new random cases; rounds repeat (at most 5) until MIN_REQUESTS have been sent.
+# Usage: .ci/fuzz.sh PATH/TO/muster [EXAMPLES_PER_OPERATION] [MIN_REQUESTS]
 set -euo pipefail
 muster="$1"
 examples="${2:-800}"
+min_requests="${3:-0}"
 dir="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
 "$muster" controller --data "$dir/data" --listen 127.0.0.1:0 --port-file "$dir/port" >"$dir/controller.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do [ -s "$dir/port" ] && break; sleep 0.1; done
 port="$(cat "$dir/port")"
-token="$(cat "$dir/data/token")"
-# One node so that submits can be accepted (and then fuzzed further).
+url="http://127.0.0.1:$port"
+admin="$(cat "$dir/data/token")"
 join="$(cat "$dir/data/join.token")"
-curl -fsS -o /dev/null -H "Authorization: Bearer $join" -H 'Content-Type: application/json' \
+# One node so that submits can be accepted (and then fuzzed further); its agent token drives run 3.
+agent="$(curl -fsS -H "Authorization: Bearer $join" -H 'Content-Type: application/json' \
     -d '{"name":"n1","gpus":[{"index":0,"model":"X","memory_mib":1024,"uuid":"u"}],"cpus":8,"memory_mib":4096,"leaf":"l","spine":"s","address":"127.0.0.1","instance":"i"}' \
-    "http://127.0.0.1:$port/v1/agents/register"
-set +e
-schemathesis run "http://127.0.0.1:$port/v1/openapi.json" --header "Authorization: Bearer $token" \
-    --checks not_a_server_error --max-examples "$examples" --workers 2 --no-color 2>&1 | tee "$dir/fuzz.log" | tail -25
-status=${PIPESTATUS[0]}
-set -e
+    "$url/v1/agents/register" | python3 -c 'import json, sys; print(json.load(sys.stdin)["agent_token"])')"
+cat >"$dir/agent.toml" <<'TOML'
+[[operations]]
+include-path-regex = "^/v1/agents/\\{name\\}"
+parameters = { name = "n1", wait = 0 }
+TOML
+
+total=0
+failed=0
+fuzz() { # NAME TOKEN [schemathesis options...]
+    local name="$1" token="$2"
+    shift 2
+    set +e
+    schemathesis "$@" --header "Authorization: Bearer $token" --checks not_a_server_error \
+        --max-examples "$examples" --workers 2 --no-color >"$dir/$name.log" 2>&1
+    local status=$?
+    set -e
+    local count
+    count=$(grep -aoE '[0-9]+ generated' "$dir/$name.log" | head -1 | grep -oE '[0-9]+' || echo 0)
+    total=$((total + count))
+    echo "fuzz $name: $count requests, schemathesis exit $status"
+    if [ "$status" -ne 0 ]; then
+        failed=1
+        tail -40 "$dir/$name.log"
+    fi
+}
+round=0
+while [ "$round" -eq 0 ] || { [ "$total" -lt "$min_requests" ] && [ "$round" -lt 5 ]; }; do
+    round=$((round + 1))
+    fuzz "admin-$round" "$admin" run "$url/v1/openapi.json"
+    fuzz "join-$round" "$join" run "$url/v1/openapi.json" --include-path /v1/agents/register
+    fuzz "agent-$round" "$agent" --config-file "$dir/agent.toml" run "$url/v1/openapi.json" \
+        --include-path-regex '^/v1/agents/\{name\}'
+done
+
 if ! kill -0 "$pid" 2>/dev/null; then
     echo "fuzz: the controller died"; tail -20 "$dir/controller.log"; exit 1
 fi
-requests=$(grep -aoE '[0-9]+ (test cases|generated)' "$dir/fuzz.log" | head -1 || true)
-echo "fuzz: schemathesis exit $status; $requests; controller alive"
-exit "$status"
+echo "fuzz: $total requests in all; controller alive"
+if [ "$total" -lt "$min_requests" ]; then
+    echo "fuzz: fewer than the $min_requests requests asked for"; exit 1
+fi
+exit "$failed"

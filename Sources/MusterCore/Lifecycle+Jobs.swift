@@ -96,7 +96,19 @@ extension Lifecycle {
                     gpus.append(bits)
                 }
             }
-            let port = isStatic ? config.masterPorts.lowerBound : allocatePort(on: names[0])
+            var port = config.masterPorts.lowerBound
+            if !isStatic {
+                guard let free = allocatePort(on: names[0]) else {
+                    // Every MASTER_PORT on rank 0's node is held: undo this start; the job waits in the queue
+                    // until an attempt there ends.
+                    _ = snapshot!.finish(id)
+                    snapshot!.pending.append(pendingEntry(jobs.values[j]))
+                    jobs.values[j].reason =
+                        "waiting for a free MASTER_PORT on \(names[0]) (all \(config.masterPorts.count) are in use)"
+                    continue
+                }
+                port = free
+            }
             // `jobs.values[j]` reads and changes the row in place; `jobs[id]` would copy it out and back.
             jobs.values[j].apply(.start)
             let epoch = jobs.values[j].epoch + 1
@@ -197,13 +209,12 @@ extension Lifecycle {
         try PendingJob(id: id, spec: spec, on: cluster)
     }
 
-    /// The lowest free `MASTER_PORT` on `node`.
-    mutating func allocatePort(on node: String) -> Int {
-        var used = portsInUse[node] ?? []
-        var port = config.masterPorts.lowerBound
-        while used.contains(port) && port < config.masterPorts.upperBound { port += 1 }
-        used.insert(port)
-        portsInUse[node] = used
+    /// The lowest free `MASTER_PORT` on `node`, now taken; nil when every port of the range is.
+    mutating func allocatePort(on node: String) -> Int? {
+        guard let port = config.masterPorts.first(where: { !(portsInUse[node]?.contains($0) ?? false) }) else {
+            return nil
+        }
+        portsInUse[node, default: []].insert(port)
         return port
     }
 

@@ -336,6 +336,28 @@ import Testing
         #expect(life.jobs[third]?.attempt?.masterPort == firstPort)
     }
 
+    @Test func jobWaitsWhenEveryMasterPortOnItsNodeIsHeld() throws {
+        var config = Self.config
+        config.masterPorts = 20_000...20_001
+        var life = Lifecycle(config: config)
+        _ = try life.register(Self.inventory("gpu-a"), now: 0)
+        let ids = try (0..<3).map { _ in try life.submit(JobSpec(gpus: 1, timeLimit: 60), owner: "alice", now: 0).id }
+        let started = life.plan(now: 0)
+        #expect(started.filter { if case .assign = $0 { true } else { false } }.count == 2)
+        #expect(Set(ids.prefix(2).compactMap { life.jobs[$0]?.attempt?.masterPort }) == [20_000, 20_001])
+        #expect(life.jobs[ids[2]]?.state == .pending)
+        #expect(life.jobs[ids[2]]?.reason?.contains("MASTER_PORT") == true)
+        // Its GPU was given back: only the two started jobs hold one.
+        #expect(life.snapshot?.cluster.freeTotal == 6)
+        #expect(life.snapshot?.pending.map(\.id) == [ids[2]])
+
+        _ = life.taskExited(Self.rank(0, job: ids[0]), on: "gpu-a", exitCode: 0, reason: nil, at: 1, now: 1)
+        _ = life.plan(now: 1)
+        #expect(life.jobs[ids[2]]?.state == .running)
+        #expect(life.jobs[ids[2]]?.attempt?.masterPort == 20_000)
+        #expect(life.jobs[ids[2]]?.reason == nil)
+    }
+
     @Test func resubmitWithTheSameOwnerAndIdempotencyKeyReturnsTheSameJob() throws {
         var life = try Self.live()
         let spec = JobSpec(gpus: 1, timeLimit: 60)

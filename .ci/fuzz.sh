@@ -61,6 +61,24 @@ if ! kill -0 "$pid" 2>/dev/null; then
     echo "fuzz: the controller died"; tail -20 "$dir/controller.log"; exit 1
 fi
 echo "fuzz: $total requests in all; controller alive"
+
+# Everything the API accepted is now in the data directory: a controller killed with SIGKILL and restarted on it
+# must come up and serve it.
+jobs_before=$(curl -fsS -H "Authorization: Bearer $admin" "$url/v1/jobs?limit=100000" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["jobs"]))')
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+rm -f "$dir/port"
+"$muster" controller --data "$dir/data" --listen 127.0.0.1:0 --port-file "$dir/port" >>"$dir/controller.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do [ -s "$dir/port" ] && break; sleep 0.1; done
+url="http://127.0.0.1:$(cat "$dir/port" 2>/dev/null || echo 1)"
+jobs_after=$(curl -fsS -H "Authorization: Bearer $admin" "$url/v1/jobs?limit=100000" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["jobs"]))' || echo "none")
+if [ "$jobs_after" != "$jobs_before" ] || ! kill -0 "$pid" 2>/dev/null; then
+    echo "fuzz: after a restart on the fuzzed data directory the controller lists $jobs_after jobs, not $jobs_before"
+    tail -20 "$dir/controller.log"
+    exit 1
+fi
+echo "fuzz: restarted on the fuzzed data directory; all $jobs_after jobs there"
 if [ "$total" -lt "$min_requests" ]; then
     echo "fuzz: fewer than the $min_requests requests asked for"; exit 1
 fi

@@ -26,6 +26,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var reason: String?
     /// How often it was put back in the queue after starting.
     public var restarts: Int
+    /// Jobs it waits on (`--dependency`): it is held out of the queue until all are satisfied.
+    public var dependencies: [JobDependency] = []
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,

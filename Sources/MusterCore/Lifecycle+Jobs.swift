@@ -7,11 +7,13 @@ extension Lifecycle {
         public var directives: [Directive]
     }
 
-    /// A job is submitted: checked against the spec's bounds and the cluster, then queued.
+    /// A job is submitted: checked against the spec's bounds and the cluster, then queued, or held until its
+    /// `dependencies` (jobs of the same owner, unless `admin`) are satisfied.
     /// - Parameter id: the id to use (the simulator's dense index); nil hands out the next one.
     public mutating func submit(
         _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
-        idempotencyKey: String? = nil, id: JobID? = nil, now: Double
+        idempotencyKey: String? = nil, dependencies: [JobDependency] = [], admin: Bool = false, id: JobID? = nil,
+        now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
             return SubmitOutcome(id: existing, created: false, directives: [])
@@ -41,16 +43,102 @@ extension Lifecycle {
         }
         let id = pending.id
         guard jobs[id] == nil else { throw .conflict("job \(id) exists already") }
+        let waiting = try checkDependencies(dependencies, owner: owner, admin: admin)
         nextJobID = max(nextJobID, id &+ 1)
-        let job = Job(
+        var job = Job(
             id: id, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner, launch: launch,
             idempotencyKey: idempotencyKey, submittedAt: now)
+        job.dependencies = dependencies
+        job.reason = waiting
         jobs[id] = job
         if config.retainEnded { jobOrder.append(id) }
         active.insert(id)
         if let key = idempotencyKey { idempotency[Self.idempotencyKey(owner, key)] = id }
+        if waiting != nil {
+            hold(id, on: dependencies)
+            return SubmitOutcome(id: id, created: true, directives: [.storeJobs([id])])
+        }
         if !nodesChanged { snapshot?.pending.append(pending) }
         return SubmitOutcome(id: id, created: true, directives: [.storeJobs([id]), .wake])
+    }
+
+    // MARK: Dependencies
+
+    /// Checks a new job's dependencies: each names a job its owner (or an admin) may see and can still be
+    /// satisfied. Returns what the first unsatisfied one waits for (the job's reason), or nil when all hold.
+    func checkDependencies(_ dependencies: [JobDependency], owner: String, admin: Bool) throws(LifecycleError)
+        -> String?
+    {
+        guard dependencies.count <= JobDependency.maxPerJob else {
+            throw .invalid(
+                field: "dependencies", "at most \(JobDependency.maxPerJob) dependencies, got \(dependencies.count)")
+        }
+        var waiting: String?
+        for (i, dependency) in dependencies.enumerated() {
+            guard let other = jobs[dependency.job] else {
+                throw .invalid(field: "dependencies[\(i)].job_id", "no job \(dependency.job) to depend on")
+            }
+            guard admin || other.owner == owner else {
+                throw .forbidden(
+                    "job \(dependency.job) belongs to another user; a job may depend only on its owner's jobs")
+            }
+            switch dependency.status(of: other) {
+            case .never(let why):
+                throw .conflict("dependency \(dependency) can never be satisfied: \(why)")
+            case .waiting(let what):
+                if waiting == nil { waiting = "waiting on dependency \(dependency): \(what)" }
+            case .satisfied:
+                break
+            }
+        }
+        return waiting
+    }
+
+    /// Holds pending job `id` out of the queue until `dependencies` are rechecked.
+    mutating func hold(_ id: JobID, on dependencies: [JobDependency]) {
+        held.insert(id)
+        for dependency in dependencies { dependents[dependency.job, default: []].append(id) }
+    }
+
+    /// Job `id` started or ended: its held dependents are released into the queue, cancelled, or wait on.
+    mutating func resolveDependents(of id: JobID, at time: Double, _ directives: inout [Directive]) {
+        guard !dependents.isEmpty, let waiting = dependents[id] else { return }
+        if jobs[id]?.state.isTerminal ?? true { dependents.removeValue(forKey: id) }
+        for dependent in waiting { recheckHeld(dependent, at: time, &directives) }
+    }
+
+    /// A held job's dependencies again: all satisfied, it joins the queue; one never satisfiable, it is
+    /// cancelled with the reason (and so, in turn, are the jobs that need it to complete).
+    mutating func recheckHeld(_ id: JobID, at time: Double, _ directives: inout [Directive]) {
+        guard held.contains(id), let job = jobs[id] else { return }
+        var waiting: String?
+        for dependency in job.dependencies {
+            switch dependency.status(of: jobs[dependency.job]) {
+            case .never(let why):
+                held.remove(id)
+                end(
+                    id, .cancel, exitCode: nil,
+                    reason: "dependency \(dependency) can never be satisfied: \(why)", at: time, &directives)
+                return
+            case .waiting(let what):
+                if waiting == nil { waiting = "waiting on dependency \(dependency): \(what)" }
+            case .satisfied:
+                break
+            }
+        }
+        if let waiting {
+            if job.reason != waiting {
+                jobs[id]?.reason = waiting
+                directives.append(.storeJobs([id]))
+            }
+            return
+        }
+        held.remove(id)
+        jobs[id]?.reason = nil
+        let entry = pendingEntry(job)
+        if !nodesChanged { snapshot?.pending.append(entry) }
+        directives.append(.storeJobs([id]))
+        directives.append(.wake)
     }
 
     /// A user cancels a job: a pending one ends at once; a running one ends and its ranks are stopped (its
@@ -102,7 +190,8 @@ extension Lifecycle {
                     // Every MASTER_PORT on rank 0's node is held: undo this start; the job waits in the queue
                     // until an attempt there ends.
                     _ = snapshot!.finish(id)
-                    snapshot!.pending.append(pendingEntry(jobs.values[j]))
+                    let entry = pendingEntry(jobs.values[j])
+                    snapshot!.pending.append(entry)
                     jobs.values[j].reason =
                         "waiting for a free MASTER_PORT on \(names[0]) (all \(config.masterPorts.count) are in use)"
                     continue
@@ -122,6 +211,9 @@ extension Lifecycle {
         }
         guard !started.isEmpty else { return [] }
         directives.insert(.storeJobs(started), at: 0)
+        if !dependents.isEmpty {
+            for id in started { resolveDependents(of: id, at: now, &directives) }
+        }
         return directives
     }
 
@@ -170,8 +262,10 @@ extension Lifecycle {
             return .kill(id, epoch: job.epoch, nodes: live, reason: reason ?? "job \(job.state.rawValue)")
         }
         active.remove(id)
+        held.remove(id)
         directives.append(.storeJobs([id]))
         if let kill { directives.append(kill) }
+        resolveDependents(of: id, at: time, &directives)
         releaseIfDrained(id, &directives)
     }
 

@@ -50,7 +50,7 @@ extension Lifecycle {
         nodeIndex = [:]
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
         var snap = Snapshot(cluster: cluster)
-        for id in active.sorted() where jobs[id]?.state == .pending {
+        for id in active.sorted() where jobs[id]?.state == .pending && !held.contains(id) {
             snap.pending.append(pendingEntry(jobs[id]!))
         }
         for id in holding.sorted() {

@@ -36,6 +36,10 @@ public struct Lifecycle: Sendable {
     var idempotency: [String: JobID] = [:]
     /// `MASTER_PORT`s held on each node by running attempts.
     var portsInUse: [String: Set<Int>] = [:]
+    /// Pending jobs held out of the queue until their dependencies are satisfied.
+    public internal(set) var held: Set<JobID> = []
+    /// Job → the held jobs that depend on it.
+    var dependents: [JobID: [JobID]] = [:]
 
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {
@@ -105,6 +109,13 @@ public struct Lifecycle: Sendable {
         }
         if !refused.isEmpty { directives.insert(.storeJobs(refused), at: 0) }
         lifecycle.nodesChanged = true
+        // Dependencies last: every job they name is loaded by now. One that ended while the controller was down
+        // releases or cancels its dependents here.
+        for id in lifecycle.active.sorted() {
+            guard let job = lifecycle.jobs[id], job.state == .pending, !job.dependencies.isEmpty else { continue }
+            lifecycle.hold(id, on: job.dependencies)
+        }
+        for id in lifecycle.held.sorted() { lifecycle.recheckHeld(id, at: now, &directives) }
         lifecycle.rebuildSnapshot()
         directives.append(.wake)
         return (lifecycle, directives)

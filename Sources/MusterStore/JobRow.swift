@@ -21,6 +21,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var exit_code: Int64?
     var reason: String?
     var restarts: Int
+    var dependencies: String?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -39,6 +40,8 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         exit_code = job.exitCode.map(Int64.init)
         reason = job.reason
         restarts = job.restarts
+        dependencies =
+            job.dependencies.isEmpty ? nil : String(decoding: try encoder.encode(job.dependencies), as: UTF8.self)
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
@@ -55,6 +58,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         job.exitCode = exit_code.map { Int32(truncatingIfNeeded: $0) }
         job.reason = reason
         job.restarts = restarts
+        job.dependencies = try dependencies.map { try decoder.decode([JobDependency].self, from: Data($0.utf8)) } ?? []
         return job
     }
 }

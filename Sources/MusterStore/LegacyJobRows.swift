@@ -57,7 +57,14 @@ enum LegacyJobRows {
                 job.restore(state: .failed)
                 job.reason = "its stored request could not be read when the store was upgraded"
             }
-            try JobRow(job).insert(db)
+            // Written with v2's columns: this runs inside migration v2, before v3 adds `dependencies`.
+            var values = try JobRow(job).databaseDictionary
+            values.removeValue(forKey: "dependencies")
+            let columns = values.keys.sorted()
+            try db.execute(
+                sql: "INSERT INTO job (\(columns.joined(separator: ", "))) VALUES "
+                    + "(\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+                arguments: StatementArguments(columns.map { values[$0]! }))
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM nodes ORDER BY name") {
             let inv = object(row["inventory"] as String?)

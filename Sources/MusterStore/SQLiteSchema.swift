@@ -6,6 +6,7 @@ import GRDB
 /// - `v1`: the first schema (jobs with the wire request as JSON, nodes with the wire inventory).
 /// - `v2`: rows of the store's own records: a job's spec, launch and latest attempt, its owner and idempotency
 ///   key; nodes with their health; API tokens (hashes only). Jobs of `v1` are carried over by `LegacyJobRows`.
+/// - `v3`: a job's dependencies (JSON, null when it has none).
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -57,6 +58,9 @@ enum SQLiteSchema {
             }
             try LegacyJobRows.migrate(db)
             try db.execute(sql: "DROP TABLE jobs; DROP TABLE nodes")
+        }
+        migrator.registerMigration("v3") { db in
+            try db.alter(table: "job") { t in t.add(column: "dependencies", .text) }
         }
         return migrator
     }

@@ -141,6 +141,7 @@ struct StoreConformance {
     static func sampleJobs() -> [Job] {
         var pending = job(id: 1, owner: "alice")
         pending.idempotencyKey = "0f3c2a"
+        pending.dependencies = [JobDependency(.afterok, 3), JobDependency(.afterany, 4)]
 
         var running = Job(
             id: 2,

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Like Slurm, only the directive lines before the first command count. Understood: `--nodes`/`-N`,
 /// `--gpus-per-node`, `--gres=gpu[:TYPE]:N`, `--gpus`/`-G`, `--ntasks-per-node`, `--ntasks`/`-n`, `--time`/`-t`,
-/// `--job-name`/`-J`, `--output`/`-o`, `--account`/`-A`, `--cpus-per-task`/`-c`, `--mem`, `--priority`. Others are
-/// ignored with a warning.
+/// `--job-name`/`-J`, `--output`/`-o`, `--account`/`-A`, `--cpus-per-task`/`-c`, `--mem`, `--priority`, `--export`,
+/// `--dependency`/`-d`. Others are ignored with a warning.
 public struct BatchScript: Sendable, Hashable {
     public var nodes: Int?
     public var gpusPerNode: Int?
@@ -22,6 +22,8 @@ public struct BatchScript: Sendable, Hashable {
     public var priority: String?
     /// `--export`: ALL, NONE, or a list of variables.
     public var export: String?
+    /// `--dependency`/`-d`.
+    public var dependencies: [DependencyInfo]?
     /// One line per directive that was ignored or not understood.
     public var warnings: [String] = []
 
@@ -73,7 +75,8 @@ public struct BatchScript: Sendable, Hashable {
         "--nodes", "-N", "--gpus-per-node", "--gres", "--gpus", "-G", "--ntasks-per-node", "--ntasks", "-n",
         "--time", "-t", "--job-name", "-J", "--output", "-o", "--account", "-A", "--cpus-per-task", "-c", "--mem",
         "--priority", "--partition", "-p", "--error", "-e", "--qos", "-q", "--mail-type", "--mail-user",
-        "--constraint", "-C", "--exclusive", "--mem-per-cpu", "--mem-per-gpu", "--chdir", "-D",
+        "--constraint", "-C", "--exclusive", "--mem-per-cpu", "--mem-per-gpu", "--chdir", "-D", "--dependency", "-d",
+        "--export",
     ]
 
     private mutating func apply(_ option: String, _ value: String?, line: Int) throws(BatchScriptError) {
@@ -123,6 +126,12 @@ public struct BatchScript: Sendable, Hashable {
             priority = value
         case "--export":
             export = value
+        case "--dependency", "-d":
+            do {
+                dependencies = (dependencies ?? []) + (try DependencyInfo.parse(value ?? ""))
+            } catch {
+                throw .badValue(line: line, option: option, value: value ?? "")
+            }
         default:
             warnings.append(
                 "line \(line): \(option)\(value.map { "=\($0)" } ?? "") is not supported by Muster and was ignored")

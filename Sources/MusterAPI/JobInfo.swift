@@ -35,12 +35,15 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var epoch: Int
     /// Rank 0's rendezvous port of the latest attempt.
     public var masterPort: Int?
+    /// Jobs it waits on; absent when none.
+    public var dependencies: [DependencyInfo]?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
         gpusPerNode: Int, tasksPerNode: Int, timeLimit: Int64, command: [String], isScript: Bool, workdir: String,
         output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
-        endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?
+        endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?,
+        dependencies: [DependencyInfo]? = nil
     ) {
         self.id = id
         self.name = name
@@ -66,6 +69,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.reason = reason
         self.epoch = epoch
         self.masterPort = masterPort
+        self.dependencies = dependencies
     }
 
     enum CodingKeys: String, CodingKey {
@@ -83,6 +87,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case exitCode = "exit_code"
         case reason, epoch
         case masterPort = "master_port"
+        case dependencies
     }
 }
 

@@ -166,7 +166,11 @@ public enum OpenAPIDocument {
                 "priority": {"type": "string", "enum": ["low", "normal", "high", "critical"]},
                 "command": {"type": "array", "maxItems": 4096, "items": {"type": "string"}}, "script": {"type": "string", "maxLength": 1048576},
                 "workdir": {"type": "string", "pattern": "^/", "maxLength": 4096}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
-                "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]}}},
+                "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]},
+                "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"}}},
+              "DependencyInfo": {"type": "object", "additionalProperties": false, "required": ["type", "job_id"], "properties": {
+                "type": {"type": "string", "enum": ["after", "afterok", "afternotok", "afterany"], "description": "after: it started; afterok: it completed; afternotok: it failed or was cancelled; afterany: it ended"},
+                "job_id": {"type": "integer", "minimum": 1}}},
               "SubmitResponse": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
               "PlacementEntry": {"type": "object", "properties": {"node": {"type": "string"}, "gpus": {"type": "array", "items": {"type": "integer"}}}},
               "JobInfo": {"type": "object", "properties": {
@@ -177,7 +181,8 @@ public enum OpenAPIDocument {
                 "command": {"type": "array", "items": {"type": "string"}}, "is_script": {"type": "boolean"}, "workdir": {"type": "string"},
                 "output": {"type": "string"}, "placement": {"type": "array", "items": {"$ref": "#/components/schemas/PlacementEntry"}},
                 "submit_time": {"type": "number"}, "scheduled_time": {"type": "number"}, "start_time": {"type": "number"},
-                "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"}}},
+                "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"},
+                "dependencies": {"type": "array", "items": {"$ref": "#/components/schemas/DependencyInfo"}}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning"]}, "address": {"type": "string"},

@@ -34,12 +34,16 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     /// sbatch's `--export`: `all` (default: `env` on top of a clean base) or `none` (only the clean base; `env`
     /// then holds just the variables the user named).
     public var export: String?
+    /// Jobs this one waits on (at most 64, each the submitter's own); it is held until all are satisfied and
+    /// cancelled if one never can be.
+    public var dependencies: [DependencyInfo]?
 
     public init(
         name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
         cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
-        env: [String: String]? = nil, output: String? = nil, export: String? = nil
+        env: [String: String]? = nil, output: String? = nil, export: String? = nil,
+        dependencies: [DependencyInfo]? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -57,6 +61,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.env = env
         self.output = output
         self.export = export
+        self.dependencies = dependencies
     }
 
     enum CodingKeys: String, CodingKey {
@@ -66,7 +71,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case cpusPerNode = "cpus_per_node"
         case memoryMibPerNode = "memory_mib_per_node"
         case timeLimit = "time_limit"
-        case team, priority, command, script, workdir, env, output, export
+        case team, priority, command, script, workdir, env, output, export, dependencies
     }
 }
 

@@ -37,12 +37,18 @@ public enum WireFieldCheck {
 
 extension SubmitRequest: WireFields {
     public static var wireFields: [String: (any WireFields.Type)?] {
-        Dictionary(
+        var fields: [String: (any WireFields.Type)?] = Dictionary(
             uniqueKeysWithValues: [
                 "name", "gpus", "nodes", "gpus_per_node", "tasks_per_node", "cpus_per_node", "memory_mib_per_node",
                 "time_limit", "team", "priority", "command", "script", "workdir", "env", "output", "export",
             ].map { ($0, nil) })
+        fields["dependencies"] = DependencyInfo.self
+        return fields
     }
+}
+
+extension DependencyInfo: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["type": nil, "job_id": nil] }
 }
 
 extension TokenRequest: WireFields {

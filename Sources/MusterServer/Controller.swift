@@ -76,11 +76,12 @@ public actor Controller {
         let now = clock.now()
         let (spec, launch, tasks) = try SubmitValidation.spec(
             request, defaultTimeLimit: config.defaultTimeLimit, now: now)
+        let dependencies = try SubmitValidation.dependencies(request)
         let outcome: Lifecycle.SubmitOutcome
         do {
             outcome = try lifecycle.submit(
                 spec, tasksPerNode: tasks, owner: principal.user, launch: launch, idempotencyKey: idempotencyKey,
-                now: now)
+                dependencies: dependencies, admin: principal.admin, now: now)
         } catch {
             throw ControllerError(error)
         }

@@ -16,7 +16,9 @@ enum JobViews {
             placement: attempt.map { a in zip(a.nodes, a.gpus).map { PlacementEntry(node: $0, gpus: $1) } } ?? [],
             submitTime: job.submittedAt, scheduledTime: attempt?.scheduledAt, startTime: attempt?.startedAt,
             endTime: job.endTime, exitCode: job.exitCode, reason: job.reason, epoch: job.epoch,
-            masterPort: attempt?.masterPort)
+            masterPort: attempt?.masterPort,
+            dependencies: job.dependencies.isEmpty
+                ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) })
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.

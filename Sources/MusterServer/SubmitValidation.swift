@@ -110,6 +110,28 @@ enum SubmitValidation {
     }
 
     /// The command's base name, or `script` for a script (printable characters only).
+    /// The request's dependencies as the core's values; the lifecycle checks the jobs they name.
+    static func dependencies(_ request: SubmitRequest) throws(ControllerError) -> [JobDependency] {
+        let wire = request.dependencies ?? []
+        guard wire.count <= JobDependency.maxPerJob else {
+            throw .invalid("dependencies", "at most \(JobDependency.maxPerJob), got \(wire.count)")
+        }
+        var out: [JobDependency] = []
+        for (i, dependency) in wire.enumerated() {
+            guard let kind = JobDependency.Kind(rawValue: dependency.type) else {
+                throw .invalid(
+                    "dependencies[\(i)].type",
+                    "must be one of \(JobDependency.Kind.allCases.map(\.rawValue).joined(separator: ", ")), got "
+                        + "'\(Terminal.safe(String(dependency.type.prefix(64))))'")
+            }
+            guard dependency.jobID >= 1 else {
+                throw .invalid("dependencies[\(i)].job_id", "must be a job id (1 or more), got \(dependency.jobID)")
+            }
+            out.append(JobDependency(kind, dependency.jobID))
+        }
+        return out
+    }
+
     static func defaultName(_ request: SubmitRequest) -> String {
         if request.script != nil { return "script" }
         guard let first = request.command.first, let base = first.split(separator: "/").last else { return "job" }

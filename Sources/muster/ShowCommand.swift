@@ -41,6 +41,9 @@ struct ShowCommand: AsyncParsableCommand {
             let gpus = entry.gpus.isEmpty ? "none" : entry.gpus.map(String.init).joined(separator: ",")
             lines.append("node \(i)      \(entry.node) GPUs \(gpus)")
         }
+        if let dependencies = job.dependencies, !dependencies.isEmpty {
+            lines.append("depends on  " + dependencies.map { "\($0.type):\($0.jobID)" }.joined(separator: ","))
+        }
         if let reason = job.reason { lines.append("reason      \(reason)") }
         print(lines.map(Terminal.safe).joined(separator: "\n"))
     }

@@ -57,6 +57,25 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-export"), help: "Same as --export NONE.")
     var noExport = false
 
+    @Option(
+        name: [.customLong("dependency"), .customShort("d")],
+        help: ArgumentHelp(
+            "Wait on other jobs of yours, as sbatch: afterok:12[:13],afterany:14 (types after, afterok, "
+                + "afternotok, afterany; all must hold). The job is cancelled if one never can."))
+    var dependency: [String] = []
+
+    @Option(help: "Start after job(s) ID[,ID...] started (same as -d after:ID).")
+    var after: [String] = []
+
+    @Option(help: "Start after job(s) ID[,ID...] completed with exit 0 (same as -d afterok:ID).")
+    var afterok: [String] = []
+
+    @Option(help: "Start after job(s) ID[,ID...] failed or were cancelled (same as -d afternotok:ID).")
+    var afternotok: [String] = []
+
+    @Option(help: "Start after job(s) ID[,ID...] ended, however (same as -d afterany:ID).")
+    var afterany: [String] = []
+
     @Argument(help: "A batch script (when no -- CMD is given).")
     var script: String?
 
@@ -150,12 +169,26 @@ struct SubmitCommand: AsyncParsableCommand {
             env[kv[0]] = kv[1]
         }
         let cpus = cpusPerNode ?? directives.cpusPerTask.map { $0 * max(1, tasks ?? 1) }
+        var dependencies: [DependencyInfo] = []
+        var texts = dependency
+        for (type, ids) in [("after", after), ("afterok", afterok), ("afternotok", afternotok), ("afterany", afterany)]
+        {
+            texts += ids.map { "\(type):" + $0.replacingOccurrences(of: ",", with: ":") }
+        }
+        for text in texts {
+            do {
+                dependencies += try DependencyInfo.parse(text)
+            } catch {
+                throw ValidationError("--dependency: \(error)")
+            }
+        }
+        if texts.isEmpty { dependencies = directives.dependencies ?? [] }
         return SubmitRequest(
             name: name ?? directives.name ?? script.map { ($0 as NSString).lastPathComponent },
             gpus: total ?? 0, nodes: nodeCount, gpusPerNode: perNode, tasksPerNode: tasks, cpusPerNode: cpus,
             memoryMibPerNode: directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
             priority: priority ?? directives.priority, command: argv, script: scriptText,
             workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
-            export: exportMode)
+            export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies)
     }
 }

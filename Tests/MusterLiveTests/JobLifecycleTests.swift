@@ -153,5 +153,52 @@ extension EndToEnd {
                 }
             }
         }
+
+        /// A pipeline as a Slurm user writes it: `--afterok` waits for the first job, an `#SBATCH --dependency`
+        /// line waits too, and a job whose `afterok` dependency failed is cancelled with the reason, never run.
+        @Test func dependentJobsRunInOrderAndAFailedDependencyCancelsItsDependents() async throws {
+            try await withCluster { cluster in
+                func submit(_ arguments: [String]) throws -> Int64 {
+                    let result = try cluster.cli(["submit"] + arguments, cwd: cluster.dir)
+                    let line = result.output.split(separator: "\n").first { $0.hasPrefix("submitted job ") }
+                    return try #require(line.flatMap { Int64($0.dropFirst("submitted job ".count)) }, "\(result)")
+                }
+                let marks = cluster.dir + "/order"
+                let first = try submit(["--", "/bin/sh", "-c", "sleep 1; echo first >> \(marks)"])
+                let second = try submit(["--afterok", "\(first)", "--", "/bin/sh", "-c", "echo second >> \(marks)"])
+                let script = """
+                    #!/bin/bash
+                    #SBATCH --dependency=afterok:\(second)
+                    echo third >> \(marks)
+                    """
+                try script.write(toFile: cluster.dir + "/third.sh", atomically: true, encoding: .utf8)
+                let third = try submit(["third.sh"])
+                let held = try await cluster.client.job(third)
+                #expect(held.state == "pending")
+                #expect(held.reason?.hasPrefix("waiting on dependency afterok:\(second)") == true, "\(held)")
+                #expect(held.dependencies == [DependencyInfo(type: "afterok", jobID: second)])
+                let shown = try cluster.cli(["show", "\(third)"], cwd: cluster.dir).output
+                #expect(shown.contains("depends on  afterok:\(second)"), "\(shown)")
+                #expect(try await cluster.waitForJob(third, ["completed", "failed", "cancelled"]).state == "completed")
+                let order = try String(contentsOfFile: marks, encoding: .utf8)
+                #expect(order == "first\nsecond\nthird\n")
+
+                let failing = try submit(["--", "/bin/sh", "-c", "sleep 1; exit 3"])
+                let doomed = try submit(["-d", "afterok:\(failing)", "--", "/bin/sh", "-c", "echo ran >> \(marks)"])
+                let cleanup = try submit(["--afterany", "\(failing)", "--", "/bin/true"])
+                let cancelled = try await cluster.waitForJob(doomed, ["completed", "failed", "cancelled"])
+                #expect(cancelled.state == "cancelled")
+                #expect(
+                    cancelled.reason == "dependency afterok:\(failing) can never be satisfied: job \(failing) failed")
+                #expect(try await cluster.waitForJob(cleanup, ["completed", "failed"]).state == "completed")
+                #expect(try String(contentsOfFile: marks, encoding: .utf8) == order, "the cancelled job never ran")
+                // Refused at submit: an unknown job, and afterok on a job that already failed.
+                let unknown = try cluster.cli(["submit", "--afterok", "99999", "--", "/bin/true"], cwd: cluster.dir)
+                #expect(unknown.status != 0 && unknown.output.contains("dependencies[0].job_id"), "\(unknown)")
+                let hopeless = try cluster.cli(
+                    ["submit", "--afterok", "\(failing)", "--", "/bin/true"], cwd: cluster.dir)
+                #expect(hopeless.status != 0 && hopeless.output.contains("can never be satisfied"), "\(hopeless)")
+            }
+        }
     }
 }

@@ -14,6 +14,7 @@ import Testing
     }
 
     static let task = TaskKey(jobID: 7, epoch: 2, rank: 1)
+    static let dependency = DependencyInfo(type: "afterok", jobID: 6)
     static let report = TaskReport(task: task, event: .exited, time: 12.5, exitCode: 3, reason: "exited with 3")
     static let kill = TaskKill(jobID: 7, epoch: 2, reason: "cancelled by alice", grace: 5)
     static let jobInfo = JobInfo(
@@ -21,7 +22,8 @@ import Testing
         gpusPerNode: 8, tasksPerNode: 8, timeLimit: 3600, command: ["python3", "train.py"], isScript: false,
         workdir: "/home/alice", output: "/home/alice/out-%j.log",
         placement: [PlacementEntry(node: "gpu-001", gpus: [0, 1, 2, 3, 4, 5, 6, 7])], submitTime: 1.5,
-        scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000)
+        scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
+        dependencies: [dependency])
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9])
@@ -32,7 +34,8 @@ import Testing
     static let submit = SubmitRequest(
         name: "train", gpus: 16, nodes: 2, gpusPerNode: 8, tasksPerNode: 8, cpusPerNode: 32, memoryMibPerNode: 1024,
         timeLimit: 3600, team: "llm", priority: "high", command: ["python3", "train.py"], script: "#!/bin/bash\n",
-        workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none")
+        workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none",
+        dependencies: [dependency])
     static let register = RegisterAgentRequest(
         name: "gpu-001", gpus: [GPUInfo(index: 0, model: "H100", memoryMib: 81_559, uuid: "GPU-0")], cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.1", instance: "a1")
@@ -48,6 +51,7 @@ import Testing
                 Self.submit, SubmitRequest(gpus: 1, command: ["true"], workdir: "/"),
             ],
             "SubmitResponse": [SubmitResponse(id: 7)],
+            "DependencyInfo": [Self.dependency],
             "PlacementEntry": [PlacementEntry(node: "gpu-001", gpus: [0])],
             "JobInfo": [
                 Self.jobInfo,
@@ -93,6 +97,7 @@ import Testing
     var requests: [String: (type: any (Decodable & WireFields).Type, full: any Encodable)] {
         [
             "SubmitRequest": (SubmitRequest.self, Self.submit),
+            "DependencyInfo": (DependencyInfo.self, Self.dependency),
             "RegisterAgentRequest": (RegisterAgentRequest.self, Self.register),
             "GPUInfo": (GPUInfo.self, Self.register.gpus[0]),
             "TokenRequest": (TokenRequest.self, TokenRequest(user: "alice", role: "admin")),
@@ -167,6 +172,7 @@ import Testing
             ("SubmitRequest", #"{"gpus": 1.5, "command": [], "workdir": "/"}"#),
             ("SubmitRequest", #"{"gpus": 1, "command": [], "workdir": "relative"}"#),
             ("HeartbeatResponse", #"{"kill": [], "reregister": 1}"#),
+            ("DependencyInfo", #"{"type": "before", "job_id": 3}"#),
         ]
         for (name, text) in bad {
             let value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))

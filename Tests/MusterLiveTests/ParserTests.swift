@@ -27,6 +27,25 @@ struct TimeLimitTextTests {
 }
 
 struct BatchScriptTests {
+    @Test func dependencyTextReadsAsSbatchDoes() throws {
+        #expect(
+            try DependencyInfo.parse("afterok:12:13,afterany:14") == [
+                DependencyInfo(type: "afterok", jobID: 12), DependencyInfo(type: "afterok", jobID: 13),
+                DependencyInfo(type: "afterany", jobID: 14),
+            ])
+        for bad in ["afterok:12?afterany:3", "singleton", "afterok", "afterok:", "afterok:x", "after:0", "before:3"]
+            + ["afterok:12+30", ""]
+        {
+            #expect(throws: DependencyTextError.self, "\(bad)") { try DependencyInfo.parse(bad) }
+        }
+        let script = try BatchScript.parse("#!/bin/bash\n#SBATCH -d afterok:3\n#SBATCH --dependency=afterany:4:5\n")
+        #expect(script.dependencies?.map(\.jobID) == [3, 4, 5])
+        #expect(script.warnings.isEmpty)
+        #expect(throws: BatchScriptError.badValue(line: 2, option: "--dependency", value: "singleton")) {
+            try BatchScript.parse("#!/bin/sh\n#SBATCH --dependency=singleton\n")
+        }
+    }
+
     @Test func sbatchAndMusterDirectivesBeforeTheFirstCommandSetOptions() throws {
         let script = try BatchScript.parse(
             """

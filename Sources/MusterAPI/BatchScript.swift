@@ -5,7 +5,7 @@ import Foundation
 /// Like Slurm, only the directive lines before the first command count. Understood: `--nodes`/`-N`,
 /// `--gpus-per-node`, `--gres=gpu[:TYPE]:N`, `--gpus`/`-G`, `--ntasks-per-node`, `--ntasks`/`-n`, `--time`/`-t`,
 /// `--job-name`/`-J`, `--output`/`-o`, `--account`/`-A`, `--cpus-per-task`/`-c`, `--mem`, `--priority`, `--export`,
-/// `--dependency`/`-d`. Others are ignored with a warning.
+/// `--dependency`/`-d`, `--array`/`-a`. Others are ignored with a warning.
 public struct BatchScript: Sendable, Hashable {
     public var nodes: Int?
     public var gpusPerNode: Int?
@@ -24,6 +24,8 @@ public struct BatchScript: Sendable, Hashable {
     public var export: String?
     /// `--dependency`/`-d`.
     public var dependencies: [DependencyInfo]?
+    /// `--array`/`-a`, as written (`0-999%50`).
+    public var array: String?
     /// One line per directive that was ignored or not understood.
     public var warnings: [String] = []
 
@@ -76,7 +78,7 @@ public struct BatchScript: Sendable, Hashable {
         "--time", "-t", "--job-name", "-J", "--output", "-o", "--account", "-A", "--cpus-per-task", "-c", "--mem",
         "--priority", "--partition", "-p", "--error", "-e", "--qos", "-q", "--mail-type", "--mail-user",
         "--constraint", "-C", "--exclusive", "--mem-per-cpu", "--mem-per-gpu", "--chdir", "-D", "--dependency", "-d",
-        "--export",
+        "--export", "--array", "-a",
     ]
 
     private mutating func apply(_ option: String, _ value: String?, line: Int) throws(BatchScriptError) {
@@ -126,6 +128,13 @@ public struct BatchScript: Sendable, Hashable {
             priority = value
         case "--export":
             export = value
+        case "--array", "-a":
+            do {
+                _ = try ArrayText.parse(value ?? "")
+            } catch {
+                throw .badValue(line: line, option: option, value: value ?? "")
+            }
+            array = value
         case "--dependency", "-d":
             do {
                 dependencies = (dependencies ?? []) + (try DependencyInfo.parse(value ?? ""))

@@ -37,13 +37,16 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var masterPort: Int?
     /// Jobs it waits on; absent when none.
     public var dependencies: [DependencyInfo]?
+    /// For a task of a job array: the array's id (its first task's) and this task's index.
+    public var arrayJobID: Int64?
+    public var arrayTaskID: Int?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
         gpusPerNode: Int, tasksPerNode: Int, timeLimit: Int64, command: [String], isScript: Bool, workdir: String,
         output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
         endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?,
-        dependencies: [DependencyInfo]? = nil
+        dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -70,6 +73,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.epoch = epoch
         self.masterPort = masterPort
         self.dependencies = dependencies
+        self.arrayJobID = arrayJobID
+        self.arrayTaskID = arrayTaskID
     }
 
     enum CodingKeys: String, CodingKey {
@@ -88,6 +93,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case reason, epoch
         case masterPort = "master_port"
         case dependencies
+        case arrayJobID = "array_job_id"
+        case arrayTaskID = "array_task_id"
     }
 }
 

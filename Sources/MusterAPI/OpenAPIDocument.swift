@@ -167,11 +167,12 @@ public enum OpenAPIDocument {
                 "command": {"type": "array", "maxItems": 4096, "items": {"type": "string"}}, "script": {"type": "string", "maxLength": 1048576},
                 "workdir": {"type": "string", "pattern": "^/", "maxLength": 4096}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
                 "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]},
-                "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"}}},
+                "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"},
+                "array": {"type": "string", "maxLength": 4096, "description": "sbatch --array: 0-999%50, 1,3,5-7, 0-15:4; at most 10000 tasks, indices 0 to 1000000, %N caps tasks queued or running at once"}}},
               "DependencyInfo": {"type": "object", "additionalProperties": false, "required": ["type", "job_id"], "properties": {
                 "type": {"type": "string", "enum": ["after", "afterok", "afternotok", "afterany"], "description": "after: it started; afterok: it completed; afternotok: it failed or was cancelled; afterany: it ended"},
                 "job_id": {"type": "integer", "minimum": 1}}},
-              "SubmitResponse": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}}},
+              "SubmitResponse": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "count": {"type": "integer", "description": "an array's tasks: ids id to id+count-1"}}},
               "PlacementEntry": {"type": "object", "properties": {"node": {"type": "string"}, "gpus": {"type": "array", "items": {"type": "integer"}}}},
               "JobInfo": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}, "owner": {"type": "string"}, "master_port": {"type": "integer"},
@@ -182,7 +183,8 @@ public enum OpenAPIDocument {
                 "output": {"type": "string"}, "placement": {"type": "array", "items": {"$ref": "#/components/schemas/PlacementEntry"}},
                 "submit_time": {"type": "number"}, "scheduled_time": {"type": "number"}, "start_time": {"type": "number"},
                 "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"},
-                "dependencies": {"type": "array", "items": {"$ref": "#/components/schemas/DependencyInfo"}}}},
+                "dependencies": {"type": "array", "items": {"$ref": "#/components/schemas/DependencyInfo"}},
+                "array_job_id": {"type": "integer"}, "array_task_id": {"type": "integer"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning"]}, "address": {"type": "string"},

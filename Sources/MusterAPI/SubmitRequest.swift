@@ -37,13 +37,16 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     /// Jobs this one waits on (at most 64, each the submitter's own); it is held until all are satisfied and
     /// cancelled if one never can be.
     public var dependencies: [DependencyInfo]?
+    /// A job array, as sbatch's `--array`: `0-999%50` (indices, at most 10,000; `%N` caps the tasks queued or
+    /// running at once). Each task is its own job, with consecutive ids.
+    public var array: String?
 
     public init(
         name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
         cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
         env: [String: String]? = nil, output: String? = nil, export: String? = nil,
-        dependencies: [DependencyInfo]? = nil
+        dependencies: [DependencyInfo]? = nil, array: String? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -62,6 +65,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.output = output
         self.export = export
         self.dependencies = dependencies
+        self.array = array
     }
 
     enum CodingKeys: String, CodingKey {
@@ -71,13 +75,18 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case cpusPerNode = "cpus_per_node"
         case memoryMibPerNode = "memory_mib_per_node"
         case timeLimit = "time_limit"
-        case team, priority, command, script, workdir, env, output, export, dependencies
+        case team, priority, command, script, workdir, env, output, export, dependencies, array
     }
 }
 
-/// The answer to `POST /v1/jobs`: the durable id of the new job.
+/// The answer to `POST /v1/jobs`: the durable id of the new job (an array's first task).
 public struct SubmitResponse: Codable, Sendable, Hashable {
     public var id: Int64
+    /// An array's task count: its tasks have ids `id` to `id + count - 1`. Absent for one job.
+    public var count: Int?
 
-    public init(id: Int64) { self.id = id }
+    public init(id: Int64, count: Int? = nil) {
+        self.id = id
+        self.count = count
+    }
 }

@@ -40,7 +40,7 @@ extension SubmitRequest: WireFields {
         var fields: [String: (any WireFields.Type)?] = Dictionary(
             uniqueKeysWithValues: [
                 "name", "gpus", "nodes", "gpus_per_node", "tasks_per_node", "cpus_per_node", "memory_mib_per_node",
-                "time_limit", "team", "priority", "command", "script", "workdir", "env", "output", "export",
+                "time_limit", "team", "priority", "command", "script", "workdir", "env", "output", "export", "array",
             ].map { ($0, nil) })
         fields["dependencies"] = DependencyInfo.self
         return fields

@@ -242,8 +242,8 @@ public actor Agent {
         }
     }
 
-    /// Where a rank's output goes on this node: the user's pattern (`%j`, `%t`, `%x`, `%N`; relative to the
-    /// workdir), or `<state>/logs/<job>/rank-<rank>.out`.
+    /// Where a rank's output goes on this node: the user's pattern (`%j`, `%t`, `%x`, `%N`, and for an array's
+    /// task `%A` and `%a`; relative to the workdir), or `<state>/logs/<job>/rank-<rank>.out`.
     func outputPath(_ assignment: Assignment) -> String {
         let key = assignment.task
         guard let pattern = assignment.output else { return "\(config.logDir)/\(key.jobID)/rank-\(key.rank).out" }
@@ -253,6 +253,8 @@ public actor Agent {
             .replacingOccurrences(of: "%t", with: "\(key.rank)")
             .replacingOccurrences(of: "%x", with: assignment.name)
             .replacingOccurrences(of: "%N", with: config.name)
+            .replacingOccurrences(of: "%A", with: assignment.env["MUSTER_ARRAY_JOB_ID"] ?? "\(key.jobID)")
+            .replacingOccurrences(of: "%a", with: assignment.env["MUSTER_ARRAY_TASK_ID"] ?? "0")
         return expanded.hasPrefix("/") ? expanded : assignment.workdir + "/" + expanded
     }
 

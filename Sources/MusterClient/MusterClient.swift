@@ -40,9 +40,16 @@ public final class MusterClient: Sendable {
     /// Submits a job; returns its id once the controller has stored it. With an `idempotencyKey`, a retry of a
     /// submit whose answer was lost returns the same job instead of making a second one.
     public func submit(_ request: SubmitRequest, idempotencyKey: String? = nil) async throws(ClientError) -> Int64 {
+        try await submitAnswer(request, idempotencyKey: idempotencyKey).id
+    }
+
+    /// Submits a job and returns the whole answer (an array's task count too).
+    public func submitAnswer(_ request: SubmitRequest, idempotencyKey: String? = nil) async throws(ClientError)
+        -> SubmitResponse
+    {
         let body = try encode(request)
         let headers = idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:]
-        return try decode(SubmitResponse.self, try await raw("POST", "/v1/jobs", body: body, headers: headers)).id
+        return try decode(SubmitResponse.self, try await raw("POST", "/v1/jobs", body: body, headers: headers))
     }
 
     /// Creates an API token (admins only); the token is shown once.

@@ -28,6 +28,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var restarts: Int
     /// Jobs it waits on (`--dependency`): it is held out of the queue until all are satisfied.
     public var dependencies: [JobDependency] = []
+    /// Its place in a job array, if it is one of its tasks.
+    public var array: ArrayTask?
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,

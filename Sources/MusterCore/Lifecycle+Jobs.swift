@@ -2,21 +2,52 @@ extension Lifecycle {
     /// The answer to a submit: the job's id, and whether it is new (false: an earlier submit with the same
     /// idempotency key made it).
     public struct SubmitOutcome: Sendable, Hashable {
+        /// The job's id; an array's first task's (its tasks have ids `id ..< id + count`).
         public var id: JobID
         public var created: Bool
         public var directives: [Directive]
+        /// Jobs made: 1, or an array's task count.
+        public var count: Int = 1
+    }
+
+    /// An array submit: the task indices (ascending, distinct) and the cap on tasks queued or running at once.
+    public struct ArrayRequest: Sendable, Hashable {
+        public var indices: [Int]
+        public var cap: Int?
+
+        public init(indices: [Int], cap: Int?) {
+            self.indices = indices
+            self.cap = cap
+        }
     }
 
     /// A job is submitted: checked against the spec's bounds and the cluster, then queued, or held until its
-    /// `dependencies` (jobs of the same owner, unless `admin`) are satisfied.
+    /// `dependencies` (jobs of the same owner, unless `admin`) are satisfied. With `array`, one job per index, with
+    /// consecutive ids; beyond the array's cap, tasks are held until earlier ones end.
     /// - Parameter id: the id to use (the simulator's dense index); nil hands out the next one.
     public mutating func submit(
         _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
-        idempotencyKey: String? = nil, dependencies: [JobDependency] = [], admin: Bool = false, id: JobID? = nil,
-        now: Double
+        idempotencyKey: String? = nil, dependencies: [JobDependency] = [], array: ArrayRequest? = nil,
+        admin: Bool = false, id: JobID? = nil, now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
-            return SubmitOutcome(id: existing, created: false, directives: [])
+            var count = 1
+            while jobs[existing &+ JobID(count)]?.array?.parent == existing { count += 1 }
+            return SubmitOutcome(id: existing, created: false, directives: [], count: count)
+        }
+        if let array {
+            guard !array.indices.isEmpty, array.indices.count <= ArrayTask.maxTasks else {
+                throw .invalid(field: "array", "1 to \(ArrayTask.maxTasks) tasks, got \(array.indices.count)")
+            }
+            guard array.indices.allSatisfy({ $0 >= 0 && $0 <= ArrayTask.maxIndex }),
+                zip(array.indices, array.indices.dropFirst()).allSatisfy({ $0 < $1 })
+            else {
+                throw .invalid(field: "array", "indices must be distinct, ascending, 0 to \(ArrayTask.maxIndex)")
+            }
+            if let cap = array.cap, cap < 1 || cap > ArrayTask.maxTasks {
+                throw .invalid(field: "array", "the cap (%N) must be 1 to \(ArrayTask.maxTasks), got \(cap)")
+            }
+            guard id == nil else { throw .invalid(field: "array", "an array's ids are handed out, not given") }
         }
         if tasksPerNode < 1 || tasksPerNode > Self.maxTasksPerNode {
             throw .invalid(field: "tasks_per_node", "must be 1 to \(Self.maxTasksPerNode), got \(tasksPerNode)")
@@ -42,24 +73,98 @@ extension Lifecycle {
             }
         }
         let id = pending.id
-        guard jobs[id] == nil else { throw .conflict("job \(id) exists already") }
+        let count = array?.indices.count ?? 1
+        for k in 0..<count where jobs[id &+ JobID(k)] != nil { throw .conflict("job \(id &+ JobID(k)) exists already") }
         let waiting = try checkDependencies(dependencies, owner: owner, admin: admin)
-        nextJobID = max(nextJobID, id &+ 1)
-        var job = Job(
-            id: id, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner, launch: launch,
-            idempotencyKey: idempotencyKey, submittedAt: now)
-        job.dependencies = dependencies
-        job.reason = waiting
-        jobs[id] = job
-        if config.retainEnded { jobOrder.append(id) }
-        active.insert(id)
-        if let key = idempotencyKey { idempotency[Self.idempotencyKey(owner, key)] = id }
-        if waiting != nil {
-            hold(id, on: dependencies)
-            return SubmitOutcome(id: id, created: true, directives: [.storeJobs([id])])
+        nextJobID = max(nextJobID, id &+ JobID(count))
+        var ids: [JobID] = []
+        ids.reserveCapacity(count)
+        for k in 0..<count {
+            let member = id &+ JobID(k)
+            var job = Job(
+                id: member, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner,
+                launch: launch, idempotencyKey: k == 0 ? idempotencyKey : nil, submittedAt: now)
+            job.dependencies = dependencies
+            if let array { job.array = ArrayTask(parent: id, index: array.indices[k], cap: array.cap) }
+            jobs[member] = job
+            if config.retainEnded { jobOrder.append(member) }
+            active.insert(member)
+            ids.append(member)
         }
-        if !nodesChanged { snapshot?.pending.append(pending) }
-        return SubmitOutcome(id: id, created: true, directives: [.storeJobs([id]), .wake])
+        if let key = idempotencyKey { idempotency[Self.idempotencyKey(owner, key)] = id }
+        if let cap = array?.cap {
+            arrays[id] = ArraySlots(cap: cap, members: ids)
+            _ = grantArraySlots(id)
+        }
+        var queued = false
+        for member in ids {
+            // A plain job is not read back from the table (a copy per submit, which the simulator notices).
+            let reason = waiting ?? (array == nil ? nil : arrayWait(jobs[member]!))
+            if let reason {
+                jobs[member]!.reason = reason
+                hold(member, on: dependencies)
+            } else {
+                var entry = pending
+                entry.id = member
+                if !nodesChanged { snapshot?.pending.append(entry) }
+                queued = true
+            }
+        }
+        return SubmitOutcome(
+            id: id, created: true, directives: queued ? [.storeJobs(ids), .wake] : [.storeJobs(ids)], count: count)
+    }
+
+    // MARK: Arrays
+
+    /// Why a task of a capped array may not be queued yet (no slot), or nil.
+    func arrayWait(_ job: Job) -> String? {
+        guard let parent = job.array?.parent, let slots = arrays[parent], !slots.holding.contains(job.id) else {
+            return nil
+        }
+        return "array cap reached: at most \(slots.cap) tasks of array \(parent) queued or running at once"
+    }
+
+    /// Hands free slots of array `parent` to its next tasks in index order; returns the tasks given one.
+    mutating func grantArraySlots(_ parent: JobID) -> [JobID] {
+        guard var slots = arrays[parent] else { return [] }
+        var granted: [JobID] = []
+        while slots.holding.count < slots.cap && slots.cursor < slots.members.count {
+            let member = slots.members[slots.cursor]
+            slots.cursor += 1
+            guard let state = jobs[member]?.state, !state.isTerminal, !slots.holding.contains(member) else { continue }
+            slots.holding.insert(member)
+            granted.append(member)
+        }
+        arrays[parent] = slots
+        return granted
+    }
+
+    /// Task `id` ended: its slot goes to the array's next task, which joins the queue if nothing else holds it.
+    mutating func releaseArraySlot(_ id: JobID, at time: Double, _ directives: inout [Directive]) {
+        guard !arrays.isEmpty, let parent = jobs[id]?.array?.parent, arrays[parent]?.holding.remove(id) != nil else {
+            return
+        }
+        for member in grantArraySlots(parent) { recheckHeld(member, at: time, &directives) }
+        if let slots = arrays[parent], slots.holding.isEmpty, slots.cursor >= slots.members.count {
+            arrays.removeValue(forKey: parent)
+        }
+    }
+
+    /// Rebuilds the slots of capped arrays from stored tasks: running ones keep theirs, then pending ones in
+    /// index order up to the cap.
+    mutating func rebuildArraySlots() {
+        var groups: [JobID: [(index: Int, id: JobID, cap: Int)]] = [:]
+        for id in active {
+            guard let job = jobs[id], let task = job.array, let cap = task.cap else { continue }
+            groups[task.parent, default: []].append((task.index, id, cap))
+        }
+        for (parent, tasks) in groups {
+            let sorted = tasks.sorted { $0.index < $1.index }
+            var slots = ArraySlots(cap: sorted[0].cap, members: sorted.map(\.id))
+            for task in sorted where jobs[task.id]?.state == .running { slots.holding.insert(task.id) }
+            arrays[parent] = slots
+            _ = grantArraySlots(parent)
+        }
     }
 
     // MARK: Dependencies
@@ -126,6 +231,7 @@ extension Lifecycle {
                 break
             }
         }
+        if waiting == nil { waiting = arrayWait(job) }
         if let waiting {
             if job.reason != waiting {
                 jobs[id]?.reason = waiting
@@ -266,6 +372,7 @@ extension Lifecycle {
         directives.append(.storeJobs([id]))
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)
+        releaseArraySlot(id, at: time, &directives)
         releaseIfDrained(id, &directives)
     }
 

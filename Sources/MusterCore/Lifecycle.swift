@@ -40,6 +40,8 @@ public struct Lifecycle: Sendable {
     public internal(set) var held: Set<JobID> = []
     /// Job → the held jobs that depend on it.
     var dependents: [JobID: [JobID]] = [:]
+    /// Capped job arrays (by their first task's id) with unfinished tasks.
+    var arrays: [JobID: ArraySlots] = [:]
 
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {
@@ -111,8 +113,11 @@ public struct Lifecycle: Sendable {
         lifecycle.nodesChanged = true
         // Dependencies last: every job they name is loaded by now. One that ended while the controller was down
         // releases or cancels its dependents here.
+        lifecycle.rebuildArraySlots()
         for id in lifecycle.active.sorted() {
-            guard let job = lifecycle.jobs[id], job.state == .pending, !job.dependencies.isEmpty else { continue }
+            guard let job = lifecycle.jobs[id], job.state == .pending,
+                !job.dependencies.isEmpty || lifecycle.arrayWait(job) != nil
+            else { continue }
             lifecycle.hold(id, on: job.dependencies)
         }
         for id in lifecycle.held.sorted() { lifecycle.recheckHeld(id, at: now, &directives) }

@@ -70,18 +70,19 @@ public actor Controller {
     /// Validates, stores and queues a job; returns its id once it is durable (the same id again for a retry with
     /// the same idempotency key) and whether it was new.
     public func submit(_ request: SubmitRequest, by principal: Principal, idempotencyKey: String?)
-        async throws(ControllerError) -> (id: JobID, created: Bool)
+        async throws(ControllerError) -> (id: JobID, created: Bool, count: Int)
     {
         try available()
         let now = clock.now()
         let (spec, launch, tasks) = try SubmitValidation.spec(
             request, defaultTimeLimit: config.defaultTimeLimit, now: now)
         let dependencies = try SubmitValidation.dependencies(request)
+        let array = try SubmitValidation.array(request)
         let outcome: Lifecycle.SubmitOutcome
         do {
             outcome = try lifecycle.submit(
                 spec, tasksPerNode: tasks, owner: principal.user, launch: launch, idempotencyKey: idempotencyKey,
-                dependencies: dependencies, admin: principal.admin, now: now)
+                dependencies: dependencies, array: array, admin: principal.admin, now: now)
         } catch {
             throw ControllerError(error)
         }
@@ -91,7 +92,7 @@ public actor Controller {
                     + "request; use a new key for a new job")
         }
         try await apply(outcome.directives)
-        return (outcome.id, outcome.created)
+        return (outcome.id, outcome.created, outcome.count)
     }
 
     /// One job, if `principal` may see it.

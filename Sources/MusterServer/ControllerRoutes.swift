@@ -56,8 +56,9 @@ public enum ControllerRoutes {
             {
                 throw ControllerError.invalid("Idempotency-Key", "must be 1 to 128 printable ASCII characters")
             }
-            let (id, created) = try await controller.submit(submit, by: principal, idempotencyKey: key)
-            return try json(SubmitResponse(id: id), status: created ? .created : .ok)
+            let (id, created, count) = try await controller.submit(submit, by: principal, idempotencyKey: key)
+            return try json(
+                SubmitResponse(id: id, count: submit.array == nil ? nil : count), status: created ? .created : .ok)
         }
         get("/v1/jobs") { request, _ in
             let principal = try await user(request)

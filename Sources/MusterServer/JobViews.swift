@@ -18,7 +18,8 @@ enum JobViews {
             endTime: job.endTime, exitCode: job.exitCode, reason: job.reason, epoch: job.epoch,
             masterPort: attempt?.masterPort,
             dependencies: job.dependencies.isEmpty
-                ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) })
+                ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) },
+            arrayJobID: job.array?.parent, arrayTaskID: job.array?.index)
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.
@@ -45,6 +46,13 @@ enum JobViews {
                 env["MUSTER_NUM_NODES"] = "\(attempt.nodes.count)"
                 env["MUSTER_EPOCH"] = "\(attempt.epoch)"
                 env["MUSTER_RESTART_COUNT"] = "\(job.restarts)"
+                if let task = job.array {
+                    // Slurm's names too, so array scripts run unchanged.
+                    for prefix in ["MUSTER", "SLURM"] {
+                        env["\(prefix)_ARRAY_JOB_ID"] = "\(task.parent)"
+                        env["\(prefix)_ARRAY_TASK_ID"] = "\(task.index)"
+                    }
+                }
                 env["MUSTER_CHECKPOINT_DIR"] = "\(config.dataDir)/checkpoints/\(job.id)"
                 env["CUDA_VISIBLE_DEVICES"] = attempt.gpus[nodeRank].map(String.init).joined(separator: ",")
                 env["MASTER_ADDR"] = masterAddress

@@ -132,6 +132,18 @@ enum SubmitValidation {
         return out
     }
 
+    /// The request's job array, bounded before it is expanded.
+    static func array(_ request: SubmitRequest) throws(ControllerError) -> Lifecycle.ArrayRequest? {
+        guard let text = request.array else { return nil }
+        guard text.utf8.count <= 4096 else { throw .invalid("array", "at most 4096 bytes") }
+        do {
+            let (indices, cap) = try ArrayText.parse(text)
+            return Lifecycle.ArrayRequest(indices: indices, cap: cap)
+        } catch {
+            throw .invalid("array", Terminal.safe(error.description))
+        }
+    }
+
     static func defaultName(_ request: SubmitRequest) -> String {
         if request.script != nil { return "script" }
         guard let first = request.command.first, let base = first.split(separator: "/").last else { return "job" }

@@ -22,6 +22,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var reason: String?
     var restarts: Int
     var dependencies: String?
+    var array: String?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -42,6 +43,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         restarts = job.restarts
         dependencies =
             job.dependencies.isEmpty ? nil : String(decoding: try encoder.encode(job.dependencies), as: UTF8.self)
+        array = try job.array.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
@@ -59,6 +61,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         job.reason = reason
         job.restarts = restarts
         job.dependencies = try dependencies.map { try decoder.decode([JobDependency].self, from: Data($0.utf8)) } ?? []
+        job.array = try array.map { try decoder.decode(ArrayTask.self, from: Data($0.utf8)) }
         return job
     }
 }

@@ -57,9 +57,10 @@ enum LegacyJobRows {
                 job.restore(state: .failed)
                 job.reason = "its stored request could not be read when the store was upgraded"
             }
-            // Written with v2's columns: this runs inside migration v2, before v3 adds `dependencies`.
+            // Written with v2's columns: this runs inside migration v2, before v3 adds `dependencies` and `array`.
             var values = try JobRow(job).databaseDictionary
             values.removeValue(forKey: "dependencies")
+            values.removeValue(forKey: "array")
             let columns = values.keys.sorted()
             try db.execute(
                 sql: "INSERT INTO job (\(columns.joined(separator: ", "))) VALUES "

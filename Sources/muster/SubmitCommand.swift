@@ -64,6 +64,13 @@ struct SubmitCommand: AsyncParsableCommand {
                 + "afternotok, afterany; all must hold). The job is cancelled if one never can."))
     var dependency: [String] = []
 
+    @Option(
+        name: [.customLong("array"), .customShort("a")],
+        help: ArgumentHelp(
+            "A job array, as sbatch: 0-999%50 (indices; %N caps the tasks running at once). Each task gets "
+                + "MUSTER_ARRAY_TASK_ID (and SLURM_ARRAY_TASK_ID); %A and %a in --output."))
+    var array: String?
+
     @Option(help: "Start after job(s) ID[,ID...] started (same as -d after:ID).")
     var after: [String] = []
 
@@ -86,11 +93,11 @@ struct SubmitCommand: AsyncParsableCommand {
         let request = try makeRequest()
         // One key for this submit: a retry after a lost answer gets the same job back, not a second one.
         let key = UUID().uuidString
-        let id = try await client.withClient { client in
+        let answer = try await client.withClient { client in
             var attempt = 0
             while true {
                 do {
-                    return try await client.submit(request, idempotencyKey: key)
+                    return try await client.submitAnswer(request, idempotencyKey: key)
                 } catch let error as ClientError {
                     guard case .unreachable = error, attempt < 3 else { throw error }
                     attempt += 1
@@ -99,9 +106,12 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         if client.json {
-            try printJSON(SubmitResponse(id: id))
+            try printJSON(answer)
+        } else if let count = answer.count {
+            print(
+                "submitted array job \(answer.id): \(count) task(s), jobs \(answer.id)-\(answer.id + Int64(count) - 1)")
         } else {
-            print("submitted job \(id)")
+            print("submitted job \(answer.id)")
         }
     }
 
@@ -189,6 +199,7 @@ struct SubmitCommand: AsyncParsableCommand {
             memoryMibPerNode: directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
             priority: priority ?? directives.priority, command: argv, script: scriptText,
             workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
-            export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies)
+            export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies,
+            array: array ?? directives.array)
     }
 }

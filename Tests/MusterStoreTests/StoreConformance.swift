@@ -184,6 +184,8 @@ struct StoreConformance {
         cancelled.endTime = 95
         cancelled.reason = "cancelled by bob"
 
+        cancelled.array = ArrayTask(parent: 5, index: 17, cap: 4)
+
         var preempted = job(id: 6, owner: "dave")
         preempted.restore(state: .preempted)
         preempted.launch = nil

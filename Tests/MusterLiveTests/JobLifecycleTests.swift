@@ -200,5 +200,37 @@ extension EndToEnd {
                 #expect(hopeless.status != 0 && hopeless.output.contains("can never be satisfied"), "\(hopeless)")
             }
         }
+
+        /// `--array 0-5%2`: six tasks, each with its index in MUSTER_ARRAY_TASK_ID and SLURM_ARRAY_TASK_ID and its
+        /// own output file (`%A_%a`), never more than two running at once.
+        @Test func jobArrayRunsEveryTaskWithItsIndexAndKeepsTheCap() async throws {
+            try await withCluster { cluster in
+                let marks = cluster.dir + "/running"
+                let result = try cluster.cli(
+                    [
+                        "submit", "--array", "0-5%2", "--output", "arr_%A_%a.txt", "--", "/bin/sh", "-c",
+                        "echo + >> \(marks); echo task $MUSTER_ARRAY_TASK_ID slurm $SLURM_ARRAY_TASK_ID; sleep 0.3; "
+                            + "echo - >> \(marks)",
+                    ], cwd: cluster.dir)
+                #expect(result.status == 0, "\(result.output)")
+                let line = try #require(
+                    result.output.split(separator: "\n").first { $0.hasPrefix("submitted array job") })
+                let first = try #require(Int64(line.split(separator: " ")[3].dropLast()), "\(line)")
+                #expect(line.hasSuffix("6 task(s), jobs \(first)-\(first + 5)"))
+                for k in 0..<6 {
+                    let job = try await cluster.waitForJob(first + Int64(k), ["completed", "failed", "cancelled"])
+                    #expect(job.state == "completed" && job.arrayJobID == first && job.arrayTaskID == k)
+                    let text = try String(contentsOfFile: cluster.dir + "/arr_\(first)_\(k).txt", encoding: .utf8)
+                    #expect(text == "task \(k) slurm \(k)\n")
+                }
+                var running = 0
+                var most = 0
+                for mark in try String(contentsOfFile: marks, encoding: .utf8).split(separator: "\n") {
+                    running += mark == "+" ? 1 : -1
+                    most = max(most, running)
+                }
+                #expect(most == 2 && running == 0, "at most 2 tasks ran at once (the cap), and 2 did")
+            }
+        }
     }
 }

@@ -27,6 +27,21 @@ struct TimeLimitTextTests {
 }
 
 struct BatchScriptTests {
+    @Test func arrayTextReadsAsSbatchDoesAndIsBoundedBeforeExpanding() throws {
+        #expect(try ArrayText.parse("0-3") == ([0, 1, 2, 3], nil))
+        #expect(try ArrayText.parse("1,3,5-7%2") == ([1, 3, 5, 6, 7], 2))
+        #expect(try ArrayText.parse("0-15:4") == ([0, 4, 8, 12], nil))
+        #expect(try ArrayText.parse("3,1-3") == ([1, 2, 3], nil))
+        for bad in ["", "a", "3-1", "-1", "0-9%0", "0-9%", "0-1000000000", "0-99999", "0-5:0", "1,,2", "0-9%20000"] {
+            #expect(throws: ArrayTextError.self, "\(bad)") { try ArrayText.parse(bad) }
+        }
+        let script = try BatchScript.parse("#!/bin/bash\n#SBATCH --array=0-9%3\n")
+        #expect(script.array == "0-9%3" && script.warnings.isEmpty)
+        #expect(throws: BatchScriptError.badValue(line: 2, option: "-a", value: "9-0")) {
+            try BatchScript.parse("#!/bin/sh\n#SBATCH -a 9-0\n")
+        }
+    }
+
     @Test func dependencyTextReadsAsSbatchDoes() throws {
         #expect(
             try DependencyInfo.parse("afterok:12:13,afterany:14") == [

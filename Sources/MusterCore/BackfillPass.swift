@@ -11,6 +11,10 @@ struct BackfillPass {
     /// Gang shapes that already failed this pass (the cluster only fills up during a pass), for long and short jobs.
     private var failedLong: [ShapeKey] = []
     private var failedShort: [ShapeKey] = []
+    /// Whether to say why each job that did not start waits (`reasons`).
+    let explain: Bool
+    private(set) var reasons: [JobID: WaitReason] = [:]
+    private var reservedFor: JobID = 0
 
     private struct ShapeKey: Equatable {
         var shape: GangShape
@@ -18,8 +22,9 @@ struct BackfillPass {
         var memory: Int
     }
 
-    init(now: Seconds) {
+    init(now: Seconds, explain: Bool = false) {
         self.now = now
+        self.explain = explain
     }
 
     mutating func run(order: [Int], snapshot: inout Snapshot, started: inout [Bool], decisions: inout [Decision]) {
@@ -47,6 +52,7 @@ struct BackfillPass {
                 } else {
                     guard let fresh = reservation(for: job, in: &snapshot) else {
                         snapshot.reservation = nil
+                        if explain { reasons[job.id] = .tooLargeForNodesUp(needs: job.shape) }
                         continue
                     }
                     (at, placement) = fresh
@@ -54,14 +60,25 @@ struct BackfillPass {
                 }
                 reservedAt = at
                 reserved = placement
+                reservedFor = job.id
+                if explain { reasons[job.id] = .reserved(at: at) }
                 decisions.append(.reserve(job.id, at: at, placement))
                 block(&snapshot.cluster)
                 continue
             }
             let blockedFree = blocker?.gpuCount ?? 0
-            if snapshot.cluster.freeTotal + blockedFree == 0 { break }
+            if snapshot.cluster.freeTotal + blockedFree == 0 {
+                guard explain else { break }
+                if explain { reasons[job.id] = snapshot.cluster.noRoom(job.shape) }
+                continue
+            }
             let short = !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
-            if short ? failedShort.contains(key) : failedLong.contains(key) { continue }
+            if short ? failedShort.contains(key) : failedLong.contains(key) {
+                if explain {
+                    reasons[job.id] = waitReason(job, short: short, blockedFree: blockedFree, snapshot.cluster)
+                }
+                continue
+            }
             if let placement = snapshot.cluster.findPlacement(
                 job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
             {
@@ -73,6 +90,9 @@ struct BackfillPass {
             failedLong.append(key)
             guard short, blockedFree > 0 else {
                 if short { failedShort.append(key) }
+                if explain {
+                    reasons[job.id] = waitReason(job, short: short, blockedFree: blockedFree, snapshot.cluster)
+                }
                 continue
             }
             // A job that ends before the reservation may also use the reserved GPUs.
@@ -85,10 +105,22 @@ struct BackfillPass {
                 decisions.append(.start(job.id, placement))
             } else {
                 failedShort.append(key)
+                if explain {
+                    reasons[job.id] = waitReason(job, short: true, blockedFree: blockedFree, snapshot.cluster)
+                }
             }
             block(&snapshot.cluster)
         }
         unblock(&snapshot.cluster)
+    }
+
+    /// Why a job behind the reservation finds no room: a long job that might fit on the reserved GPUs would
+    /// delay the reservation; otherwise there is no room (with the reserved GPUs counted as taken).
+    private func waitReason(_ job: PendingJob, short: Bool, blockedFree: Int, _ cluster: Cluster) -> WaitReason {
+        if !short, blockedFree > 0, cluster.freeTotal + blockedFree >= job.shape.gpus {
+            return .wouldDelay(job: reservedFor, at: reservedAt)
+        }
+        return cluster.noRoom(job.shape)
     }
 
     /// Holds back the reserved GPUs that are free now.

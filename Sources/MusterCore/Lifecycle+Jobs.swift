@@ -269,7 +269,12 @@ extension Lifecycle {
         if nodesChanged { rebuildSnapshot() }
         guard snapshot != nil, !snapshot!.pending.isEmpty else { return [] }
         planningPasses += 1
-        let decisions = scheduler.plan(&snapshot!, now: Self.seconds(now))
+        var reasons: [JobID: WaitReason]? = config.explainWaits ? [:] : nil
+        let decisions = scheduler.plan(&snapshot!, now: Self.seconds(now), reasons: &reasons)
+        if let reasons {
+            waits = reasons
+            waitsAt = Self.seconds(now)
+        }
         var started: [JobID] = []
         var directives: [Directive] = []
         for decision in decisions {

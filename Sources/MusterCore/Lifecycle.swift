@@ -42,6 +42,9 @@ public struct Lifecycle: Sendable {
     var dependents: [JobID: [JobID]] = [:]
     /// Capped job arrays (by their first task's id) with unfinished tasks.
     var arrays: [JobID: ArraySlots] = [:]
+    /// Why each job left in the queue by the last planning pass waits, and that pass's time (`explainWaits`).
+    public internal(set) var waits: [JobID: WaitReason] = [:]
+    var waitsAt: Seconds = 0
 
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {
@@ -162,6 +165,15 @@ public struct Lifecycle: Sendable {
             throw .forbidden("job \(id) belongs to another user; only its owner or an admin may see or change it")
         }
         return job
+    }
+
+    /// Why pending job `id` has not started, in words: what holds it (a dependency, an array's cap), or what the
+    /// last planning pass found (reserved, no room, would delay a reservation); nil when it is not pending.
+    public func why(_ id: JobID) -> String? {
+        guard let job = jobs[id], job.state == .pending else { return nil }
+        if let reason = job.reason { return reason }
+        if let wait = waits[id] { return wait.description(now: waitsAt) }
+        return "queued; no planning pass has considered it yet"
     }
 
     /// The earliest time at which `tick` has something to do (a node to declare down, a start or time limit

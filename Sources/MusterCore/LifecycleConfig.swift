@@ -13,11 +13,13 @@ public struct LifecycleConfig: Sendable, Hashable {
     public var retainEnded: Bool
     /// `MASTER_PORT`s handed out on a node: below Linux's ephemeral range (32768-60999).
     public var masterPorts: ClosedRange<Int>
+    /// Keep why each queued job waits, from the last planning pass (`Lifecycle.why`); the simulator turns it off.
+    public var explainWaits: Bool
 
     public init(
         policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
         killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
-        masterPorts: ClosedRange<Int> = 20_000...29_999
+        masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true
     ) {
         self.policy = policy
         self.heartbeatTimeout = heartbeatTimeout
@@ -26,5 +28,6 @@ public struct LifecycleConfig: Sendable, Hashable {
         self.timeLimitSlack = timeLimitSlack
         self.retainEnded = retainEnded
         self.masterPorts = masterPorts
+        self.explainWaits = explainWaits
     }
 }

@@ -19,25 +19,43 @@ public struct Scheduler: Sendable {
     /// - Complexity: O(q log q) to order q queued jobs, plus one placement per queued job at most (jobs whose
     ///   gang shape already failed in this pass are skipped in O(1)).
     public func plan(_ snapshot: inout Snapshot, now: Seconds) -> [Decision] {
+        var reasons: [JobID: WaitReason]? = nil
+        return plan(&snapshot, now: now, reasons: &reasons)
+    }
+
+    /// As `plan(_:now:)`; when `reasons` is not nil it receives why each job left in the queue did not start
+    /// (the live controller's `muster why`; the simulator passes nil and pays nothing).
+    public func plan(_ snapshot: inout Snapshot, now: Seconds, reasons: inout [JobID: WaitReason]?) -> [Decision] {
         guard !snapshot.pending.isEmpty else { return [] }
         let order = queueOrder(snapshot.pending)
         var decisions: [Decision] = []
         var started: [Bool] = Array(repeating: false, count: snapshot.pending.count)
         switch policy {
         case .fifo, .priority:
+            var blockedBy: JobID?
             for index in order {
                 let job = snapshot.pending[index]
+                if let blockedBy {
+                    reasons?[job.id] = .behind(job: blockedBy)
+                    continue
+                }
                 guard
                     let placement = snapshot.cluster.findPlacement(
                         job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-                else { break }
+                else {
+                    guard reasons != nil else { break }
+                    reasons?[job.id] = snapshot.cluster.noRoom(job.shape)
+                    blockedBy = job.id
+                    continue
+                }
                 snapshot.start(job, on: placement, at: now)
                 started[index] = true
                 decisions.append(.start(job.id, placement))
             }
         case .backfill:
-            var pass = BackfillPass(now: now)
+            var pass = BackfillPass(now: now, explain: reasons != nil)
             pass.run(order: order, snapshot: &snapshot, started: &started, decisions: &decisions)
+            if reasons != nil { reasons = pass.reasons }
         }
         if decisions.contains(where: { if case .start = $0 { true } else { false } }) {
             var kept: [PendingJob] = []

@@ -98,7 +98,7 @@ public actor Controller {
     /// One job, if `principal` may see it.
     public func job(_ id: JobID, for principal: Principal) throws(ControllerError) -> JobInfo {
         do {
-            return JobViews.info(try lifecycle.job(id, for: principal), dataDir: config.dataDir)
+            return JobViews.info(try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir)
         } catch {
             throw ControllerError(error)
         }
@@ -121,7 +121,7 @@ public actor Controller {
                 continue
             }
             if let team, job.spec.team != team { continue }
-            out.append(JobViews.info(job, dataDir: config.dataDir))
+            out.append(JobViews.info(job, why: lifecycle.why(job.id), dataDir: config.dataDir))
         }
         if let limit, out.count > limit { out.removeFirst(out.count - limit) }
         return out

@@ -5,7 +5,8 @@ import MusterCore
 /// How the controller shows a job on the wire: its `JobInfo`, its ranks' assignments and where its logs are.
 /// Pure functions of the lifecycle's values.
 enum JobViews {
-    static func info(_ job: Job, dataDir: String) -> JobInfo {
+    /// The job as the API shows it; `why` (`Lifecycle.why`) is a pending job's reason.
+    static func info(_ job: Job, why: String?, dataDir: String) -> JobInfo {
         let attempt = job.attempt
         return JobInfo(
             id: job.id, name: job.spec.name, state: job.state.rawValue, owner: job.owner, team: job.spec.team,
@@ -15,7 +16,7 @@ enum JobViews {
             output: job.launch?.output,
             placement: attempt.map { a in zip(a.nodes, a.gpus).map { PlacementEntry(node: $0, gpus: $1) } } ?? [],
             submitTime: job.submittedAt, scheduledTime: attempt?.scheduledAt, startTime: attempt?.startedAt,
-            endTime: job.endTime, exitCode: job.exitCode, reason: job.reason, epoch: job.epoch,
+            endTime: job.endTime, exitCode: job.exitCode, reason: why ?? job.reason, epoch: job.epoch,
             masterPort: attempt?.masterPort,
             dependencies: job.dependencies.isEmpty
                 ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) },

@@ -60,7 +60,7 @@ public struct Simulator: Sendable {
         }
         // One lifecycle per partition, the same instance the live controller runs: it owns every job's state,
         // attempts and GPUs; the simulator only turns its `assign` directives into completion events.
-        let config = LifecycleConfig(policy: policy, retainEnded: false)
+        let config = LifecycleConfig(policy: policy, retainEnded: false, explainWaits: false)
         var lifecycles = partitions.map { Lifecycle(cluster: $0.cluster, config: config) }
         // Each job's partition: the one it names, else the default.
         var lane = [Int32](repeating: 0, count: n)

@@ -9,7 +9,8 @@ struct Muster: AsyncParsableCommand {
         subcommands: [
             // Live cluster (see MusterServer, MusterAgent).
             UpCommand.self, ControllerCommand.self, AgentCommand.self, SubmitCommand.self, QueueCommand.self,
-            ShowCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self, AdminCommand.self,
+            ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
+            AdminCommand.self,
             SimCommand.self, BenchCommand.self,
         ]
     )

@@ -1,0 +1,60 @@
+/// Why a queued job did not start in a planning pass, as the pass that decided saw it (`muster why`).
+public enum WaitReason: Sendable, Hashable {
+    /// First in line and promised these GPUs by `at` at the latest (backfill keeps them for it).
+    case reserved(at: Seconds)
+    /// It does not fit in what is free: `free` GPUs in all, at most `largestOnANode` on one node.
+    case noRoom(needs: GangShape, free: Int, largestOnANode: Int)
+    /// It fits only on GPUs reserved for `job`, and its time limit would run past `at`, when that job starts.
+    case wouldDelay(job: JobID, at: Seconds)
+    /// First-come order (fifo, priority): the queue stops at `job`, the first that does not fit.
+    case behind(job: JobID)
+    /// Even if every running job ended it would not fit on the nodes that are up now.
+    case tooLargeForNodesUp(needs: GangShape)
+
+    /// Words a user can act on; times are given relative to `now`, the pass's time.
+    public func description(now: Seconds) -> String {
+        switch self {
+        case .reserved(let at):
+            return "next in line: GPUs are reserved for it; it starts \(Self.within(at - now)) at the latest "
+                + "(when the jobs running there reach their time limits)"
+        case .noRoom(let needs, let free, let largest):
+            return "no room: it needs \(needs.nodes) node(s) with \(needs.gpusPerNode) free GPUs each; "
+                + "\(free) GPUs are free, at most \(largest) on one node"
+        case .wouldDelay(let job, let at):
+            return "it fits only on GPUs reserved for job \(job), which starts \(Self.within(at - now)) at the latest, "
+                + "and its time limit would run past that; a shorter --time could let it backfill"
+        case .behind(let job):
+            return "waiting behind job \(job): this policy starts jobs in order and job \(job) does not fit yet"
+        case .tooLargeForNodesUp(let needs):
+            return "it needs \(needs.nodes) node(s) with \(needs.gpusPerNode) GPUs each, more than the nodes up now "
+                + "have even when idle; it waits for nodes to come back"
+        }
+    }
+
+    /// "within 1h20m" (or "now").
+    static func within(_ seconds: Seconds) -> String {
+        guard seconds > 0 else { return "now" }
+        let d = seconds / 86_400
+        let h = seconds % 86_400 / 3_600
+        let m = seconds % 3_600 / 60
+        let s = seconds % 60
+        if d > 0 { return "within \(d)d\(h)h" }
+        if h > 0 { return "within \(h)h\(m)m" }
+        if m > 0 { return "within \(m)m\(s)s" }
+        return "within \(s)s"
+    }
+}
+
+extension Cluster {
+    /// Why `shape` finds no room now: free GPUs in all and the most free on one node.
+    func noRoom(_ shape: GangShape) -> WaitReason {
+        var largest = 0
+        if maxGPUsPerNode > 0 {
+            for k in stride(from: maxGPUsPerNode, through: 1, by: -1) where nodesWithFree(atLeast: k, in: root) > 0 {
+                largest = k
+                break
+            }
+        }
+        return .noRoom(needs: shape, free: freeTotal, largestOnANode: largest)
+    }
+}

@@ -232,5 +232,30 @@ extension EndToEnd {
                 #expect(most == 2 && running == 0, "at most 2 tasks ran at once (the cap), and 2 did")
             }
         }
+
+        /// `muster why` on a full cluster: the next big job is promised GPUs, a long small one would delay it,
+        /// a short small one backfills; the answers are the pass's own.
+        @Test func whySaysWhatThePassDecided() async throws {
+            try await withCluster { cluster in
+                let client = cluster.client!
+                let filler = try await client.submit(cluster.request(["/bin/sleep", "30"], gpus: 6, timeLimit: 120))
+                _ = try await cluster.waitForJob(filler, ["running"])
+                let big = try await client.submit(cluster.request(["/bin/true"], gpus: 8, timeLimit: 60))
+                let long = try await client.submit(cluster.request(["/bin/true"], gpus: 2, timeLimit: 3_600))
+                let answer = try await cluster.waitFor("the reservation", timeout: 10) { () async throws -> String? in
+                    let job = try await client.job(big)
+                    return job.reason?.hasPrefix("next in line") == true ? job.reason : nil
+                }
+                #expect(answer.contains("GPUs are reserved for it"))
+                let why = try cluster.cli(["why", "\(long)"], cwd: cluster.dir)
+                #expect(why.status == 0)
+                #expect(
+                    why.output.contains("job \(long) is pending: it fits only on GPUs reserved for job \(big)"),
+                    "\(why)")
+                let running = try cluster.cli(["why", "\(filler)"], cwd: cluster.dir)
+                #expect(running.output.hasPrefix("job \(filler) is running on node-"), "\(running)")
+                for id in [filler, big, long] { _ = try? await client.cancel(id) }
+            }
+        }
     }
 }

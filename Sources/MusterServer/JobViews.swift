@@ -37,6 +37,21 @@ enum JobViews {
         let world = attempt.ranks.count
         var out: [Assignment] = []
         out.reserveCapacity(world)
+        // What Slurm sets for a job, so scripts written for it read the same names (per task below).
+        var slurm: [String: String] = [
+            "SLURM_JOB_ID": "\(job.id)", "SLURM_JOB_NAME": job.spec.name, "SLURM_JOB_ACCOUNT": job.spec.team,
+            "SLURM_JOB_NODELIST": Hostlist.compress(attempt.nodes), "SLURM_NNODES": "\(attempt.nodes.count)",
+            "SLURM_NTASKS": "\(world)", "SLURM_NTASKS_PER_NODE": "\(attempt.tasksPerNode)",
+            "SLURM_TASKS_PER_NODE": attempt.nodes.count == 1
+                ? "\(attempt.tasksPerNode)" : "\(attempt.tasksPerNode)(x\(attempt.nodes.count))",
+            "SLURM_SUBMIT_DIR": launch.workdir,
+        ]
+        slurm["SLURM_NODELIST"] = slurm["SLURM_JOB_NODELIST"]
+        slurm["SLURM_JOB_NUM_NODES"] = slurm["SLURM_NNODES"]
+        slurm["SLURM_NPROCS"] = slurm["SLURM_NTASKS"]
+        if job.spec.cpusPerNode > 0 {
+            slurm["SLURM_CPUS_PER_TASK"] = "\(max(1, job.spec.cpusPerNode / attempt.tasksPerNode))"
+        }
         for (nodeRank, node) in attempt.nodes.enumerated() {
             for local in 0..<attempt.tasksPerNode {
                 let rank = nodeRank * attempt.tasksPerNode + local
@@ -55,6 +70,12 @@ enum JobViews {
                     }
                 }
                 env["MUSTER_CHECKPOINT_DIR"] = "\(config.dataDir)/checkpoints/\(job.id)"
+                env.merge(slurm) { _, new in new }
+                env["SLURM_NODEID"] = "\(nodeRank)"
+                env["SLURM_PROCID"] = "\(rank)"
+                env["SLURM_LOCALID"] = "\(local)"
+                env["SLURMD_NODENAME"] = node
+                env["SLURM_GPUS_ON_NODE"] = "\(attempt.gpus[nodeRank].count)"
                 env["CUDA_VISIBLE_DEVICES"] = attempt.gpus[nodeRank].map(String.init).joined(separator: ",")
                 env["MASTER_ADDR"] = masterAddress
                 env["MASTER_PORT"] = "\(attempt.masterPort)"

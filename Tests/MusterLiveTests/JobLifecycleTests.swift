@@ -257,5 +257,31 @@ extension EndToEnd {
                 for id in [filler, big, long] { _ = try? await client.cancel(id) }
             }
         }
+
+        /// Every rank gets Slurm's variables in Slurm's formats, beside Muster's own.
+        @Test func ranksGetSlurmsEnvironment() async throws {
+            try await withCluster { cluster in
+                let names = [
+                    "SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_JOB_NODELIST", "SLURM_NNODES", "SLURM_NTASKS",
+                    "SLURM_TASKS_PER_NODE", "SLURM_NODEID", "SLURM_PROCID", "SLURM_LOCALID", "SLURM_GPUS_ON_NODE",
+                    "SLURM_SUBMIT_DIR", "SLURMD_NODENAME",
+                ]
+                let print = names.map { "$\($0)" }.joined(separator: " ")
+                let id = try await cluster.client.submit(
+                    cluster.request(
+                        ["/bin/sh", "-c", "echo \(print)"], gpus: 4, nodes: 2, tasksPerNode: 2, name: "slurmy"))
+                let job = try await cluster.waitForJob(id, ["completed", "failed"])
+                #expect(job.state == "completed")
+                let nodes = job.placement.map(\.node)
+                for rank in 0..<4 {
+                    let fields = try await cluster.logs(id, rank: rank).split(separator: " ").map(String.init)
+                    let expected = [
+                        "\(id)", "slurmy", nodes.joined(separator: ","), "2", "4",
+                        "2(x2)", "\(rank / 2)", "\(rank)", "\(rank % 2)", "2", cluster.dir, nodes[rank / 2] + "\n",
+                    ]
+                    #expect(fields == expected, "rank \(rank)")
+                }
+            }
+        }
     }
 }

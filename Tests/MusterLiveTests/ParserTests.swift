@@ -114,3 +114,24 @@ struct GPUDiscoveryTests {
         #expect(GPUDiscovery.fakeGPUs(3).map(\.index) == [0, 1, 2])
     }
 }
+
+struct HostlistTests {
+    @Test func compressesAsSlurmDoes() {
+        #expect(Hostlist.compress(["gpu01", "gpu02", "gpu03", "gpu04", "gpu07"]) == "gpu[01-04,07]")
+        #expect(Hostlist.compress(["node-a", "node-b"]) == "node-a,node-b")
+        #expect(Hostlist.compress(["n1"]) == "n1")
+        #expect(Hostlist.compress(["n3", "n1", "n2", "login", "n10"]) == "n[1-3,10],login")
+        #expect(Hostlist.compress(["a009", "a010", "a11"]) == "a[009-010],a11")
+        #expect(Hostlist.compress(["n01", "n10", "n02"]) == "n[01-02,10]")
+        #expect(Hostlist.compress([]) == "")
+    }
+
+    @Test func expandsWhatItCompresses() {
+        let names = ["gpu01", "gpu02", "gpu04", "login", "x7", "x8", "rack2-n05", "rack2-n06"]
+        #expect(Hostlist.expand(Hostlist.compress(names)).map(Set.init) == Set(names))
+        #expect(Hostlist.expand("gpu[01-03,07],login") == ["gpu01", "gpu02", "gpu03", "gpu07", "login"])
+        for bad in ["gpu[", "gpu[3-1]", "a,,b", "gpu[x]", "gpu]1[", "n[0-99999999]"] {
+            #expect(Hostlist.expand(bad, limit: 1000) == nil, "\(bad)")
+        }
+    }
+}

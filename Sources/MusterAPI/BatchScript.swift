@@ -147,6 +147,11 @@ public struct BatchScript: Sendable, Hashable {
         }
     }
 
+    /// Slurm memory sizes (`64G`, `512`): MiB, or nil when malformed.
+    public static func megabytes(_ value: String) -> Int? {
+        try? megabytes(value, line: 0, option: "--mem")
+    }
+
     /// Slurm memory sizes: a number of MiB, or with a K, M, G or T suffix.
     static func megabytes(_ value: String?, line: Int, option: String) throws(BatchScriptError) -> Int {
         guard var v = value?.uppercased(), !v.isEmpty else {

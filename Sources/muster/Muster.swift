@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `muster` command: the CLI for the live cluster, the simulator and the benchmarks.
 @main
@@ -10,8 +11,18 @@ struct Muster: AsyncParsableCommand {
             // Live cluster (see MusterServer, MusterAgent).
             UpCommand.self, ControllerCommand.self, AgentCommand.self, SubmitCommand.self, QueueCommand.self,
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
-            AdminCommand.self,
+            AdminCommand.self, InstallSlurmCommandsCommand.self,
             SimCommand.self, BenchCommand.self,
         ]
     )
+
+    /// Invoked through a link named `sbatch`, `squeue`, ... it answers as that Slurm command.
+    static func main() async {
+        let invoked = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "muster"
+        if SlurmCommands.tools.contains(invoked) {
+            let status = await SlurmCommands.run(invoked, Array(CommandLine.arguments.dropFirst()))
+            Foundation.exit(status)
+        }
+        await Self.main(nil)
+    }
 }

@@ -71,6 +71,12 @@ struct SubmitCommand: AsyncParsableCommand {
                 + "MUSTER_ARRAY_TASK_ID (and SLURM_ARRAY_TASK_ID); %A and %a in --output."))
     var array: String?
 
+    @Option(help: "Memory per node: MiB, or with a K, M, G or T suffix (as sbatch --mem).")
+    var mem: String?
+
+    @Flag(help: "Print only the job id (as sbatch --parsable).")
+    var parsable = false
+
     @Option(help: "Start after job(s) ID[,ID...] started (same as -d after:ID).")
     var after: [String] = []
 
@@ -107,6 +113,8 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         if client.json {
             try printJSON(answer)
+        } else if parsable {
+            print(answer.id)
         } else if let count = answer.count {
             print(
                 "submitted array job \(answer.id): \(count) task(s), jobs \(answer.id)-\(answer.id + Int64(count) - 1)")
@@ -196,7 +204,12 @@ struct SubmitCommand: AsyncParsableCommand {
         return SubmitRequest(
             name: name ?? directives.name ?? script.map { ($0 as NSString).lastPathComponent },
             gpus: total ?? 0, nodes: nodeCount, gpusPerNode: perNode, tasksPerNode: tasks, cpusPerNode: cpus,
-            memoryMibPerNode: directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
+            memoryMibPerNode: try mem.map { text in
+                guard let mib = BatchScript.megabytes(text) else {
+                    throw ValidationError("--mem: cannot read '\(text)'")
+                }
+                return mib
+            } ?? directives.memoryMib, timeLimit: limit, team: team ?? directives.team,
             priority: priority ?? directives.priority, command: argv, script: scriptText,
             workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
             export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies,

@@ -283,5 +283,51 @@ extension EndToEnd {
                 }
             }
         }
+
+        /// Through links named as Slurm's commands: sbatch (--parsable, --wrap, flags over #SBATCH lines), squeue,
+        /// scancel, sinfo, and scontrol show hostnames inside a job; an unsupported flag is an error naming it.
+        @Test func slurmCommandsAnswerUnderTheirNames() async throws {
+            try await withCluster { cluster in
+                let bin = cluster.dir + "/bin"
+                let installed = try cluster.cli(["install-slurm-commands", bin], cwd: cluster.dir)
+                #expect(installed.status == 0, "\(installed.output)")
+                func slurm(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+                    try cluster.cli(arguments, cwd: cluster.dir, program: bin + "/" + tool)
+                }
+                let script = """
+                    #!/bin/bash
+                    #SBATCH --job-name=from-script
+                    #SBATCH --nodes=1
+                    head=$(\(bin)/scontrol show hostnames $SLURM_JOB_NODELIST | head -n 1)
+                    echo "head $head of $SLURM_JOB_NODELIST nodes $SLURM_NNODES"
+                    """
+                try script.write(toFile: cluster.dir + "/job.sbatch", atomically: true, encoding: .utf8)
+                let submitted = try slurm("sbatch", ["--parsable", "-N", "2", "--gres=gpu:1", "job.sbatch"])
+                #expect(submitted.status == 0, "\(submitted.output)")
+                let id = try #require(Int64(submitted.output.trimmingCharacters(in: .whitespacesAndNewlines)))
+                let job = try await cluster.waitForJob(id, ["completed", "failed"])
+                #expect(job.state == "completed" && job.name == "from-script" && job.nodes == 2, "\(job)")
+                let nodes = job.placement.map(\.node)
+                #expect(
+                    try await cluster.logs(id).contains("head \(nodes[0]) of \(nodes.joined(separator: ",")) nodes 2"))
+
+                let wrapped = try slurm("sbatch", ["--parsable", "-J", "sleeper", "--wrap", "sleep 30"])
+                let sleeper = try #require(Int64(wrapped.output.trimmingCharacters(in: .whitespacesAndNewlines)))
+                _ = try await cluster.waitForJob(sleeper, ["running"])
+                let queue = try slurm("squeue", ["-h"])
+                #expect(queue.status == 0)
+                let row = queue.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+                    .first { $0.first == "\(sleeper)" }
+                #expect(row?[2] == "sleeper" && row?[4] == "R", "\(queue.output)")
+                let info = try slurm("sinfo", [])
+                #expect(info.output.hasPrefix("PARTITION  AVAIL  TIMELIMIT  NODES  STATE"), "\(info.output)")
+                #expect(try slurm("scancel", ["\(sleeper)"]).status == 0)
+                #expect(try await cluster.waitForJob(sleeper, ["cancelled"]).state == "cancelled")
+                #expect(try slurm("scontrol", ["show", "hostnames", "gpu[01-03]"]).output == "gpu01\ngpu02\ngpu03\n")
+
+                let refused = try slurm("sbatch", ["--qos=high", "--wrap", "true"])
+                #expect(refused.status != 0 && refused.output.contains("--qos is not supported"), "\(refused.output)")
+            }
+        }
     }
 }

@@ -187,10 +187,13 @@ final class LiveCluster: @unchecked Sendable {
 
     // MARK: Processes
 
-    /// Runs the `muster` CLI to completion (30 s at most) and returns its status and output.
-    func cli(_ arguments: [String], cwd: String) throws -> (status: Int32, output: String) {
+    /// Runs the `muster` CLI (or `program`, e.g. a link named `sbatch`) to completion (30 s at most) and returns
+    /// its status and output.
+    func cli(_ arguments: [String], cwd: String, program: String = LiveCluster.executable) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import MusterAPI
 
-/// `muster` answering to Slurm's names (`sbatch`, `squeue`, `scancel`, `sinfo`, `scontrol`) when invoked through
+/// `muster` answering to Slurm's names (`sbatch`, `squeue`, `scancel`, `sinfo`, `scontrol`, `sacct`) when invoked through
 /// links of those names (`muster install-slurm-commands DIR`), with their common flags and output formats. A flag
 /// Muster does not support is an error naming it, never ignored.
 enum SlurmCommands {
-    static let tools = ["sbatch", "squeue", "scancel", "sinfo", "scontrol"]
+    static let tools = ["sbatch", "squeue", "scancel", "sinfo", "scontrol", "sacct"]
 
     /// Why a Slurm-style command line cannot be run.
     struct Refusal: Error, CustomStringConvertible {
@@ -24,6 +24,7 @@ enum SlurmCommands {
             case "squeue": try await squeue(arguments)
             case "sinfo": try await sinfo(arguments)
             case "scontrol": try await scontrol(arguments)
+            case "sacct": try await sacct(arguments)
             default: throw Refusal("\(tool) is not one of \(tools.joined(separator: ", "))")
             }
             return 0
@@ -221,6 +222,42 @@ enum SlurmCommands {
         print(table.render(header: !options.contains { $0.0 == "-h" || $0.0 == "--noheader" }), terminator: "")
     }
 
+    /// `sacct [-j IDS] [-u USER] [-n]`: every job with its state and exit code, Slurm's default columns.
+    static func sacct(_ arguments: [String]) async throws {
+        let (options, rest) = try options(
+            arguments, valued: ["--jobs", "-j", "--user", "-u"], flags: ["--noheader", "-n", "-X", "--allocations"],
+            tool: "sacct")
+        guard rest.isEmpty else { throw Refusal("unexpected '\(rest[0])'") }
+        var ids: Set<Int64>?
+        var user: String?
+        var header = true
+        for (option, value) in options {
+            switch option {
+            case "--jobs", "-j": ids = Set((value ?? "").split(separator: ",").compactMap { Int64($0) })
+            case "--user", "-u": user = value
+            case "--noheader", "-n": header = false
+            default: break
+            }
+        }
+        let jobs = try await ClientOptions.parse([]).withClient { try await $0.jobs() }
+        let states = [
+            "pending": "PENDING", "running": "RUNNING", "completed": "COMPLETED", "failed": "FAILED",
+            "cancelled": "CANCELLED", "preempted": "PREEMPTED",
+        ]
+        var table = TextTable(["JobID", "JobName", "Account", "AllocGPUS", "State", "ExitCode"])
+        for job in jobs {
+            if let ids, !ids.contains(job.id) { continue }
+            if let user, job.owner != user { continue }
+            // Slurm's ExitCode is code:signal; a rank killed by a signal exits 128 + signal here.
+            // A running job cancelled was stopped with SIGTERM, as scancel does.
+            let stopped = job.state == "cancelled" && job.startTime != nil
+            let code = job.exitCode.map { $0 > 128 ? "0:\($0 - 128)" : "\(max(0, $0)):0" } ?? (stopped ? "0:15" : "0:0")
+            let id = job.arrayJobID.map { "\($0)_\(job.arrayTaskID ?? 0)" } ?? "\(job.id)"
+            table.add([id, job.name, job.team, "\(job.gpus)", states[job.state] ?? job.state, code])
+        }
+        print(table.render(header: header), terminator: "")
+    }
+
     // MARK: scontrol
 
     /// `scontrol show hostnames [LIST]` (LIST defaults to `$SLURM_JOB_NODELIST`: works inside a job without a
@@ -246,11 +283,12 @@ enum SlurmCommands {
     }
 }
 
-/// `muster install-slurm-commands DIR`: links named sbatch, squeue, scancel, sinfo and scontrol to this program.
+/// `muster install-slurm-commands DIR`: links named sbatch, squeue, scancel, sinfo, scontrol and sacct to this
+/// program.
 struct InstallSlurmCommandsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install-slurm-commands",
-        abstract: "Make links sbatch, squeue, scancel, sinfo, scontrol to muster in DIR (put DIR on PATH).")
+        abstract: "Make links sbatch, squeue, scancel, sinfo, scontrol, sacct to muster in DIR (put DIR on PATH).")
 
     @Argument(help: "Directory for the links (created if needed).")
     var directory: String

@@ -324,6 +324,12 @@ extension EndToEnd {
                 #expect(try slurm("scancel", ["\(sleeper)"]).status == 0)
                 #expect(try await cluster.waitForJob(sleeper, ["cancelled"]).state == "cancelled")
                 #expect(try slurm("scontrol", ["show", "hostnames", "gpu[01-03]"]).output == "gpu01\ngpu02\ngpu03\n")
+                let accounting = try slurm("sacct", ["-n", "-j", "\(id),\(sleeper)"])
+                let rows = accounting.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+                #expect(
+                    rows.map { [$0[0], $0[4], $0[5]] } == [
+                        ["\(id)", "COMPLETED", "0:0"], ["\(sleeper)", "CANCELLED", "0:15"],
+                    ], "\(accounting.output)")
 
                 let refused = try slurm("sbatch", ["--qos=high", "--wrap", "true"])
                 #expect(refused.status != 0 && refused.output.contains("--qos is not supported"), "\(refused.output)")

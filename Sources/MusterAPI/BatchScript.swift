@@ -5,7 +5,7 @@ import Foundation
 /// Like Slurm, only the directive lines before the first command count. Understood: `--nodes`/`-N`,
 /// `--gpus-per-node`, `--gres=gpu[:TYPE]:N`, `--gpus`/`-G`, `--ntasks-per-node`, `--ntasks`/`-n`, `--time`/`-t`,
 /// `--job-name`/`-J`, `--output`/`-o`, `--account`/`-A`, `--cpus-per-task`/`-c`, `--mem`, `--priority`, `--export`,
-/// `--dependency`/`-d`, `--array`/`-a`. Others are ignored with a warning.
+/// `--dependency`/`-d`, `--array`/`-a`, `--requeue`/`--no-requeue`. Others are ignored with a warning.
 public struct BatchScript: Sendable, Hashable {
     public var nodes: Int?
     public var gpusPerNode: Int?
@@ -26,6 +26,8 @@ public struct BatchScript: Sendable, Hashable {
     public var dependencies: [DependencyInfo]?
     /// `--array`/`-a`, as written (`0-999%50`).
     public var array: String?
+    /// `--requeue` (true) or `--no-requeue` (false).
+    public var requeue: Bool?
     /// One line per directive that was ignored or not understood.
     public var warnings: [String] = []
 
@@ -128,6 +130,10 @@ public struct BatchScript: Sendable, Hashable {
             priority = value
         case "--export":
             export = value
+        case "--requeue":
+            requeue = true
+        case "--no-requeue":
+            requeue = false
         case "--array", "-a":
             do {
                 _ = try ArrayText.parse(value ?? "")

@@ -40,13 +40,17 @@ public struct JobInfo: Codable, Sendable, Hashable {
     /// For a task of a job array: the array's id (its first task's) and this task's index.
     public var arrayJobID: Int64?
     public var arrayTaskID: Int?
+    /// Times it was put back in the queue, and how many it may be.
+    public var restarts: Int?
+    public var maxRestarts: Int?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
         gpusPerNode: Int, tasksPerNode: Int, timeLimit: Int64, command: [String], isScript: Bool, workdir: String,
         output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
         endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?,
-        dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil
+        dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
+        restarts: Int? = nil, maxRestarts: Int? = nil
     ) {
         self.id = id
         self.name = name
@@ -75,6 +79,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.dependencies = dependencies
         self.arrayJobID = arrayJobID
         self.arrayTaskID = arrayTaskID
+        self.restarts = restarts
+        self.maxRestarts = maxRestarts
     }
 
     enum CodingKeys: String, CodingKey {
@@ -95,6 +101,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case dependencies
         case arrayJobID = "array_job_id"
         case arrayTaskID = "array_task_id"
+        case restarts
+        case maxRestarts = "max_restarts"
     }
 }
 

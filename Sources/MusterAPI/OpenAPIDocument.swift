@@ -168,7 +168,8 @@ public enum OpenAPIDocument {
                 "workdir": {"type": "string", "pattern": "^/", "maxLength": 4096}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
                 "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]},
                 "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"},
-                "array": {"type": "string", "maxLength": 4096, "description": "sbatch --array: 0-999%50, 1,3,5-7, 0-15:4; at most 10000 tasks, indices 0 to 1000000, %N caps tasks queued or running at once"}}},
+                "array": {"type": "string", "maxLength": 4096, "description": "sbatch --array: 0-999%50, 1,3,5-7, 0-15:4; at most 10000 tasks, indices 0 to 1000000, %N caps tasks queued or running at once"},
+                "max_restarts": {"type": "integer", "minimum": 0, "maximum": 100, "description": "requeues after failures not the job's own (node down, lost start); default 0"}}},
               "DependencyInfo": {"type": "object", "additionalProperties": false, "required": ["type", "job_id"], "properties": {
                 "type": {"type": "string", "enum": ["after", "afterok", "afternotok", "afterany"], "description": "after: it started; afterok: it completed; afternotok: it failed or was cancelled; afterany: it ended"},
                 "job_id": {"type": "integer", "minimum": 1}}},
@@ -184,7 +185,8 @@ public enum OpenAPIDocument {
                 "submit_time": {"type": "number"}, "scheduled_time": {"type": "number"}, "start_time": {"type": "number"},
                 "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"},
                 "dependencies": {"type": "array", "items": {"$ref": "#/components/schemas/DependencyInfo"}},
-                "array_job_id": {"type": "integer"}, "array_task_id": {"type": "integer"}}},
+                "array_job_id": {"type": "integer"}, "array_task_id": {"type": "integer"},
+                "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning"]}, "address": {"type": "string"},

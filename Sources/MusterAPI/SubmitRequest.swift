@@ -40,13 +40,16 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     /// A job array, as sbatch's `--array`: `0-999%50` (indices, at most 10,000; `%N` caps the tasks queued or
     /// running at once). Each task is its own job, with consecutive ids.
     public var array: String?
+    /// Times the job is put back in the queue when it loses ranks to a failure not its own (a node down, a lost
+    /// start); 0 to 100, default 0 (it fails).
+    public var maxRestarts: Int?
 
     public init(
         name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
         cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
         env: [String: String]? = nil, output: String? = nil, export: String? = nil,
-        dependencies: [DependencyInfo]? = nil, array: String? = nil
+        dependencies: [DependencyInfo]? = nil, array: String? = nil, maxRestarts: Int? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -66,6 +69,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.export = export
         self.dependencies = dependencies
         self.array = array
+        self.maxRestarts = maxRestarts
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +80,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case memoryMibPerNode = "memory_mib_per_node"
         case timeLimit = "time_limit"
         case team, priority, command, script, workdir, env, output, export, dependencies, array
+        case maxRestarts = "max_restarts"
     }
 }
 

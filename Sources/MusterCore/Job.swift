@@ -30,6 +30,9 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var dependencies: [JobDependency] = []
     /// Its place in a job array, if it is one of its tasks.
     public var array: ArrayTask?
+    /// How often it may be put back in the queue after losing ranks to a failure that is not its own (a node
+    /// down, a lost start, a vanished process): `--requeue`, `--max-restarts`. 0: it fails instead.
+    public var maxRestarts: Int = 0
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,

@@ -28,7 +28,7 @@ extension Lifecycle {
     public mutating func submit(
         _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
         idempotencyKey: String? = nil, dependencies: [JobDependency] = [], array: ArrayRequest? = nil,
-        admin: Bool = false, id: JobID? = nil, now: Double
+        maxRestarts: Int = 0, admin: Bool = false, id: JobID? = nil, now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
             var count = 1
@@ -48,6 +48,9 @@ extension Lifecycle {
                 throw .invalid(field: "array", "the cap (%N) must be 1 to \(ArrayTask.maxTasks), got \(cap)")
             }
             guard id == nil else { throw .invalid(field: "array", "an array's ids are handed out, not given") }
+        }
+        if maxRestarts < 0 || maxRestarts > Self.maxRestarts {
+            throw .invalid(field: "max_restarts", "must be 0 to \(Self.maxRestarts), got \(maxRestarts)")
         }
         if tasksPerNode < 1 || tasksPerNode > Self.maxTasksPerNode {
             throw .invalid(field: "tasks_per_node", "must be 1 to \(Self.maxTasksPerNode), got \(tasksPerNode)")
@@ -85,6 +88,7 @@ extension Lifecycle {
                 id: member, spec: spec, shape: pending.shape, tasksPerNode: tasksPerNode, owner: owner,
                 launch: launch, idempotencyKey: k == 0 ? idempotencyKey : nil, submittedAt: now)
             job.dependencies = dependencies
+            job.maxRestarts = maxRestarts
             if let array { job.array = ArrayTask(parent: id, index: array.indices[k], cap: array.cap) }
             jobs[member] = job
             if config.retainEnded { jobOrder.append(member) }
@@ -112,6 +116,45 @@ extension Lifecycle {
         }
         return SubmitOutcome(
             id: id, created: true, directives: queued ? [.storeJobs(ids), .wake] : [.storeJobs(ids)], count: count)
+    }
+
+    // MARK: Requeue
+
+    /// Most restarts a job may ask for.
+    public static let maxRestarts = 100
+
+    /// A running job lost ranks to a failure that is not its own (`reason`): it goes back to the queue while it
+    /// has restarts left (after a backoff, once its old attempt has stopped), else it fails.
+    mutating func lose(_ id: JobID, reason: String, at time: Double, _ directives: inout [Directive]) {
+        guard let job = jobs[id], job.state == .running else { return }
+        guard job.restarts < job.maxRestarts else {
+            let note = job.maxRestarts > 0 ? " (all \(job.maxRestarts) restarts used)" : ""
+            end(id, .fail, exitCode: -1, reason: reason + note, at: time, &directives)
+            return
+        }
+        jobs[id]!.apply(.requeue)
+        let restarts = jobs[id]!.restarts
+        let delay = min(600, config.requeueBackoff * Double(1 << min(restarts - 1, 20)))
+        notBefore[id] = time + delay
+        jobs[id]!.reason =
+            "requeued (restart \(restarts) of \(job.maxRestarts)) after: \(reason); it may start again "
+            + "\(Int(delay)) s later, once its last attempt has stopped"
+        held.insert(id)
+        directives.append(.storeJobs([id]))
+        if let attempt = job.attempt {
+            let live = attempt.nodesWithLiveRanks
+            if !live.isEmpty { directives.append(.kill(id, epoch: attempt.epoch, nodes: live, reason: "requeued")) }
+        }
+        releaseIfDrained(id, &directives)
+    }
+
+    /// Requeued jobs whose backoff is over are rechecked (queued once their old attempt has stopped).
+    mutating func endBackoffs(now: Double, _ directives: inout [Directive]) {
+        guard !notBefore.isEmpty else { return }
+        for (id, t) in notBefore.sorted(by: { $0.key < $1.key }) where t <= now {
+            notBefore.removeValue(forKey: id)
+            if jobs[id]?.state == .pending { recheckHeld(id, at: now, &directives) }
+        }
     }
 
     // MARK: Arrays
@@ -232,6 +275,7 @@ extension Lifecycle {
             }
         }
         if waiting == nil { waiting = arrayWait(job) }
+        if waiting == nil, holding.contains(id) || notBefore[id] != nil { waiting = job.reason ?? "requeued" }
         if let waiting {
             if job.reason != waiting {
                 jobs[id]?.reason = waiting
@@ -374,6 +418,7 @@ extension Lifecycle {
         }
         active.remove(id)
         held.remove(id)
+        notBefore.removeValue(forKey: id)
         directives.append(.storeJobs([id]))
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)
@@ -395,6 +440,7 @@ extension Lifecycle {
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
             directives.append(.wake)
+            if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: jobs[id]?.endTime ?? 0, &directives) }
         }
         if !config.retainEnded, terminal, !holding.contains(id) {
             let (_, job) = jobs.remove(at: j)

@@ -151,10 +151,15 @@ extension Lifecycle {
                 guard state.started, !state.exited,
                     !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
                 else { continue }
-                directives += taskExited(
-                    TaskRef(job: id, epoch: attempt.epoch, rank: rank), on: name, exitCode: -1,
-                    reason: "node \(name) no longer runs rank \(rank) (its agent restarted or the process vanished)",
-                    at: now, now: now)
+                let reason = "node \(name) no longer runs rank \(rank) (its agent restarted or the process vanished)"
+                if jobs[id]?.state == .running, job.restarts < job.maxRestarts {
+                    jobs[id]!.attempt!.ranks[rank] = RankState(started: true, exitCode: -1, exitedAt: now)
+                    lose(id, reason: reason, at: now, &directives)
+                } else {
+                    directives += taskExited(
+                        TaskRef(job: id, epoch: attempt.epoch, rank: rank), on: name, exitCode: -1, reason: reason,
+                        at: now, now: now)
+                }
             }
         }
         var changedHealth = false
@@ -178,6 +183,7 @@ extension Lifecycle {
     /// ended by the controller even if their agent did not.
     public mutating func tick(now: Double) -> [Directive] {
         var directives: [Directive] = []
+        endBackoffs(now: now, &directives)
         if !isStatic {
             for name in nodes.keys.sorted() {
                 let node = nodes[name]!
@@ -197,8 +203,8 @@ extension Lifecycle {
                 job.attempt = attempt
                 jobs[id] = job
                 if job.state == .running {
-                    end(
-                        id, .fail, exitCode: -1,
+                    lose(
+                        id,
                         reason: "rank \(lost) on node \(attempt.node(ofRank: lost)) was not reported started within "
                             + "\(Int(config.startTimeout)) s of its assignment (lost start)", at: now, &directives)
                 } else {
@@ -234,8 +240,8 @@ extension Lifecycle {
             job.attempt = attempt
             jobs[id] = job
             if job.state == .running {
-                end(
-                    id, .fail, exitCode: -1,
+                lose(
+                    id,
                     reason: "node \(name) stopped heartbeating (no word for \(Int(config.heartbeatTimeout)) s); "
                         + "marked down", at: now, &directives)
             } else {

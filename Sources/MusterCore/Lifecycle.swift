@@ -42,6 +42,9 @@ public struct Lifecycle: Sendable {
     var dependents: [JobID: [JobID]] = [:]
     /// Capped job arrays (by their first task's id) with unfinished tasks.
     var arrays: [JobID: ArraySlots] = [:]
+    /// Requeued jobs waiting out their backoff: the time each may start again (not stored: after a restart they
+    /// may start at once).
+    var notBefore: [JobID: Double] = [:]
     /// Why each job left in the queue by the last planning pass waits, and that pass's time (`explainWaits`).
     public internal(set) var waits: [JobID: WaitReason] = [:]
     var waitsAt: Seconds = 0
@@ -99,7 +102,8 @@ public struct Lifecycle: Sendable {
             lifecycle.jobOrder.append(job.id)
             if let key = job.idempotencyKey { lifecycle.idempotency[Self.idempotencyKey(job.owner, key)] = job.id }
             if !job.state.isTerminal { lifecycle.active.insert(job.id) }
-            if let attempt = job.attempt, attempt.hasLiveRanks, job.state != .pending {
+            if let attempt = job.attempt, attempt.hasLiveRanks, job.state != .pending || job.restarts > 0 {
+                // Running, ended while ranks still ran, or requeued while its last attempt still stops.
                 lifecycle.holding.insert(job.id)
                 lifecycle.portsInUse[attempt.nodes[0], default: []].insert(attempt.masterPort)
                 if job.state == .running {
@@ -119,7 +123,7 @@ public struct Lifecycle: Sendable {
         lifecycle.rebuildArraySlots()
         for id in lifecycle.active.sorted() {
             guard let job = lifecycle.jobs[id], job.state == .pending,
-                !job.dependencies.isEmpty || lifecycle.arrayWait(job) != nil
+                !job.dependencies.isEmpty || lifecycle.arrayWait(job) != nil || lifecycle.holding.contains(id)
             else { continue }
             lifecycle.hold(id, on: job.dependencies)
         }
@@ -185,6 +189,7 @@ public struct Lifecycle: Sendable {
         if !isStatic {
             for node in nodes.values where node.health != .down { consider(node.lastHeard + config.heartbeatTimeout) }
         }
+        for t in notBefore.values { consider(t) }
         for id in holding {
             guard let job = jobs[id], let attempt = job.attempt else { continue }
             if attempt.ranks.contains(where: { !$0.started && !$0.exited }) {

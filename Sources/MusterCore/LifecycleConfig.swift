@@ -15,11 +15,13 @@ public struct LifecycleConfig: Sendable, Hashable {
     public var masterPorts: ClosedRange<Int>
     /// Keep why each queued job waits, from the last planning pass (`Lifecycle.why`); the simulator turns it off.
     public var explainWaits: Bool
+    /// A requeued job waits this long before its first restart, twice as long before each next (at most 10 min).
+    public var requeueBackoff: Double
 
     public init(
         policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
         killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
-        masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true
+        masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true, requeueBackoff: Double = 10
     ) {
         self.policy = policy
         self.heartbeatTimeout = heartbeatTimeout
@@ -29,5 +31,6 @@ public struct LifecycleConfig: Sendable, Hashable {
         self.retainEnded = retainEnded
         self.masterPorts = masterPorts
         self.explainWaits = explainWaits
+        self.requeueBackoff = requeueBackoff
     }
 }

@@ -82,7 +82,8 @@ public actor Controller {
         do {
             outcome = try lifecycle.submit(
                 spec, tasksPerNode: tasks, owner: principal.user, launch: launch, idempotencyKey: idempotencyKey,
-                dependencies: dependencies, array: array, admin: principal.admin, now: now)
+                dependencies: dependencies, array: array, maxRestarts: request.maxRestarts ?? 0,
+                admin: principal.admin, now: now)
         } catch {
             throw ControllerError(error)
         }

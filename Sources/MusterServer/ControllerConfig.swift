@@ -17,11 +17,13 @@ public struct ControllerConfig: Sendable {
     public var defaultTimeLimit: Int64
     /// A rank assigned but not reported started within this long is lost and its job fails.
     public var startTimeout: Double
+    /// A requeued job's first wait before it may start again (doubling with each restart, at most 10 min).
+    public var requeueBackoff: Double
 
     public init(
         dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,
         heartbeatInterval: Double? = nil, killGrace: Double = 5, defaultTimeLimit: Int64 = 3600,
-        startTimeout: Double = 60
+        startTimeout: Double = 60, requeueBackoff: Double = 10
     ) {
         self.dataDir = (dataDir as NSString).standardizingPath
         self.policy = policy
@@ -30,6 +32,7 @@ public struct ControllerConfig: Sendable {
         self.killGrace = killGrace
         self.defaultTimeLimit = defaultTimeLimit
         self.startTimeout = startTimeout
+        self.requeueBackoff = requeueBackoff
     }
 
     /// The SQLite file.
@@ -38,6 +41,7 @@ public struct ControllerConfig: Sendable {
     /// The lifecycle's settings.
     var lifecycle: LifecycleConfig {
         LifecycleConfig(
-            policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace)
+            policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace,
+            requeueBackoff: requeueBackoff)
     }
 }

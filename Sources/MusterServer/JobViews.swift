@@ -20,7 +20,9 @@ enum JobViews {
             masterPort: attempt?.masterPort,
             dependencies: job.dependencies.isEmpty
                 ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) },
-            arrayJobID: job.array?.parent, arrayTaskID: job.array?.index)
+            arrayJobID: job.array?.parent, arrayTaskID: job.array?.index,
+            restarts: job.maxRestarts > 0 || job.restarts > 0 ? job.restarts : nil,
+            maxRestarts: job.maxRestarts > 0 ? job.maxRestarts : nil)
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.

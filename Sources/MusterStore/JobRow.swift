@@ -23,6 +23,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var restarts: Int
     var dependencies: String?
     var array: String?
+    var max_restarts: Int?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -44,6 +45,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         dependencies =
             job.dependencies.isEmpty ? nil : String(decoding: try encoder.encode(job.dependencies), as: UTF8.self)
         array = try job.array.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        max_restarts = job.maxRestarts == 0 ? nil : job.maxRestarts
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
@@ -62,6 +64,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         job.restarts = restarts
         job.dependencies = try dependencies.map { try decoder.decode([JobDependency].self, from: Data($0.utf8)) } ?? []
         job.array = try array.map { try decoder.decode(ArrayTask.self, from: Data($0.utf8)) }
+        job.maxRestarts = max_restarts ?? 0
         return job
     }
 }

@@ -57,10 +57,11 @@ enum LegacyJobRows {
                 job.restore(state: .failed)
                 job.reason = "its stored request could not be read when the store was upgraded"
             }
-            // Written with v2's columns: this runs inside migration v2, before v3 adds `dependencies` and `array`.
+            // Written with v2's columns: this runs inside migration v2, before v3 adds its columns.
             var values = try JobRow(job).databaseDictionary
             values.removeValue(forKey: "dependencies")
             values.removeValue(forKey: "array")
+            values.removeValue(forKey: "max_restarts")
             let columns = values.keys.sorted()
             try db.execute(
                 sql: "INSERT INTO job (\(columns.joined(separator: ", "))) VALUES "

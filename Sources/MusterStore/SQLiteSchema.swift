@@ -6,7 +6,8 @@ import GRDB
 /// - `v1`: the first schema (jobs with the wire request as JSON, nodes with the wire inventory).
 /// - `v2`: rows of the store's own records: a job's spec, launch and latest attempt, its owner and idempotency
 ///   key; nodes with their health; API tokens (hashes only). Jobs of `v1` are carried over by `LegacyJobRows`.
-/// - `v3`: a job's dependencies and its place in a job array (JSON, null when it has none).
+/// - `v3`: a job's dependencies and its place in a job array (JSON, null when it has none), and its restart
+///   limit.
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -63,6 +64,7 @@ enum SQLiteSchema {
             try db.alter(table: "job") { t in
                 t.add(column: "dependencies", .text)
                 t.add(column: "array", .text)
+                t.add(column: "max_restarts", .integer)
             }
         }
         return migrator

@@ -19,9 +19,15 @@ struct ControllerOptions: ParsableArguments {
     @Option(name: .customLong("kill-grace"), help: "Seconds between SIGTERM and SIGKILL.")
     var killGrace: Double = 5
 
+    @Option(
+        name: .customLong("requeue-backoff"),
+        help: "Seconds a requeued job waits before its first restart (doubling each time, at most 600).")
+    var requeueBackoff: Double = 10
+
     /// The controller's configuration, with the data directory made absolute.
     var config: ControllerConfig {
         ControllerConfig(
-            dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace)
+            dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
+            requeueBackoff: requeueBackoff)
     }
 }

@@ -96,7 +96,8 @@ enum SlurmCommands {
             "--time", "-t", "--output", "-o", "--account", "-A", "--cpus-per-task", "-c", "--mem", "--export",
             "--dependency", "-d", "--array", "-a", "--priority", "--wrap", "--chdir", "-D",
         ]
-        let (options, rest) = try options(arguments, valued: valued, flags: ["--parsable"], tool: "sbatch")
+        let (options, rest) = try options(
+            arguments, valued: valued, flags: ["--parsable", "--requeue", "--no-requeue"], tool: "sbatch")
         var submit: [String] = []
         var cpusPerTask: Int?
         var tasksPerNode = 1
@@ -128,6 +129,8 @@ enum SlurmCommands {
             case "--array", "-a": submit += ["--array", v]
             case "--priority": submit += ["--priority", v]
             case "--parsable": submit.append("--parsable")
+            case "--requeue": submit.append("--requeue")
+            case "--no-requeue": submit += ["--max-restarts", "0"]
             case "--wrap": wrap = v
             case "--chdir", "-D":
                 guard FileManager.default.changeCurrentDirectoryPath(v) else {

@@ -74,6 +74,12 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Memory per node: MiB, or with a K, M, G or T suffix (as sbatch --mem).")
     var mem: String?
 
+    @Flag(help: "Put the job back in the queue (up to 5 times) when a node under it fails (as sbatch --requeue).")
+    var requeue = false
+
+    @Option(name: .customLong("max-restarts"), help: "Requeue up to N times (0-100) after failures not its own.")
+    var maxRestarts: Int?
+
     @Flag(help: "Print only the job id (as sbatch --parsable).")
     var parsable = false
 
@@ -213,6 +219,7 @@ struct SubmitCommand: AsyncParsableCommand {
             priority: priority ?? directives.priority, command: argv, script: scriptText,
             workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
             export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies,
-            array: array ?? directives.array)
+            array: array ?? directives.array,
+            maxRestarts: maxRestarts ?? (requeue ? 5 : directives.requeue.map { $0 ? 5 : 0 }))
     }
 }

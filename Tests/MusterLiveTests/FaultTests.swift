@@ -105,5 +105,35 @@ extension EndToEnd {
                 for id in ids { _ = try await cluster.client.cancel(id) }
             }
         }
+
+        /// `--max-restarts 2`: the agent under a running job is killed; its node is declared down, the job goes
+        /// back to the queue and restarts on the other node, with MUSTER_RESTART_COUNT=1 and a new epoch.
+        @Test func aKilledAgentsRequeueableJobRestartsOnAnotherNode() async throws {
+            try await withCluster(heartbeatTimeout: 2) { cluster in
+                let marker = cluster.dir + "/starts"
+                var request = cluster.request(
+                    ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(marker); sleep 20"], gpus: 4)
+                request.maxRestarts = 2
+                let id = try await cluster.client.submit(request)
+                let first = try await cluster.waitForJob(id, ["running"])
+                let node = try #require(first.placement.first?.node)
+                _ = try await cluster.waitFor("the first start", timeout: 10) {
+                    (try? String(contentsOfFile: marker, encoding: .utf8))?.isEmpty == false ? true : nil
+                }
+                cluster.killAgent(node)
+                let again = try await cluster.waitFor("the restart", timeout: 30) { () async throws -> JobInfo? in
+                    let job = try await cluster.client.job(id)
+                    return job.state == "running" && job.restarts == 1 ? job : nil
+                }
+                let other = try #require(again.placement.first?.node)
+                #expect(other != node && again.epoch == first.epoch + 1 && again.maxRestarts == 2)
+                let starts = try await cluster.waitFor("the second start", timeout: 10) { () -> [Substring]? in
+                    let lines = (try? String(contentsOfFile: marker, encoding: .utf8))?.split(separator: "\n") ?? []
+                    return lines.count == 2 ? lines : nil
+                }
+                #expect(starts == ["0 \(node)", "1 \(other)"])
+                _ = try await cluster.client.cancel(id)
+            }
+        }
     }
 }

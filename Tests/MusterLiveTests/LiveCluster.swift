@@ -65,7 +65,7 @@ final class LiveCluster: @unchecked Sendable {
         controller = try spawn(
             [
                 "controller", "--data", dir + "/data", "--listen", "\(host):\(port)", "--port-file", portFile,
-                "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1",
+                "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1", "--requeue-backoff", "1",
             ], log: "controller.log")
         if port == 0 {
             port = try await waitFor("the controller's port file", timeout: 30) {

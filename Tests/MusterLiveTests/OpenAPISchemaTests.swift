@@ -23,7 +23,7 @@ import Testing
         workdir: "/home/alice", output: "/home/alice/out-%j.log",
         placement: [PlacementEntry(node: "gpu-001", gpus: [0, 1, 2, 3, 4, 5, 6, 7])], submitTime: 1.5,
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
-        dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2)
+        dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5)
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9])
@@ -35,7 +35,7 @@ import Testing
         name: "train", gpus: 16, nodes: 2, gpusPerNode: 8, tasksPerNode: 8, cpusPerNode: 32, memoryMibPerNode: 1024,
         timeLimit: 3600, team: "llm", priority: "high", command: ["python3", "train.py"], script: "#!/bin/bash\n",
         workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none",
-        dependencies: [dependency], array: "0-9%2")
+        dependencies: [dependency], array: "0-9%2", maxRestarts: 3)
     static let register = RegisterAgentRequest(
         name: "gpu-001", gpus: [GPUInfo(index: 0, model: "H100", memoryMib: 81_559, uuid: "GPU-0")], cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.1", instance: "a1")

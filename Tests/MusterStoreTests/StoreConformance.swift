@@ -162,6 +162,7 @@ struct StoreConformance {
         attempt.ranks[3] = RankState(started: false, exitCode: -1, exitedAt: 71.5)
         running.attempt = attempt
         running.restarts = 2
+        running.maxRestarts = 5
 
         var completed = job(id: 3, owner: "alice")
         completed.restore(state: .completed)

@@ -14,10 +14,13 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     /// Seconds since the Unix epoch.
     public var lastHeartbeat: Double
     public var runningJobs: [Int64]
+    /// Why an admin drained it; its `state` is then `drained`.
+    public var drainReason: String?
 
     public init(
         name: String, state: String, address: String, gpus: Int, freeGPUs: Int, gpuModel: String, cpus: Int,
-        memoryMib: Int, leaf: String, spine: String, lastHeartbeat: Double, runningJobs: [Int64]
+        memoryMib: Int, leaf: String, spine: String, lastHeartbeat: Double, runningJobs: [Int64],
+        drainReason: String? = nil
     ) {
         self.name = name
         self.state = state
@@ -31,6 +34,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         self.spine = spine
         self.lastHeartbeat = lastHeartbeat
         self.runningJobs = runningJobs
+        self.drainReason = drainReason
     }
 
     enum CodingKeys: String, CodingKey {
@@ -42,6 +46,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         case leaf, spine
         case lastHeartbeat = "last_heartbeat"
         case runningJobs = "running_jobs"
+        case drainReason = "drain_reason"
     }
 }
 

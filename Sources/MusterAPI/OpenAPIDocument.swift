@@ -84,6 +84,21 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "nodes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeList"}}}}}
               }
             },
+            "/v1/nodes/{name}/drain": {
+              "post": {
+                "summary": "Drain a node (admins): no new work; with now, its running jobs are stopped (requeued if they may be)",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DrainRequest"}}}},
+                "responses": {"200": {"description": "the node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+              }
+            },
+            "/v1/nodes/{name}/resume": {
+              "post": {
+                "summary": "Resume a drained node (admins)",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "responses": {"200": {"description": "the node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeInfo"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/agents/register": {
               "post": {
                 "summary": "A node agent registers its inventory",
@@ -189,7 +204,7 @@ public enum OpenAPIDocument {
                 "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
-                "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning"]}, "address": {"type": "string"},
+                "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
                 "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
                 "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}}}},
@@ -200,6 +215,7 @@ public enum OpenAPIDocument {
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"}, "address": {"type": "string"}, "instance": {"type": "string"}}},
               "RegisterAgentResponse": {"type": "object", "properties": {"heartbeat_interval": {"type": "number"}, "controller_instance": {"type": "string"}, "agent_token": {"type": "string"}}},
               "LogUpload": {"type": "object", "additionalProperties": false, "required": ["task", "offset", "data"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "offset": {"type": "integer", "minimum": 0}, "data": {"type": "string", "contentEncoding": "base64"}}},
+              "DrainRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 256}, "now": {"type": "boolean"}}},
               "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["user"], "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 64}, "role": {"type": "string", "enum": ["user", "admin", "join"]}}},
               "TokenResponse": {"type": "object", "properties": {"token": {"type": "string"}, "user": {"type": "string"}, "role": {"type": "string"}}},
               "TaskKey": {"type": "object", "additionalProperties": false, "required": ["job_id", "epoch", "rank"], "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer"}}},

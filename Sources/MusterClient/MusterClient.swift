@@ -92,6 +92,18 @@ public final class MusterClient: Sendable {
         try await call("GET", "/v1/nodes", as: NodeList.self).nodes
     }
 
+    /// Drains a node (admins): no new work; with `now`, its running jobs are stopped.
+    public func drain(_ name: String, reason: String, now: Bool = false) async throws(ClientError) -> NodeInfo {
+        try await call(
+            "POST", "/v1/nodes/\(Self.pathComponent(name))/drain", body: DrainRequest(reason: reason, now: now),
+            as: NodeInfo.self)
+    }
+
+    /// Resumes a drained node (admins).
+    public func resume(_ name: String) async throws(ClientError) -> NodeInfo {
+        try await call("POST", "/v1/nodes/\(Self.pathComponent(name))/resume", as: NodeInfo.self)
+    }
+
     /// The OpenAPI document, as text.
     public func openAPI() async throws(ClientError) -> String {
         String(decoding: try await raw("GET", "/v1/openapi.json", body: nil), as: UTF8.self)
@@ -134,6 +146,12 @@ public final class MusterClient: Sendable {
     }
 
     // MARK: Plumbing
+
+    /// A node name as one path component (names are labels: letters, digits, '.', '-', '_').
+    static func pathComponent(_ name: String) -> String {
+        name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: ".-_")))
+            ?? name
+    }
 
     private func call<R: Decodable>(_ method: String, _ path: String, as type: R.Type) async throws(ClientError)
         -> R

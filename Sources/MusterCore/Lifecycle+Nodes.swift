@@ -223,6 +223,41 @@ extension Lifecycle {
         return directives
     }
 
+    /// An admin drains `name`: it takes no new work until resumed; with `now`, the jobs running on it are stopped
+    /// (requeued if they may be, else failed) instead of finishing.
+    public mutating func drain(
+        _ name: String, reason: String, now stopJobs: Bool, by principal: Principal, at time: Double
+    )
+        throws(LifecycleError) -> [Directive]
+    {
+        guard principal.admin else { throw .forbidden("only an admin may drain a node") }
+        guard nodes[name] != nil else { throw .notFound("no node \(name); muster nodes lists them") }
+        guard !reason.isEmpty, reason.utf8.count <= 256,
+            !reason.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        else { throw .invalid(field: "reason", "give 1 to 256 bytes of printable text") }
+        nodes[name]!.drainReason = reason
+        nodesChanged = true
+        var directives: [Directive] = [.storeNodes([name])]
+        if stopJobs {
+            for id in holding.sorted() {
+                guard jobs[id]?.state == .running, jobs[id]?.attempt?.nodesWithLiveRanks.contains(name) == true
+                else { continue }
+                lose(id, reason: "node \(name) was drained now by \(principal.user): \(reason)", at: time, &directives)
+            }
+        }
+        return directives
+    }
+
+    /// An admin resumes a drained node: it takes work again.
+    public mutating func resume(_ name: String, by principal: Principal) throws(LifecycleError) -> [Directive] {
+        guard principal.admin else { throw .forbidden("only an admin may resume a node") }
+        guard nodes[name] != nil else { throw .notFound("no node \(name); muster nodes lists them") }
+        guard nodes[name]!.drainReason != nil else { throw .conflict("node \(name) is not drained") }
+        nodes[name]!.drainReason = nil
+        nodesChanged = true
+        return [.storeNodes([name]), .wake]
+    }
+
     /// Declares a node down: every rank still on it is lost, and the jobs it ran fail.
     mutating func nodeDown(_ name: String, now: Double, _ directives: inout [Directive]) {
         nodes[name]!.health = .down

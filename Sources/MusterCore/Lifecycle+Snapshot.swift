@@ -36,12 +36,13 @@ extension Lifecycle {
         capacity = Self.buildCluster(nodes.values.map(\.inventory))
     }
 
-    /// Rebuilds the scheduler's view from the nodes that are up, the queue and the attempts holding GPUs.
+    /// Rebuilds the scheduler's view from the nodes that are up and not drained, the queue and the attempts
+    /// holding GPUs.
     mutating func rebuildSnapshot() {
         guard !isStatic else { return }
         nodesChanged = false
         refreshCapacity()
-        let up = nodes.values.filter { $0.health == .up }.map(\.inventory)
+        let up = nodes.values.filter(\.schedulable).map(\.inventory)
         guard let cluster = Self.buildCluster(up) else {
             snapshot = nil
             nodeIndex = [:]

@@ -4,14 +4,20 @@ public struct Node: Sendable, Hashable, Codable {
     public var health: NodeHealth
     /// When the controller last heard from its agent (the injected clock's time).
     public var lastHeard: Double
+    /// Why an admin drained it (`muster drain`): it takes no new work, whatever its health, until resumed.
+    public var drainReason: String?
 
-    public init(inventory: NodeInventory, health: NodeHealth, lastHeard: Double) {
+    public init(inventory: NodeInventory, health: NodeHealth, lastHeard: Double, drainReason: String? = nil) {
         self.inventory = inventory
         self.health = health
         self.lastHeard = lastHeard
+        self.drainReason = drainReason
     }
 
     public var name: String { inventory.name }
+
+    /// May the scheduler give it new work?
+    public var schedulable: Bool { health == .up && drainReason == nil }
 }
 
 /// Whether a node may be given work.

@@ -175,11 +175,42 @@ public actor Controller {
             let node = lifecycle.nodes[name]!
             let inv = node.inventory
             return NodeInfo(
-                name: name, state: node.health.rawValue, address: inv.address, gpus: inv.gpus.count,
-                freeGPUs: node.health == .up ? free[name] ?? inv.gpus.count : 0,
+                name: name, state: node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue,
+                address: inv.address, gpus: inv.gpus.count,
+                freeGPUs: node.schedulable ? free[name] ?? inv.gpus.count : 0,
                 gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMiB, leaf: inv.leaf,
-                spine: inv.spine, lastHeartbeat: node.lastHeard, runningJobs: runningOn[name] ?? [])
+                spine: inv.spine, lastHeartbeat: node.lastHeard, runningJobs: runningOn[name] ?? [],
+                drainReason: node.drainReason)
         }
+    }
+
+    /// An admin drains a node (see `Lifecycle.drain`); returns it as `muster nodes` shows it.
+    public func drain(_ name: String, _ request: DrainRequest, by principal: Principal) async throws(ControllerError)
+        -> NodeInfo
+    {
+        try available()
+        let directives: [Directive]
+        do {
+            directives = try lifecycle.drain(
+                name, reason: request.reason, now: request.now ?? false, by: principal, at: clock.now())
+        } catch {
+            throw ControllerError(error)
+        }
+        try await apply(directives)
+        return nodeList().first { $0.name == name }!
+    }
+
+    /// An admin resumes a drained node.
+    public func resume(_ name: String, by principal: Principal) async throws(ControllerError) -> NodeInfo {
+        try available()
+        let directives: [Directive]
+        do {
+            directives = try lifecycle.resume(name, by: principal)
+        } catch {
+            throw ControllerError(error)
+        }
+        try await apply(directives)
+        return nodeList().first { $0.name == name }!
     }
 
     /// Stops waiting long-polls and failure detection, for a quick graceful shutdown.

@@ -109,6 +109,16 @@ public enum ControllerRoutes {
             _ = try await user(request)
             return try json(NodeList(nodes: await controller.nodeList()))
         }
+        post("/v1/nodes/:name/drain") { request, context in
+            let principal = try await user(request)
+            let name = try nodeName(context)
+            let body = try await decode(DrainRequest.self, request)
+            return try json(try await controller.drain(name, body, by: principal))
+        }
+        post("/v1/nodes/:name/resume") { request, context in
+            let principal = try await user(request)
+            return try json(try await controller.resume(try nodeName(context), by: principal))
+        }
         post("/v1/admin/tokens") { request, _ in
             let principal = try await user(request)
             let body = try await decode(TokenRequest.self, request)

@@ -77,19 +77,21 @@ struct NodeRow: Codable, FetchableRecord, PersistableRecord {
     var inventory: String
     var health: String
     var last_heard: Double
+    var drain_reason: String?
 
     init(_ node: Node) throws {
         name = node.name
         inventory = String(decoding: try RowJSON.encoder.encode(node.inventory), as: UTF8.self)
         health = node.health.rawValue
         last_heard = node.lastHeard
+        drain_reason = node.drainReason
     }
 
     func node() throws -> Node {
         guard let health = NodeHealth(rawValue: health) else { throw StoreError("unknown health '\(health)'") }
         return Node(
             inventory: try JSONDecoder().decode(NodeInventory.self, from: Data(inventory.utf8)), health: health,
-            lastHeard: last_heard)
+            lastHeard: last_heard, drainReason: drain_reason)
     }
 }
 

@@ -58,15 +58,9 @@ enum LegacyJobRows {
                 job.reason = "its stored request could not be read when the store was upgraded"
             }
             // Written with v2's columns: this runs inside migration v2, before v3 adds its columns.
-            var values = try JobRow(job).databaseDictionary
-            values.removeValue(forKey: "dependencies")
-            values.removeValue(forKey: "array")
-            values.removeValue(forKey: "max_restarts")
-            let columns = values.keys.sorted()
-            try db.execute(
-                sql: "INSERT INTO job (\(columns.joined(separator: ", "))) VALUES "
-                    + "(\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
-                arguments: StatementArguments(columns.map { values[$0]! }))
+            try insert(
+                try JobRow(job).databaseDictionary, into: "job", dropping: ["dependencies", "array", "max_restarts"],
+                db)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM nodes ORDER BY name") {
             let inv = object(row["inventory"] as String?)
@@ -80,9 +74,23 @@ enum LegacyJobRows {
                 memoryMiB: (inv["memory_mib"] as? NSNumber)?.intValue ?? 0, leaf: inv["leaf"] as? String ?? "",
                 spine: inv["spine"] as? String ?? "", address: inv["address"] as? String ?? "127.0.0.1")
             let up: Bool = row["up"] as Bool? ?? false
-            try NodeRow(Node(inventory: inventory, health: up ? .up : .down, lastHeard: row["last_heartbeat"] ?? 0))
-                .insert(db)
+            try insert(
+                try NodeRow(Node(inventory: inventory, health: up ? .up : .down, lastHeard: row["last_heartbeat"] ?? 0))
+                    .databaseDictionary, into: "node", dropping: ["drain_reason"], db)
         }
+    }
+
+    /// Inserts a row without the columns later migrations add (`dropped`): v2's tables do not have them yet.
+    private static func insert(
+        _ row: [String: DatabaseValue], into table: String, dropping dropped: [String], _ db: Database
+    ) throws {
+        var values = row
+        for column in dropped { values.removeValue(forKey: column) }
+        let columns = values.keys.sorted()
+        try db.execute(
+            sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+                + "(\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+            arguments: StatementArguments(columns.map { values[$0]! }))
     }
 
     private static func object(_ json: String?) -> [String: Any] {

@@ -7,7 +7,7 @@ import GRDB
 /// - `v2`: rows of the store's own records: a job's spec, launch and latest attempt, its owner and idempotency
 ///   key; nodes with their health; API tokens (hashes only). Jobs of `v1` are carried over by `LegacyJobRows`.
 /// - `v3`: a job's dependencies and its place in a job array (JSON, null when it has none), and its restart
-///   limit.
+///   limit; a node's drain reason.
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -66,6 +66,7 @@ enum SQLiteSchema {
                 t.add(column: "array", .text)
                 t.add(column: "max_restarts", .integer)
             }
+            try db.alter(table: "node") { t in t.add(column: "drain_reason", .text) }
         }
         return migrator
     }

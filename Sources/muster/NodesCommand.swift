@@ -14,11 +14,11 @@ struct NodesCommand: AsyncParsableCommand {
             try printJSON(NodeList(nodes: nodes))
             return
         }
-        var table = TextTable(["NAME", "STATE", "GPUS", "FREE", "MODEL", "LEAF", "SPINE", "ADDRESS", "JOBS"])
+        var table = TextTable(["NAME", "STATE", "GPUS", "FREE", "MODEL", "LEAF", "SPINE", "ADDRESS", "JOBS", "REASON"])
         for node in nodes {
             table.add([
                 node.name, node.state, "\(node.gpus)", "\(node.freeGPUs)", node.gpuModel, node.leaf, node.spine,
-                node.address, node.runningJobs.map(String.init).joined(separator: ","),
+                node.address, node.runningJobs.map(String.init).joined(separator: ","), node.drainReason ?? "",
             ])
         }
         print(table.text)

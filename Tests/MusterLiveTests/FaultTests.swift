@@ -135,5 +135,33 @@ extension EndToEnd {
                 _ = try await cluster.client.cancel(id)
             }
         }
+
+        /// `muster drain node-a --reason`: new work goes to node-b only, `muster nodes` shows why; a user may not
+        /// drain; `muster resume` puts node-a back.
+        @Test func drainedNodeTakesNoNewWorkUntilResumed() async throws {
+            try await withCluster { cluster in
+                let drained = try cluster.cli(["drain", "node-a", "--reason", "fan failing"], cwd: cluster.dir)
+                #expect(drained.status == 0 && drained.output.contains("drained node-a: fan failing"), "\(drained)")
+                let nodes = try cluster.cli(["nodes"], cwd: cluster.dir).output
+                let row = nodes.split(separator: "\n").first { $0.hasPrefix("node-a") } ?? ""
+                #expect(row.contains("drained") && row.hasSuffix("fan failing"), "\(nodes)")
+                for _ in 0..<3 {
+                    let id = try await cluster.client.submit(cluster.request(["/bin/true"], gpus: 4))
+                    let job = try await cluster.waitForJob(id, ["completed", "failed"])
+                    #expect(job.placement.map(\.node) == ["node-b"])
+                }
+                let alice = cluster.client(token: try await cluster.client.createToken(user: "alice").token)
+                do {
+                    _ = try await alice.resume("node-a")
+                    Issue.record("a user resumed a node")
+                } catch {
+                    #expect("\(error)".contains("403"), "\(error)")
+                }
+                await alice.shutdown()
+                #expect(try cluster.cli(["resume", "node-a"], cwd: cluster.dir).status == 0)
+                let both = try await cluster.client.submit(cluster.request(["/bin/true"], gpus: 8, nodes: 2))
+                #expect(try await cluster.waitForJob(both, ["completed", "failed"]).state == "completed")
+            }
+        }
     }
 }

@@ -26,7 +26,8 @@ import Testing
         dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5)
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
-        memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9])
+        memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9],
+        drainReason: "ECC errors")
     static let assignment = Assignment(
         task: task, name: "train", user: "alice", argv: ["python3", "train.py"], script: "#!/bin/bash\necho hi\n",
         workdir: "/home/alice", env: ["MASTER_PORT": "20000"], export: "all", output: "/home/alice/out.log",
@@ -52,6 +53,7 @@ import Testing
             ],
             "SubmitResponse": [SubmitResponse(id: 7, count: 10), SubmitResponse(id: 7)],
             "DependencyInfo": [Self.dependency],
+            "DrainRequest": [DrainRequest(reason: "bad fan", now: true), DrainRequest(reason: "bad fan")],
             "PlacementEntry": [PlacementEntry(node: "gpu-001", gpus: [0])],
             "JobInfo": [
                 Self.jobInfo,
@@ -98,6 +100,7 @@ import Testing
         [
             "SubmitRequest": (SubmitRequest.self, Self.submit),
             "DependencyInfo": (DependencyInfo.self, Self.dependency),
+            "DrainRequest": (DrainRequest.self, DrainRequest(reason: "bad fan", now: true)),
             "RegisterAgentRequest": (RegisterAgentRequest.self, Self.register),
             "GPUInfo": (GPUInfo.self, Self.register.gpus[0]),
             "TokenRequest": (TokenRequest.self, TokenRequest(user: "alice", role: "admin")),

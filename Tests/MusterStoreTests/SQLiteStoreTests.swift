@@ -153,7 +153,7 @@ final class SQLiteFixture: Sendable {
         }
         let state = try await store.load()
         #expect(state.jobs.map(\.id) == [1, 4, 5, 6])
-        #expect(state.nodes.map(\.name) == ["cpu-1", "gpu-002", "gpu-003"])
+        #expect(state.nodes.map(\.name) == ["cpu-1", "gpu-002", "gpu-003", "gpu-004"])
         #expect(state.tokens.count == 3)
         #expect(state.unreadable.count == 4)
         #expect(state.unreadable.contains { $0.hasPrefix("job 2") })

@@ -202,8 +202,10 @@ struct StoreConformance {
                     cpus: 128, memoryMiB: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.\(gpus)"),
                 health: health, lastHeard: heard)
         }
+        var drained = node("gpu-004", 8, .up, 101)
+        drained.drainReason = "ECC errors: replace GPU 3"
         return [node("cpu-1", 0, .up, 5), node("gpu-001", 8, .up, 100.5), node("gpu-002", 8, .returning, 99)]
-            + [node("gpu-003", 4, .down, 50)]
+            + [node("gpu-003", 4, .down, 50), drained]
     }
 
     /// Tokens of every role, one revoked.

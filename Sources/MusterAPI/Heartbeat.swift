@@ -5,12 +5,22 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public var instance: String
     public var running: [TaskKey]
     public var reports: [TaskReport]
+    /// Why the node's health check fails (its exit code and first line); absent while healthy.
+    public var healthFailure: String?
 
-    public init(name: String, instance: String, running: [TaskKey], reports: [TaskReport] = []) {
+    public init(
+        name: String, instance: String, running: [TaskKey], reports: [TaskReport] = [], healthFailure: String? = nil
+    ) {
         self.name = name
         self.instance = instance
         self.running = running
         self.reports = reports
+        self.healthFailure = healthFailure
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, instance, running, reports
+        case healthFailure = "health_failure"
     }
 }
 

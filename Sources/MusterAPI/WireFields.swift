@@ -83,7 +83,7 @@ extension TaskReport: WireFields {
 
 extension Heartbeat: WireFields {
     public static var wireFields: [String: (any WireFields.Type)?] {
-        ["name": nil, "instance": nil, "running": TaskKey.self, "reports": TaskReport.self]
+        ["name": nil, "instance": nil, "running": TaskKey.self, "reports": TaskReport.self, "health_failure": nil]
     }
 }
 

@@ -42,6 +42,10 @@ public actor Agent {
     var unsent: [TaskReport] = []
     var uplinkWaiter: CheckedContinuation<Void, Never>?
     var heartbeatInterval = 2.0
+    /// Why the last health check failed; nil while healthy (sent with every heartbeat).
+    var healthFailure: String?
+    /// Send a heartbeat now (the health changed).
+    var forceHeartbeat = false
     var controllerInstance: String?
     var after: Int64 = 0
     var registered = false
@@ -70,6 +74,7 @@ public actor Agent {
             group.addTask { await self.pollLoop() }
             group.addTask { await self.uplinkLoop() }
             group.addTask { await self.logLoop() }
+            group.addTask { await self.healthLoop() }
             await group.waitForAll()
         }
         if stopJobs {
@@ -420,11 +425,31 @@ public actor Agent {
         }
     }
 
+    /// Runs the health script (if any) every `healthInterval` seconds; a change is sent at once.
+    private func healthLoop() async {
+        guard let script = config.healthScript else { return }
+        let check = HealthCheck(script: script, node: config.name, timeout: 60)
+        while !Task.isCancelled {
+            let failure = await check.run()
+            if failure != healthFailure {
+                healthFailure = failure
+                if let failure { logger.warning("health check failed: \(failure)") }
+                forceHeartbeat = true
+                wakeUplink()
+            }
+            try? await Task.sleep(for: .seconds(max(0.1, config.healthInterval)))
+        }
+    }
+
     private func uplinkLoop() async {
         var nextHeartbeat = Date().timeIntervalSince1970
         var delay = 0.05
         while !Task.isCancelled {
             let now = Date().timeIntervalSince1970
+            if forceHeartbeat {
+                forceHeartbeat = false
+                nextHeartbeat = now
+            }
             if unsent.isEmpty && now < nextHeartbeat {
                 let wait = nextHeartbeat - now
                 let timer = Task { [weak self] in
@@ -443,7 +468,7 @@ public actor Agent {
                     let beat = Heartbeat(
                         name: config.name, instance: instance,
                         running: (Array(running.keys) + finishing).sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) },
-                        reports: reports)
+                        reports: reports, healthFailure: healthFailure)
                     let answer = try await client.heartbeat(beat)
                     unsent.removeFirst(min(reports.count, unsent.count))
                     nextHeartbeat = Date().timeIntervalSince1970 + heartbeatInterval

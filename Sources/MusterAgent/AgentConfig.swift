@@ -16,6 +16,9 @@ public struct AgentConfig: Sendable {
     public var pollMilliseconds: Int
     /// The cluster's join token, shown at registration only.
     public var joinToken: String?
+    /// The operator's health script (exit 0: healthy), run every `healthInterval` seconds.
+    public var healthScript: String?
+    public var healthInterval: Double = 30
 
     public init(
         controllerURL: String, name: String, fakeGPUs: Int? = nil, leaf: String = "leaf0", spine: String = "spine0",

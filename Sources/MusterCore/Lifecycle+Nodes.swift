@@ -121,9 +121,9 @@ extension Lifecycle {
     /// A heartbeat: `node` is alive and runs exactly `running`. Tasks it runs that the lifecycle does not own are
     /// fenced; ranks it should run but no longer does are lost (a running job fails; an ended one whose ranks
     /// are all gone gives its GPUs back); a returning node that runs nothing stray is up again.
-    public mutating func heartbeat(node name: String, running: [TaskRef], now: Double) throws(LifecycleError)
-        -> [Directive]
-    {
+    public mutating func heartbeat(
+        node name: String, running: [TaskRef], healthFailure: String? = nil, now: Double
+    ) throws(LifecycleError) -> [Directive] {
         guard var node = nodes[name] else { throw .notFound("node \(name) is not registered; register first") }
         node.lastHeard = now
         var directives: [Directive] = []
@@ -175,6 +175,19 @@ extension Lifecycle {
         }
         nodes[name] = node
         if changedHealth { directives.insert(.storeNodes([name]), at: 0) }
+        if let healthFailure, node.drainReason == nil {
+            // Its health check fails: drained, and its jobs stopped now (requeued if they may be).
+            let words =
+                String(
+                    String(
+                        healthFailure.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) }
+                    )
+                    .utf8.prefix(200)) ?? "failed"
+            directives += try drain(
+                name, reason: "health check failed: " + words, now: true,
+                by: Principal(user: "health-check", admin: true),
+                at: now)
+        }
         return directives
     }
 

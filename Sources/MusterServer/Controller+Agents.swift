@@ -40,7 +40,7 @@ extension Controller {
         do {
             directives += try lifecycle.heartbeat(
                 node: name, running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank) },
-                now: now)
+                healthFailure: beat.healthFailure, now: now)
         } catch {
             throw ControllerError(error)
         }

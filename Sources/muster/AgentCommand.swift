@@ -34,6 +34,16 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("state-dir"), help: "The agent's own directory (default ./.muster-agent-NAME).")
     var stateDir: String?
 
+    @Option(
+        name: .customLong("health-script"),
+        help: ArgumentHelp(
+            "Health check program (exit 0: healthy; else its first line is the reason); a failing node is "
+                + "drained and its jobs stopped."))
+    var healthScript: String?
+
+    @Option(name: .customLong("health-interval"), help: "Seconds between health checks.")
+    var healthInterval: Double = 30
+
     @Flag(
         name: .customLong("stop-jobs-on-exit"),
         help: "On SIGTERM/SIGINT stop the jobs too (default: leave them running; a restarted agent stops them).")
@@ -51,11 +61,12 @@ struct AgentCommand: AsyncParsableCommand {
             }
             joinToken = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let agent = Agent(
-            config: AgentConfig(
-                controllerURL: url, name: nodeName, fakeGPUs: fakeGPUs, leaf: leaf, spine: spine, address: address,
-                stateDir: stateDir.map(absolutePath), pollMilliseconds: pollMilliseconds, joinToken: joinToken),
-            logger: logger)
+        var config = AgentConfig(
+            controllerURL: url, name: nodeName, fakeGPUs: fakeGPUs, leaf: leaf, spine: spine, address: address,
+            stateDir: stateDir.map(absolutePath), pollMilliseconds: pollMilliseconds, joinToken: joinToken)
+        config.healthScript = healthScript.map(absolutePath)
+        config.healthInterval = healthInterval
+        let agent = Agent(config: config, logger: logger)
         let work = Task { await agent.run(stopJobs: stopJobsOnExit) }
         // SIGTERM/SIGINT: stop cleanly (the loops end, jobs stop only with --stop-jobs-on-exit).
         let signals = Task {

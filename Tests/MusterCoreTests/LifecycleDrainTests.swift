@@ -65,4 +65,21 @@ import Testing
         _ = after.plan(now: 6)
         #expect(after.jobs[id]?.state == .pending)
     }
+
+    @Test func failingHealthCheckDrainsTheNodeAndRequeuesItsJobs() throws {
+        var life = try T.live(["gpu-a", "gpu-b"])
+        let id = try life.submit(JobSpec(gpus: 8, timeLimit: 600), owner: "alice", maxRestarts: 1, now: 0).id
+        _ = life.plan(now: 0)
+        let node = life.jobs[id]!.attempt!.nodes[0]
+        _ = life.taskStarted(T.rank(0, job: id), on: node, at: 1, now: 1)
+        let sick = try life.heartbeat(
+            node: node, running: [T.rank(0, job: id)], healthFailure: "exit 1: GPU 3\u{1b}[31m fell off", now: 2)
+        #expect(life.nodes[node]?.drainReason == "health check failed: exit 1: GPU 3 [31m fell off")
+        #expect(life.jobs[id]?.state == .pending && life.jobs[id]?.restarts == 1)
+        #expect(T.kills(sick).map(\.nodes) == [[node]])
+        // Still failing, its old rank gone: the drain stays as it was, the job is not requeued twice.
+        _ = try life.heartbeat(node: node, running: [], healthFailure: "exit 1: again", now: 3)
+        #expect(life.nodes[node]?.drainReason?.hasSuffix("fell off") == true)
+        #expect(life.jobs[id]?.restarts == 1 && life.holding.isEmpty)
+    }
 }

@@ -163,5 +163,44 @@ extension EndToEnd {
                 #expect(try await cluster.waitForJob(both, ["completed", "failed"]).state == "completed")
             }
         }
+
+        /// Each agent runs the operator's health script; when it fails on the node under a requeueable job, the
+        /// node is drained with the script's words and the job restarts on the other node.
+        @Test func failingHealthScriptDrainsTheNodeAndItsJobRestartsElsewhere() async throws {
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 2)
+            defer { cluster.stop() }
+            let script = cluster.dir + "/health.sh"
+            try """
+            #!/bin/sh
+            if [ -e \(cluster.dir)/sick-$MUSTER_NODE_NAME ]; then echo "GPU 3 fell off the bus"; exit 1; fi
+            exit 0
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            try await cluster.startController()
+            for name in ["node-a", "node-b"] {
+                try cluster.startAgent(name, extra: ["--health-script", script, "--health-interval", "0.3"])
+            }
+            try await cluster.waitForNodes(up: 2)
+            let marker = cluster.dir + "/starts"
+            var request = cluster.request(
+                ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(marker); sleep 20"], gpus: 4)
+            request.maxRestarts = 1
+            let id = try await cluster.client.submit(request)
+            let first = try await cluster.waitForJob(id, ["running"])
+            let node = try #require(first.placement.first?.node)
+            FileManager.default.createFile(atPath: cluster.dir + "/sick-\(node)", contents: nil)
+            let again = try await cluster.waitFor("the restart", timeout: 20) { () async throws -> JobInfo? in
+                let job = try await cluster.client.job(id)
+                return job.state == "running" && job.restarts == 1 ? job : nil
+            }
+            #expect(again.placement.first?.node != node)
+            let info = try #require(try await cluster.client.nodes().first { $0.name == node })
+            #expect(info.state == "drained")
+            #expect(info.drainReason == "health check failed: exit 1: GPU 3 fell off the bus")
+            _ = try await cluster.waitFor("the second start", timeout: 10) { () -> Bool? in
+                (try? String(contentsOfFile: marker, encoding: .utf8))?.contains("1 node-") == true ? true : nil
+            }
+            _ = try await cluster.client.cancel(id)
+        }
     }
 }

@@ -83,11 +83,12 @@ final class LiveCluster: @unchecked Sendable {
     /// Starts agent `name`; `wrapper` (a program and its first arguments) runs it elsewhere, e.g. in other
     /// namespaces, and must exec it in place so that its pid is the agent's. `stateDir` defaults to
     /// `<dir>/agent-<name>`.
-    func startAgent(_ name: String, wrapper: [String] = [], stateDir: String? = nil) throws {
-        let arguments = [
-            "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
-            "--join-token-file", dir + "/data/join.token", "--state-dir", stateDir ?? (dir + "/agent-\(name)"),
-        ]
+    func startAgent(_ name: String, wrapper: [String] = [], stateDir: String? = nil, extra: [String] = []) throws {
+        let arguments =
+            [
+                "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
+                "--join-token-file", dir + "/data/join.token", "--state-dir", stateDir ?? (dir + "/agent-\(name)"),
+            ] + extra
         if let program = wrapper.first {
             agents[name] = try spawn(
                 Array(wrapper.dropFirst()) + [Self.executable] + arguments, log: "agent-\(name).log",

@@ -78,7 +78,12 @@ import Testing
             "TaskReport": [Self.report, TaskReport(task: Self.task, event: .started, time: 1)],
             "ReportBatch": [ReportBatch(reports: [Self.report])],
             "TaskKill": [Self.kill],
-            "Heartbeat": [Heartbeat(name: "gpu-001", instance: "a1", running: [Self.task], reports: [Self.report])],
+            "Heartbeat": [
+                Heartbeat(
+                    name: "gpu-001", instance: "a1", running: [Self.task], reports: [Self.report],
+                    healthFailure: "exit 1: GPU 3 fell off the bus"),
+                Heartbeat(name: "gpu-001", instance: "a1", running: []),
+            ],
             "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true)],
             "Assignment": [
                 Self.assignment,

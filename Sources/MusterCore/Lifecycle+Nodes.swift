@@ -274,6 +274,7 @@ extension Lifecycle {
     /// Declares a node down: every rank still on it is lost, and the jobs it ran fail.
     mutating func nodeDown(_ name: String, now: Double, _ directives: inout [Directive]) {
         nodes[name]!.health = .down
+        nodesDeclaredDown += 1
         nodesChanged = true
         directives.append(.storeNodes([name]))
         for id in holding.sorted() {

@@ -24,6 +24,8 @@ public struct Lifecycle: Sendable {
     /// The next id `submit` hands out.
     public internal(set) var nextJobID: JobID = 1
     public internal(set) var planningPasses = 0
+    /// Nodes declared down since start (silent past the heartbeat timeout): a busy controller must not inflate it.
+    public internal(set) var nodesDeclaredDown = 0
     /// Reservations the scheduler made across all passes (backfill's head-of-queue promises).
     public internal(set) var reservationsMade = 0
     /// Every node (up or not), for the "can this job ever fit" check at submit.

@@ -22,7 +22,12 @@ extension Controller {
             case .storeJobs(let ids):
                 for id in ids where seenJobs.insert(id).inserted { jobIDs.append(id) }
             case .storeNodes(let names):
-                for name in names where !nodeNames.contains(name) { nodeNames.append(name) }
+                for name in names where !nodeNames.contains(name) {
+                    nodeNames.append(name)
+                    if lifecycle.nodes[name]?.health == .down {
+                        logger.warning("node \(name) declared down: no heartbeat for \(config.heartbeatTimeout) s")
+                    }
+                }
             default: break
             }
         }

@@ -44,6 +44,8 @@ public actor Controller {
 
     /// Planning passes so far (for `muster bench live` and logs).
     public var planningPasses: Int { lifecycle.planningPasses }
+    /// Nodes declared down since start.
+    public var nodesDeclaredDown: Int { lifecycle.nodesDeclaredDown }
 
     /// Loads everything the store holds. Jobs that were running stay running: their agents reconcile them at
     /// their next heartbeat.

@@ -70,6 +70,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
                 try await phase(
                     "2-node 16-GPU gang jobs", count: gangJobs, client: client, gpus: 2 * gpusPerAgent, nodes: 2)
             }
+            print("nodes declared down during the run: \(await server.controller.nodesDeclaredDown)")
         } catch {
             await client.shutdown()
             cluster.cancel()

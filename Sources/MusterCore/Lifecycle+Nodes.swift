@@ -26,6 +26,7 @@ extension Lifecycle {
             nodes[inventory.name] = Node(inventory: inventory, health: .up, lastHeard: now)
             nodesChanged = true
         }
+        noteHeard(inventory.name, at: now)
         if nodesChanged { refreshCapacity() }
         return [.storeNodes([inventory.name]), .wake]
     }
@@ -174,6 +175,7 @@ extension Lifecycle {
             directives.append(.wake)
         }
         nodes[name] = node
+        noteHeard(name, at: now)
         if changedHealth { directives.insert(.storeNodes([name]), at: 0) }
         if let healthFailure, node.drainReason == nil {
             // Its health check fails: drained, and its jobs stopped now (requeued if they may be).
@@ -198,11 +200,14 @@ extension Lifecycle {
         var directives: [Directive] = []
         endBackoffs(now: now, &directives)
         if !isStatic {
-            for name in nodes.keys.sorted() {
-                let node = nodes[name]!
-                guard node.health != .down, now - node.lastHeard > config.heartbeatTimeout else { continue }
-                nodeDown(name, now: now, &directives)
+            // The silent nodes are at the front of the heard queue: O(silent), not O(nodes).
+            var silent: [String] = []
+            while let first = heard.first, now - first.time > config.heartbeatTimeout {
+                if isLive(first) { silent.append(first.node) }
+                _ = heard.removeFirst()
             }
+            for name in silent.sorted() { nodeDown(name, now: now, &directives) }
+            purgeHeard()
         }
         for id in holding.sorted() {
             guard var job = jobs[id], var attempt = job.attempt else { continue }
@@ -269,6 +274,23 @@ extension Lifecycle {
         nodes[name]!.drainReason = nil
         nodesChanged = true
         return [.storeNodes([name]), .wake]
+    }
+
+    /// Records that `name` was heard at `time`, and drops entries its earlier words left stale at the front.
+    mutating func noteHeard(_ name: String, at time: Double) {
+        heard.heard(name, at: time)
+        purgeHeard()
+    }
+
+    /// Drops stale entries from the front of the heard queue, so its first entry gives the next deadline.
+    mutating func purgeHeard() {
+        while let first = heard.first, !isLive(first) { _ = heard.removeFirst() }
+    }
+
+    /// Whether `entry` is still its node's latest word, for a node not down.
+    func isLive(_ entry: HeardQueue.Entry) -> Bool {
+        guard let node = nodes[entry.node] else { return false }
+        return node.health != .down && node.lastHeard == entry.time
     }
 
     /// Declares a node down: every rank still on it is lost, and the jobs it ran fail.

@@ -24,6 +24,8 @@ public struct Lifecycle: Sendable {
     /// The next id `submit` hands out.
     public internal(set) var nextJobID: JobID = 1
     public internal(set) var planningPasses = 0
+    /// Nodes by when they were last heard from, for heartbeat deadlines without walking every node.
+    var heard = HeardQueue()
     /// Nodes declared down since start (silent past the heartbeat timeout): a busy controller must not inflate it.
     public internal(set) var nodesDeclaredDown = 0
     /// Reservations the scheduler made across all passes (backfill's head-of-queue promises).
@@ -81,6 +83,7 @@ public struct Lifecycle: Sendable {
         for var node in storedNodes.sorted(by: { $0.name < $1.name }) {
             node.lastHeard = max(node.lastHeard.isFinite ? node.lastHeard : now, now)
             lifecycle.nodes[node.name] = node
+            if node.health != .down { lifecycle.heard.heard(node.name, at: node.lastHeard) }
         }
         var refused: [JobID] = []
         for var job in stored.sorted(by: { $0.id < $1.id }) {
@@ -184,13 +187,11 @@ public struct Lifecycle: Sendable {
 
     /// The earliest time at which `tick` has something to do (a node to declare down, a start or time limit
     /// to enforce), or nil when nothing is due: the shell sleeps until then or until an event.
-    /// - Complexity: O(nodes + attempts holding GPUs).
+    /// - Complexity: O(attempts holding GPUs); nodes in O(1) (`HeardQueue`).
     public func nextDeadline() -> Double? {
         var earliest: Double?
         func consider(_ t: Double) { earliest = min(earliest ?? t, t) }
-        if !isStatic {
-            for node in nodes.values where node.health != .down { consider(node.lastHeard + config.heartbeatTimeout) }
-        }
+        if !isStatic, let first = heard.first { consider(first.time + config.heartbeatTimeout) }
         for t in notBefore.values { consider(t) }
         for id in holding {
             guard let job = jobs[id], let attempt = job.attempt else { continue }

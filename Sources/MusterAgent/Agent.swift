@@ -189,7 +189,7 @@ public actor Agent {
             try prepareOutput(output, owner: identity, jobWorkdir: assignment.workdir)
             if let script = assignment.script {
                 let path = "\(config.scriptDir)/job-\(key.jobID)-\(key.epoch)-\(key.rank).sh"
-                FileManager.default.createFile(
+                _ = FileManager.default.createFile(
                     atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o700])
                 if let identity { chown(path, identity.uid, identity.gid) }
                 argv = ["/bin/bash", path] + assignment.argv

@@ -31,7 +31,7 @@ struct TaskRecord: Codable, Sendable {
 
     func write(in directory: String) {
         guard let data = try? JSONEncoder().encode(self) else { return }
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: Self.path(task, in: directory), contents: data, attributes: [.posixPermissions: 0o600])
     }
 

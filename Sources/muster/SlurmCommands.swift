@@ -147,7 +147,7 @@ enum SlurmCommands {
             guard let script = rest.first else { throw Refusal("give a batch script, or --wrap \"command\"") }
             submit += [script, "--"] + rest.dropFirst()
         }
-        var command = try SubmitCommand.parse(submit)
+        let command = try SubmitCommand.parse(submit)
         try await command.run()
     }
 

@@ -360,7 +360,11 @@ extension Lifecycle {
                 epoch: epoch, nodes: names, gpus: gpus, tasksPerNode: jobs.values[j].tasksPerNode, scheduledAt: now,
                 masterPort: port)
             jobs.values[j].reason = nil
-            holding.insert(id)
+            if isStatic {
+                holding.insert(id)
+            } else {
+                startHolding(id, jobs.values[j].attempt!)
+            }
             started.append(id)
             directives.append(.assign(id, epoch: epoch))
         }
@@ -436,7 +440,9 @@ extension Lifecycle {
                 job.attempt.map { ($0.nodes[0], $0.masterPort) }
             )
         }
-        if drained, holding.remove(id) != nil {
+        defer { if !isStatic { purgeAttemptDeadlines() } }
+        if drained, holding.contains(id) {
+            stopHolding(id, isStatic ? nil : jobs.values[j].attempt)
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
             directives.append(.wake)

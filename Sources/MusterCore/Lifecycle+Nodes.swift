@@ -80,9 +80,12 @@ extension Lifecycle {
         guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].started
         else { return [] }
         attempt.ranks[task.rank].started = true
-        if attempt.startedAt == nil { attempt.startedAt = Self.bounded(time, attempt.scheduledAt, now) }
+        let firstStart = attempt.startedAt == nil
+        if firstStart { attempt.startedAt = Self.bounded(time, attempt.scheduledAt, now) }
         job.attempt = attempt
         jobs[task.job] = job
+        if firstStart { watchTimeLimit(task.job) }
+        purgeAttemptDeadlines()
         return [.storeJobs([task.job])]
     }
 
@@ -96,9 +99,11 @@ extension Lifecycle {
         else { return [] }
         let exitedAt = Self.bounded(time, attempt.scheduledAt, now)
         attempt.ranks[task.rank] = RankState(started: true, exitCode: exitCode, exitedAt: exitedAt)
-        if attempt.startedAt == nil { attempt.startedAt = exitedAt }
+        let firstStart = attempt.startedAt == nil
+        if firstStart { attempt.startedAt = exitedAt }
         job.attempt = attempt
         jobs[task.job] = job
+        if firstStart { watchTimeLimit(task.job) }
         var directives: [Directive] = []
         if job.state == .running {
             if exitCode != 0 {
@@ -145,7 +150,7 @@ extension Lifecycle {
                     reason: "the controller does not run job \(task.job) epoch \(task.epoch) on \(name) (fenced)"))
         }
         let listed = Set(running)
-        for id in holding.sorted() {
+        for id in (holdingOn[name] ?? []).sorted() {
             guard let job = jobs[id], let attempt = job.attempt else { continue }
             for rank in attempt.ranks.indices where attempt.node(ofRank: rank) == name {
                 let state = attempt.ranks[rank]
@@ -209,7 +214,14 @@ extension Lifecycle {
             for name in silent.sorted() { nodeDown(name, now: now, &directives) }
             purgeHeard()
         }
-        for id in holding.sorted() {
+        // Attempts with a deadline past: from the top of the heap, O(due), not every attempt.
+        var due: Set<JobID> = []
+        while let top = attemptDeadlines.min, top.time < now {
+            if isCurrent(top) { due.insert(top.job) }
+            _ = attemptDeadlines.removeMin()
+        }
+        defer { purgeAttemptDeadlines() }
+        for id in due.sorted() {
             guard var job = jobs[id], var attempt = job.attempt else { continue }
             if now > attempt.scheduledAt + config.startTimeout,
                 let lost = attempt.ranks.firstIndex(where: { !$0.started && !$0.exited })
@@ -257,7 +269,7 @@ extension Lifecycle {
         nodesChanged = true
         var directives: [Directive] = [.storeNodes([name])]
         if stopJobs {
-            for id in holding.sorted() {
+            for id in (holdingOn[name] ?? []).sorted() {
                 guard jobs[id]?.state == .running, jobs[id]?.attempt?.nodesWithLiveRanks.contains(name) == true
                 else { continue }
                 lose(id, reason: "node \(name) was drained now by \(principal.user): \(reason)", at: time, &directives)
@@ -299,7 +311,7 @@ extension Lifecycle {
         nodesDeclaredDown += 1
         nodesChanged = true
         directives.append(.storeNodes([name]))
-        for id in holding.sorted() {
+        for id in (holdingOn[name] ?? []).sorted() {
             guard var job = jobs[id], var attempt = job.attempt else { continue }
             var lost = false
             for r in attempt.ranks.indices where attempt.node(ofRank: r) == name && !attempt.ranks[r].exited {

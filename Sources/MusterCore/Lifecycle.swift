@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The life of every job, attempt and node, as one value: events go in with the time, directives come out.
 ///
 /// In the manner of `SWIM.Instance`: no I/O, no clock of its own, no randomness. The live controller feeds it
@@ -26,6 +28,10 @@ public struct Lifecycle: Sendable {
     public internal(set) var planningPasses = 0
     /// Nodes by when they were last heard from, for heartbeat deadlines without walking every node.
     var heard = HeardQueue()
+    /// Start and time-limit deadlines of attempts holding GPUs (live clusters only).
+    var attemptDeadlines = Heap<AttemptDeadline>()
+    /// Node → jobs whose attempt holding GPUs has a rank there (live clusters only).
+    var holdingOn: [String: Set<JobID>] = [:]
     /// Nodes declared down since start (silent past the heartbeat timeout): a busy controller must not inflate it.
     public internal(set) var nodesDeclaredDown = 0
     /// Reservations the scheduler made across all passes (backfill's head-of-queue promises).
@@ -109,7 +115,7 @@ public struct Lifecycle: Sendable {
             if !job.state.isTerminal { lifecycle.active.insert(job.id) }
             if let attempt = job.attempt, attempt.hasLiveRanks, job.state != .pending || job.restarts > 0 {
                 // Running, ended while ranks still ran, or requeued while its last attempt still stops.
-                lifecycle.holding.insert(job.id)
+                lifecycle.startHolding(job.id, attempt)
                 lifecycle.portsInUse[attempt.nodes[0], default: []].insert(attempt.masterPort)
                 if job.state == .running {
                     directives.append(.assign(job.id, epoch: attempt.epoch))
@@ -133,6 +139,7 @@ public struct Lifecycle: Sendable {
             lifecycle.hold(id, on: job.dependencies)
         }
         for id in lifecycle.held.sorted() { lifecycle.recheckHeld(id, at: now, &directives) }
+        lifecycle.purgeAttemptDeadlines()
         lifecycle.rebuildSnapshot()
         directives.append(.wake)
         return (lifecycle, directives)
@@ -187,20 +194,62 @@ public struct Lifecycle: Sendable {
 
     /// The earliest time at which `tick` has something to do (a node to declare down, a start or time limit
     /// to enforce), or nil when nothing is due: the shell sleeps until then or until an event.
-    /// - Complexity: O(attempts holding GPUs); nodes in O(1) (`HeardQueue`).
+    /// - Complexity: O(1) for nodes (`HeardQueue`) and attempts (`attemptDeadlines`, whose top is kept valid), plus
+    ///   the requeued jobs in backoff.
     public func nextDeadline() -> Double? {
         var earliest: Double?
         func consider(_ t: Double) { earliest = min(earliest ?? t, t) }
         if !isStatic, let first = heard.first { consider(first.time + config.heartbeatTimeout) }
         for t in notBefore.values { consider(t) }
-        for id in holding {
-            guard let job = jobs[id], let attempt = job.attempt else { continue }
-            if attempt.ranks.contains(where: { !$0.started && !$0.exited }) {
-                consider(attempt.scheduledAt + config.startTimeout)
-            }
-            if job.state == .running { consider(timeLimitDeadline(job, attempt)) }
-        }
+        if let next = attemptDeadlines.min { consider(next.time) }
         return earliest
+    }
+
+    /// Job `id`'s attempt now holds GPUs: indexed by node, and its deadlines watched (live clusters).
+    mutating func startHolding(_ id: JobID, _ attempt: Attempt) {
+        holding.insert(id)
+        guard !isStatic else { return }
+        for node in attempt.nodes { holdingOn[node, default: []].insert(id) }
+        attemptDeadlines.insert(
+            AttemptDeadline(
+                time: attempt.scheduledAt + config.startTimeout, job: id, epoch: attempt.epoch, kind: .start))
+        watchTimeLimit(id)
+    }
+
+    /// Watches the time limit of job `id`'s current attempt (again, when its start time moved it).
+    mutating func watchTimeLimit(_ id: JobID) {
+        guard !isStatic, let job = jobs[id], job.state == .running, let attempt = job.attempt else { return }
+        attemptDeadlines.insert(
+            AttemptDeadline(time: timeLimitDeadline(job, attempt), job: id, epoch: attempt.epoch, kind: .limit))
+    }
+
+    /// Job `id`'s attempt no longer holds GPUs.
+    mutating func stopHolding(_ id: JobID, _ attempt: Attempt?) {
+        holding.remove(id)
+        guard !isStatic, let attempt else { return }
+        for node in attempt.nodes {
+            holdingOn[node]?.remove(id)
+            if holdingOn[node]?.isEmpty == true { holdingOn.removeValue(forKey: node) }
+        }
+    }
+
+    /// Whether a deadline entry still means something: its attempt is current and in the state it watches.
+    func isCurrent(_ deadline: AttemptDeadline) -> Bool {
+        guard holding.contains(deadline.job), let job = jobs[deadline.job], let attempt = job.attempt,
+            attempt.epoch == deadline.epoch
+        else { return false }
+        switch deadline.kind {
+        case .start:
+            return deadline.time == attempt.scheduledAt + config.startTimeout
+                && attempt.ranks.contains { !$0.started && !$0.exited }
+        case .limit:
+            return job.state == .running && deadline.time == timeLimitDeadline(job, attempt)
+        }
+    }
+
+    /// Drops entries that no longer mean anything from the top, so `nextDeadline` reads a real one.
+    mutating func purgeAttemptDeadlines() {
+        while let top = attemptDeadlines.min, !isCurrent(top) { _ = attemptDeadlines.removeMin() }
     }
 
     /// When the controller ends a running attempt that its agents have not stopped at its time limit.

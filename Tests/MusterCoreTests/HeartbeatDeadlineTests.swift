@@ -32,4 +32,24 @@ import Testing
         #expect(life.nodes["n1"]?.health == .down && life.nodes["n0"]?.health == .up)
         #expect(life.nextDeadline() == 15)
     }
+
+    @Test func attemptDeadlinesComeFromTheHeapAndOnlyDueAttemptsAreLookedAt() throws {
+        var life = try T.live(["gpu-a"])
+        let ids = try (0..<3).map { _ in
+            try life.submit(JobSpec(gpus: 1, timeLimit: 100), owner: "alice", now: 0).id
+        }
+        _ = life.plan(now: 0)
+        for id in ids.prefix(2) { _ = life.taskStarted(T.rank(0, job: id), on: "gpu-a", at: 2, now: 2) }
+        _ = try life.heartbeat(node: "gpu-a", running: ids.prefix(2).map { T.rank(0, job: $0) }, now: 55)
+        #expect(life.nextDeadline() == 60, "the third job's start deadline")
+        _ = life.tick(now: 61)
+        #expect(life.jobs[ids[2]]?.state == .failed && life.jobs[ids[0]]?.state == .running)
+        #expect(life.nextDeadline() == 65, "next: the node's heartbeat deadline")
+        _ = try life.heartbeat(node: "gpu-a", running: ids.prefix(2).map { T.rank(0, job: $0) }, now: 130)
+        #expect(life.nextDeadline() == 137, "started at 2: time limit 100 + grace 5 + slack 30")
+        _ = life.tick(now: 138)
+        #expect(ids.prefix(2).allSatisfy { life.jobs[$0]?.state == .failed })
+        #expect(life.jobs[ids[0]]?.reason?.hasPrefix("time limit of 100 s reached") == true)
+        #expect(life.nextDeadline() == 140)
+    }
 }

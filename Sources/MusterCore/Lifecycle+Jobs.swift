@@ -230,7 +230,7 @@ extension Lifecycle {
                 throw .forbidden(
                     "job \(dependency.job) belongs to another user; a job may depend only on its owner's jobs")
             }
-            switch dependency.status(of: other) {
+            switch status(of: dependency) {
             case .never(let why):
                 throw .conflict("dependency \(dependency) can never be satisfied: \(why)")
             case .waiting(let what):
@@ -242,6 +242,30 @@ extension Lifecycle {
         return waiting
     }
 
+    /// Whether `dependency` holds now. On a job array's id (its first task), as in Slurm, it is about every task:
+    /// satisfied once all are, never once one never can be.
+    func status(of dependency: JobDependency) -> JobDependency.Status {
+        let members = arrayMembers(dependency.job)
+        guard members.count > 1 else { return dependency.status(of: jobs[dependency.job]) }
+        var waiting: String?
+        for member in members {
+            switch JobDependency(dependency.kind, member).status(of: jobs[member]) {
+            case .never(let why): return .never(why + " (a task of array \(dependency.job))")
+            case .waiting(let what): if waiting == nil { waiting = what + " (a task of array \(dependency.job))" }
+            case .satisfied: break
+            }
+        }
+        return waiting.map { .waiting($0) } ?? .satisfied
+    }
+
+    /// The tasks of the array whose id is `id` (consecutive ids), or just `id` when it is not an array's id.
+    func arrayMembers(_ id: JobID) -> [JobID] {
+        guard jobs[id]?.array?.parent == id else { return [id] }
+        var members: [JobID] = [id]
+        while jobs[id &+ JobID(members.count)]?.array?.parent == id { members.append(id &+ JobID(members.count)) }
+        return members
+    }
+
     /// Holds pending job `id` out of the queue until `dependencies` are rechecked.
     mutating func hold(_ id: JobID, on dependencies: [JobDependency]) {
         held.insert(id)
@@ -250,9 +274,17 @@ extension Lifecycle {
 
     /// Job `id` started or ended: its held dependents are released into the queue, cancelled, or wait on.
     mutating func resolveDependents(of id: JobID, at time: Double, _ directives: inout [Directive]) {
-        guard !dependents.isEmpty, let waiting = dependents[id] else { return }
-        if jobs[id]?.state.isTerminal ?? true { dependents.removeValue(forKey: id) }
-        for dependent in waiting { recheckHeld(dependent, at: time, &directives) }
+        guard !dependents.isEmpty else { return }
+        // A task of an array also speaks for the array's id, which dependents may name.
+        var keys = [id]
+        if let parent = jobs[id]?.array?.parent, parent != id { keys.append(parent) }
+        for key in keys {
+            guard let waiting = dependents[key] else { continue }
+            if arrayMembers(key).allSatisfy({ jobs[$0]?.state.isTerminal ?? true }) {
+                dependents.removeValue(forKey: key)
+            }
+            for dependent in waiting { recheckHeld(dependent, at: time, &directives) }
+        }
     }
 
     /// A held job's dependencies again: all satisfied, it joins the queue; one never satisfiable, it is
@@ -261,7 +293,7 @@ extension Lifecycle {
         guard held.contains(id), let job = jobs[id] else { return }
         var waiting: String?
         for dependency in job.dependencies {
-            switch dependency.status(of: jobs[dependency.job]) {
+            switch status(of: dependency) {
             case .never(let why):
                 held.remove(id)
                 end(

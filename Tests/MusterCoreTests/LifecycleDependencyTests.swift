@@ -150,4 +150,30 @@ import Testing
         #expect(restored.jobs[hopeless]?.state == .cancelled)
         #expect(directives.contains(.storeJobs([hopeless])))
     }
+
+    /// As in Slurm, a dependency on an array's id is about all of its tasks.
+    @Test func dependencyOnAnArrayWaitsForEveryTask() throws {
+        var life = try T.live(["gpu-a"])
+        let array = try life.submit(
+            Self.spec, owner: "alice", array: Lifecycle.ArrayRequest(indices: [0, 1, 2], cap: nil), now: 0
+        ).id
+        let afterAll = try Self.submit(&life, after: [JobDependency(.afterok, array)])
+        let cleanup = try Self.submit(&life, after: [JobDependency(.afterany, array)])
+        _ = life.plan(now: 0)
+        _ = Self.finish(&life, array, exitCode: 0, now: 1)
+        _ = Self.finish(&life, array + 1, exitCode: 0, now: 2)
+        #expect(life.held == [afterAll, cleanup], "one task still runs")
+        #expect(life.why(afterAll)?.contains("(a task of array \(array))") == true)
+        _ = Self.finish(&life, array + 2, exitCode: 0, now: 3)
+        #expect(life.held.isEmpty)
+
+        let failing = try life.submit(
+            Self.spec, owner: "alice", array: Lifecycle.ArrayRequest(indices: [0, 1], cap: nil), now: 4
+        ).id
+        let doomed = try Self.submit(&life, after: [JobDependency(.afterok, failing)], now: 4)
+        _ = life.plan(now: 4)
+        _ = Self.finish(&life, failing + 1, exitCode: 1, now: 5)
+        #expect(life.jobs[doomed]?.state == .cancelled, "one failed task is enough")
+        #expect(life.jobs[doomed]?.reason?.contains("job \(failing + 1) failed (a task of array \(failing))") == true)
+    }
 }

@@ -15,8 +15,6 @@ struct HeardQueue: Sendable {
 
     private var entries: Deque<Entry> = []
 
-    var count: Int { entries.count }
-
     /// Records that `node` was heard at `time`.
     mutating func heard(_ node: String, at time: Double) {
         let entry = Entry(time: time, node: node)

@@ -31,9 +31,7 @@ extension Lifecycle {
         maxRestarts: Int = 0, admin: Bool = false, id: JobID? = nil, now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
-            var count = 1
-            while jobs[existing &+ JobID(count)]?.array?.parent == existing { count += 1 }
-            return SubmitOutcome(id: existing, created: false, directives: [], count: count)
+            return SubmitOutcome(id: existing, created: false, directives: [], count: arrayMembers(existing).count)
         }
         if let array {
             guard !array.indices.isEmpty, array.indices.count <= ArrayTask.maxTasks else {
@@ -58,10 +56,7 @@ extension Lifecycle {
         do {
             try spec.validate()
         } catch {
-            switch error {
-            case .invalid(let field, let message): throw .invalid(field: field, message)
-            case .neverFits(let message): throw .neverFits(message)
-            }
+            throw LifecycleError(error)
         }
         guard capacity != nil else {
             throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
@@ -70,10 +65,7 @@ extension Lifecycle {
         do {
             pending = try Self.queueEntry(id: id ?? nextJobID, spec: spec, on: &capacity!)
         } catch {
-            switch error {
-            case .invalid(let field, let message): throw .invalid(field: field, message)
-            case .neverFits(let message): throw .neverFits(message)
-            }
+            throw LifecycleError(error)
         }
         let id = pending.id
         let count = array?.indices.count ?? 1
@@ -145,7 +137,7 @@ extension Lifecycle {
             let live = attempt.nodesWithLiveRanks
             if !live.isEmpty { directives.append(.kill(id, epoch: attempt.epoch, nodes: live, reason: "requeued")) }
         }
-        releaseIfDrained(id, &directives)
+        releaseIfDrained(id, at: time, &directives)
     }
 
     /// Requeued jobs whose backoff is over are rechecked (queued once their old attempt has stopped).
@@ -424,7 +416,7 @@ extension Lifecycle {
             end(id, exitCode == 0 ? .succeed : .fail, exitCode: exitCode, reason: reason, at: now, &directives)
         } else {
             directives.append(.storeJobs([id]))
-            releaseIfDrained(id, &directives)
+            releaseIfDrained(id, at: now, &directives)
         }
         return directives
     }
@@ -459,12 +451,12 @@ extension Lifecycle {
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)
         releaseArraySlot(id, at: time, &directives)
-        releaseIfDrained(id, &directives)
+        releaseIfDrained(id, at: time, &directives)
     }
 
     /// Gives the GPUs of `id`'s attempt back once none of its ranks may still run; forgets an ended job when
     /// ended jobs are not kept.
-    mutating func releaseIfDrained(_ id: JobID, _ directives: inout [Directive]) {
+    mutating func releaseIfDrained(_ id: JobID, at time: Double, _ directives: inout [Directive]) {
         guard let j = jobs.index(forKey: id) else { return }
         let (drained, terminal, rendezvous) = withJob(at: j) { job in
             (
@@ -478,7 +470,7 @@ extension Lifecycle {
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
             directives.append(.wake)
-            if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: jobs[id]?.endTime ?? 0, &directives) }
+            if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: time, &directives) }
         }
         if !config.retainEnded, terminal, !holding.contains(id) {
             let (_, job) = jobs.remove(at: j)

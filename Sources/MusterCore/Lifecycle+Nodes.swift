@@ -120,7 +120,7 @@ extension Lifecycle {
             }
         }
         directives.append(.storeJobs([task.job]))
-        releaseIfDrained(task.job, &directives)
+        releaseIfDrained(task.job, at: now, &directives)
         return directives
     }
 
@@ -151,22 +151,16 @@ extension Lifecycle {
         }
         let listed = Set(running)
         for id in (holdingOn[name] ?? []).sorted() {
-            guard let job = jobs[id], let attempt = job.attempt else { continue }
-            for rank in attempt.ranks.indices where attempt.node(ofRank: rank) == name {
-                let state = attempt.ranks[rank]
-                guard state.started, !state.exited,
-                    !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
-                else { continue }
-                let reason = "node \(name) no longer runs rank \(rank) (its agent restarted or the process vanished)"
-                if jobs[id]?.state == .running, job.restarts < job.maxRestarts {
-                    jobs[id]!.attempt!.ranks[rank] = RankState(started: true, exitCode: -1, exitedAt: now)
-                    lose(id, reason: reason, at: now, &directives)
-                } else {
-                    directives += taskExited(
-                        TaskRef(job: id, epoch: attempt.epoch, rank: rank), on: name, exitCode: -1, reason: reason,
-                        at: now, now: now)
-                }
+            guard let attempt = jobs[id]?.attempt else { continue }
+            let gone = attempt.ranks.indices.filter { rank in
+                attempt.node(ofRank: rank) == name && attempt.ranks[rank].started && !attempt.ranks[rank].exited
+                    && !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
             }
+            guard let first = gone.first else { continue }
+            ranksLost(
+                id, gone,
+                reason: "node \(name) no longer runs rank \(first) (its agent restarted or the process vanished)",
+                at: now, &directives)
         }
         var changedHealth = false
         if node.health == .down {
@@ -222,25 +216,13 @@ extension Lifecycle {
         }
         defer { purgeAttemptDeadlines() }
         for id in due.sorted() {
-            guard var job = jobs[id], var attempt = job.attempt else { continue }
-            if now > attempt.scheduledAt + config.startTimeout,
-                let lost = attempt.ranks.firstIndex(where: { !$0.started && !$0.exited })
-            {
-                for r in attempt.ranks.indices where !attempt.ranks[r].started && !attempt.ranks[r].exited {
-                    attempt.ranks[r].exitCode = -1
-                    attempt.ranks[r].exitedAt = now
-                }
-                job.attempt = attempt
-                jobs[id] = job
-                if job.state == .running {
-                    lose(
-                        id,
-                        reason: "rank \(lost) on node \(attempt.node(ofRank: lost)) was not reported started within "
-                            + "\(Int(config.startTimeout)) s of its assignment (lost start)", at: now, &directives)
-                } else {
-                    directives.append(.storeJobs([id]))
-                    releaseIfDrained(id, &directives)
-                }
+            guard let job = jobs[id], let attempt = job.attempt else { continue }
+            let unstarted = attempt.ranks.indices.filter { !attempt.ranks[$0].started && !attempt.ranks[$0].exited }
+            if now > attempt.scheduledAt + config.startTimeout, let lost = unstarted.first {
+                ranksLost(
+                    id, unstarted,
+                    reason: "rank \(lost) on node \(attempt.node(ofRank: lost)) was not reported started within "
+                        + "\(Int(config.startTimeout)) s of its assignment (lost start)", at: now, &directives)
                 continue
             }
             if job.state == .running, now > timeLimitDeadline(job, attempt) {
@@ -312,27 +294,33 @@ extension Lifecycle {
         nodesChanged = true
         directives.append(.storeNodes([name]))
         for id in (holdingOn[name] ?? []).sorted() {
-            guard var job = jobs[id], var attempt = job.attempt else { continue }
-            var lost = false
-            for r in attempt.ranks.indices where attempt.node(ofRank: r) == name && !attempt.ranks[r].exited {
-                attempt.ranks[r].exitCode = -1
-                attempt.ranks[r].exitedAt = now
-                lost = true
-            }
-            guard lost else { continue }
-            job.attempt = attempt
-            jobs[id] = job
-            if job.state == .running {
-                lose(
-                    id,
-                    reason: "node \(name) stopped heartbeating (no word for \(Int(config.heartbeatTimeout)) s); "
-                        + "marked down", at: now, &directives)
-            } else {
-                directives.append(.storeJobs([id]))
-                releaseIfDrained(id, &directives)
-            }
+            guard let attempt = jobs[id]?.attempt else { continue }
+            let gone = attempt.ranks.indices.filter { attempt.node(ofRank: $0) == name && !attempt.ranks[$0].exited }
+            ranksLost(
+                id, gone,
+                reason: "node \(name) stopped heartbeating (no word for \(Int(config.heartbeatTimeout)) s); "
+                    + "marked down", at: now, &directives)
         }
         directives.append(.wake)
+    }
+
+    /// `ranks` of job `id`'s attempt will never report (their node is down, they never started, their process
+    /// vanished): they exit with -1 now. A running job goes through `lose` (requeued, or failed when it may not
+    /// be); an ended or requeued one gives its GPUs back once nothing of it runs.
+    mutating func ranksLost(
+        _ id: JobID, _ ranks: [Int], reason: String, at now: Double, _ directives: inout [Directive]
+    ) {
+        guard !ranks.isEmpty, jobs[id]?.attempt != nil else { return }
+        for rank in ranks {
+            jobs[id]!.attempt!.ranks[rank].exitCode = -1
+            jobs[id]!.attempt!.ranks[rank].exitedAt = now
+        }
+        if jobs[id]!.state == .running {
+            lose(id, reason: reason, at: now, &directives)
+        } else {
+            directives.append(.storeJobs([id]))
+            releaseIfDrained(id, at: now, &directives)
+        }
     }
 
     /// The attempt `task` names, if it is the job's current one and the rank runs on `node`.

@@ -21,6 +21,16 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { message }
 }
 
+extension LifecycleError {
+    /// A spec's refusal, as the lifecycle's.
+    init(_ error: JobSpecError) {
+        switch error {
+        case .invalid(let field, let message): self = .invalid(field: field, message)
+        case .neverFits(let message): self = .neverFits(message)
+        }
+    }
+}
+
 /// Who asks: a user name, and whether they are an admin (who may see and change every job).
 public struct Principal: Sendable, Hashable, Codable {
     public var user: String

@@ -112,10 +112,8 @@ enum SubmitValidation {
     /// The command's base name, or `script` for a script (printable characters only).
     /// The request's dependencies as the core's values; the lifecycle checks the jobs they name.
     static func dependencies(_ request: SubmitRequest) throws(ControllerError) -> [JobDependency] {
+        // How many is the lifecycle's check (`Lifecycle.checkDependencies`); here each one's words.
         let wire = request.dependencies ?? []
-        guard wire.count <= JobDependency.maxPerJob else {
-            throw .invalid("dependencies", "at most \(JobDependency.maxPerJob), got \(wire.count)")
-        }
         var out: [JobDependency] = []
         for (i, dependency) in wire.enumerated() {
             guard let kind = JobDependency.Kind(rawValue: dependency.type) else {

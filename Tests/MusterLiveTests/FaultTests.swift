@@ -110,21 +110,13 @@ extension EndToEnd {
         /// back to the queue and restarts on the other node, with MUSTER_RESTART_COUNT=1 and a new epoch.
         @Test func aKilledAgentsRequeueableJobRestartsOnAnotherNode() async throws {
             try await withCluster(heartbeatTimeout: 2) { cluster in
-                let marker = cluster.dir + "/starts"
-                var request = cluster.request(
-                    ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(marker); sleep 20"], gpus: 4)
-                request.maxRestarts = 2
-                let id = try await cluster.client.submit(request)
-                let first = try await cluster.waitForJob(id, ["running"])
+                let (id, first, marker) = try await cluster.startRequeueable(maxRestarts: 2)
                 let node = try #require(first.placement.first?.node)
                 _ = try await cluster.waitFor("the first start", timeout: 10) {
                     (try? String(contentsOfFile: marker, encoding: .utf8))?.isEmpty == false ? true : nil
                 }
                 cluster.killAgent(node)
-                let again = try await cluster.waitFor("the restart", timeout: 30) { () async throws -> JobInfo? in
-                    let job = try await cluster.client.job(id)
-                    return job.state == "running" && job.restarts == 1 ? job : nil
-                }
+                let again = try await cluster.waitForRestart(id, timeout: 30)
                 let other = try #require(again.placement.first?.node)
                 #expect(other != node && again.epoch == first.epoch + 1 && again.maxRestarts == 2)
                 let starts = try await cluster.waitFor("the second start", timeout: 10) { () -> [Substring]? in
@@ -181,18 +173,10 @@ extension EndToEnd {
                 try cluster.startAgent(name, extra: ["--health-script", script, "--health-interval", "0.3"])
             }
             try await cluster.waitForNodes(up: 2)
-            let marker = cluster.dir + "/starts"
-            var request = cluster.request(
-                ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(marker); sleep 20"], gpus: 4)
-            request.maxRestarts = 1
-            let id = try await cluster.client.submit(request)
-            let first = try await cluster.waitForJob(id, ["running"])
+            let (id, first, marker) = try await cluster.startRequeueable(maxRestarts: 1)
             let node = try #require(first.placement.first?.node)
             FileManager.default.createFile(atPath: cluster.dir + "/sick-\(node)", contents: nil)
-            let again = try await cluster.waitFor("the restart", timeout: 20) { () async throws -> JobInfo? in
-                let job = try await cluster.client.job(id)
-                return job.state == "running" && job.restarts == 1 ? job : nil
-            }
+            let again = try await cluster.waitForRestart(id, timeout: 20)
             #expect(again.placement.first?.node != node)
             let info = try #require(try await cluster.client.nodes().first { $0.name == node })
             #expect(info.state == "drained")

@@ -237,6 +237,25 @@ final class LiveCluster: @unchecked Sendable {
         return process
     }
 
+    /// Submits a 4-GPU job that may be requeued `maxRestarts` times; each start appends "RESTARTS NODE" to the
+    /// returned marker file. Returns once it runs.
+    func startRequeueable(maxRestarts: Int) async throws -> (id: Int64, first: JobInfo, marker: String) {
+        let marker = dir + "/starts"
+        var request = self.request(
+            ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(marker); sleep 20"], gpus: 4)
+        request.maxRestarts = maxRestarts
+        let id = try await client.submit(request)
+        return (id, try await waitForJob(id, ["running"]), marker)
+    }
+
+    /// Waits until job `id` runs again after its first requeue.
+    func waitForRestart(_ id: Int64, timeout: Double) async throws -> JobInfo {
+        try await waitFor("the restart", timeout: timeout) { () async throws -> JobInfo? in
+            let job = try await self.client.job(id)
+            return job.state == "running" && job.restarts == 1 ? job : nil
+        }
+    }
+
     /// A submit request running `command` in the test's directory.
     func request(
         _ command: [String], gpus: Int = 1, nodes: Int? = nil, tasksPerNode: Int? = nil, timeLimit: Int64? = nil,

@@ -31,14 +31,40 @@ struct BackfillPass {
         for index in order {
             let job = snapshot.pending[index]
             let key = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
+            var admission = Scheduler.admit(job, in: snapshot)
+            if case .refused(let why) = admission {
+                if snapshot.reservation?.jobID == job.id {
+                    // A reservation is honoured whatever the quota state: it starts on what it was promised.
+                    admission = .borrowing
+                } else {
+                    // It may still start by preempting lower classes of its own team, if first in line.
+                    if reserved == nil,
+                        Scheduler.startByPreempting(
+                            job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
+                    {
+                        started[index] = true
+                        continue
+                    }
+                    if explain { reasons[job.id] = .overQuota(why) }
+                    continue
+                }
+            }
+            let borrowed = admission == .borrowing
             if reserved == nil {
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
                 {
-                    snapshot.start(job, on: placement, at: now)
+                    snapshot.start(job, on: placement, at: now, borrowed: borrowed)
                     started[index] = true
                     decisions.append(.start(job.id, placement))
                     if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
+                    continue
+                }
+                // Only the head may preempt: a preemption behind a reservation could delay it.
+                if Scheduler.startByPreempting(
+                    job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
+                {
+                    started[index] = true
                     continue
                 }
                 let at: Seconds
@@ -82,7 +108,7 @@ struct BackfillPass {
             if let placement = snapshot.cluster.findPlacement(
                 job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
             {
-                snapshot.start(job, on: placement, at: now)
+                snapshot.start(job, on: placement, at: now, borrowed: borrowed)
                 started[index] = true
                 decisions.append(.start(job.id, placement))
                 continue
@@ -100,7 +126,7 @@ struct BackfillPass {
             if let placement = snapshot.cluster.findPlacement(
                 job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
             {
-                snapshot.start(job, on: placement, at: now)
+                snapshot.start(job, on: placement, at: now, borrowed: borrowed)
                 started[index] = true
                 decisions.append(.start(job.id, placement))
             } else {

@@ -33,6 +33,12 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     /// How often it may be put back in the queue after losing ranks to a failure that is not its own (a node
     /// down, a lost start, a vanished process): `--requeue`, `--max-restarts`. 0: it fails instead.
     public var maxRestarts: Int = 0
+    /// How often it was preempted: counted in `restarts`, but not against `maxRestarts`.
+    public var preemptions: Int = 0
+    /// Its latest preemption: by whom, when and why (`muster why`).
+    public var preemption: PreemptionRecord?
+    /// When preempted, it ends as `preempted` instead of going back to the queue (`--no-requeue`).
+    public var noRequeue = false
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
@@ -49,6 +55,9 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         self.submittedAt = submittedAt ?? Double(spec.submitTime)
         self.restarts = 0
     }
+
+    /// Restarts after failures that were not its own (those `maxRestarts` limits).
+    public var failureRestarts: Int { max(0, restarts - preemptions) }
 
     /// The current epoch: 0 before the first start.
     public var epoch: Int { attempt?.epoch ?? 0 }

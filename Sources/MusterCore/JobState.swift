@@ -2,9 +2,9 @@
 ///
 /// ```
 /// pending ──start──▶ running ──finish──▶ completed | failed
-///    │                  │ ──preempt──▶ preempted ──requeue──▶ pending
+///    │                  │ ──preempt──▶ preempted   (preempted with --no-requeue)
 ///    └──cancel──▶ cancelled ◀──cancel──┘
-/// running ──requeue──▶ pending   (node failure with a requeueable job)
+/// running ──requeue──▶ pending   (preempted, or a node failure with a requeueable job)
 /// ```
 public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     case pending, running, completed, failed, cancelled, preempted
@@ -12,8 +12,8 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
     /// True once the job will never run again.
     public var isTerminal: Bool {
         switch self {
-        case .completed, .failed, .cancelled: true
-        case .pending, .running, .preempted: false
+        case .completed, .failed, .cancelled, .preempted: true
+        case .pending, .running: false
         }
     }
 
@@ -27,8 +27,6 @@ public enum JobState: String, Sendable, Hashable, Codable, CaseIterable {
         case (.running, .cancel): .cancelled
         case (.running, .preempt): .preempted
         case (.running, .requeue): .pending
-        case (.preempted, .requeue): .pending
-        case (.preempted, .cancel): .cancelled
         default: nil
         }
     }

@@ -28,11 +28,12 @@ extension Lifecycle {
     public mutating func submit(
         _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
         idempotencyKey: String? = nil, dependencies: [JobDependency] = [], array: ArrayRequest? = nil,
-        maxRestarts: Int = 0, admin: Bool = false, id: JobID? = nil, now: Double
+        maxRestarts: Int = 0, noRequeue: Bool = false, admin: Bool = false, id: JobID? = nil, now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
             return SubmitOutcome(id: existing, created: false, directives: [], count: arrayMembers(existing).count)
         }
+        let spec = try resolveSharing(spec)
         if let array {
             guard !array.indices.isEmpty, array.indices.count <= ArrayTask.maxTasks else {
                 throw .invalid(field: "array", "1 to \(ArrayTask.maxTasks) tasks, got \(array.indices.count)")
@@ -61,12 +62,13 @@ extension Lifecycle {
         guard capacity != nil else {
             throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
         }
-        let pending: PendingJob
+        var pending: PendingJob
         do {
             pending = try Self.queueEntry(id: id ?? nextJobID, spec: spec, on: &capacity!)
         } catch {
             throw LifecycleError(error)
         }
+        if let teamTable { pending.team = Int32(teamTable.team(named: spec.team)) }
         let id = pending.id
         let count = array?.indices.count ?? 1
         for k in 0..<count where jobs[id &+ JobID(k)] != nil { throw .conflict("job \(id &+ JobID(k)) exists already") }
@@ -81,6 +83,7 @@ extension Lifecycle {
                 launch: launch, idempotencyKey: k == 0 ? idempotencyKey : nil, submittedAt: now)
             job.dependencies = dependencies
             job.maxRestarts = maxRestarts
+            job.noRequeue = noRequeue
             if let array { job.array = ArrayTask(parent: id, index: array.indices[k], cap: array.cap) }
             jobs[member] = job
             if config.retainEnded { jobOrder.append(member) }
@@ -119,14 +122,15 @@ extension Lifecycle {
     /// has restarts left (after a backoff, once its old attempt has stopped), else it fails.
     mutating func lose(_ id: JobID, reason: String, at time: Double, _ directives: inout [Directive]) {
         guard let job = jobs[id], job.state == .running else { return }
-        guard job.restarts < job.maxRestarts else {
+        guard job.failureRestarts < job.maxRestarts else {
             let note = job.maxRestarts > 0 ? " (all \(job.maxRestarts) restarts used)" : ""
             end(id, .fail, exitCode: -1, reason: reason + note, at: time, &directives)
             return
         }
         jobs[id]!.apply(.requeue)
-        let restarts = jobs[id]!.restarts
-        let delay = min(600, config.requeueBackoff * Double(1 << min(restarts - 1, 20)))
+        awaitingVictims.removeValue(forKey: id)
+        let restarts = jobs[id]!.failureRestarts
+        let delay = min(600, config.requeueBackoff * Double(1 << min(max(restarts - 1, 0), 20)))
         notBefore[id] = time + delay
         jobs[id]!.reason =
             "requeued (restart \(restarts) of \(job.maxRestarts)) after: \(reason); it may start again "
@@ -337,6 +341,10 @@ extension Lifecycle {
         if nodesChanged { rebuildSnapshot() }
         guard snapshot != nil, !snapshot!.pending.isEmpty else { return [] }
         planningPasses += 1
+        if snapshot!.sharing != nil {
+            fairShare.advance(to: now, quotas: snapshot!.sharing!.quotas)
+            snapshot!.sharing!.fairShare = fairShare.factors(quotas: snapshot!.sharing!.quotas)
+        }
         var reasons: [JobID: WaitReason]? = config.explainWaits ? [:] : nil
         let decisions = scheduler.plan(&snapshot!, now: Self.seconds(now), reasons: &reasons)
         if let reasons {
@@ -345,8 +353,14 @@ extension Lifecycle {
         }
         var started: [JobID] = []
         var directives: [Directive] = []
+        var victimsOf: [JobID: [JobID]] = [:]
         for decision in decisions {
             if case .reserve = decision { reservationsMade += 1 }
+            if case .preempt(let victim, let by) = decision {
+                preempt(victim, by: by, at: now, &directives)
+                victimsOf[by, default: []].append(victim)
+                continue
+            }
             guard case .start(let id, let placement) = decision, let j = jobs.index(forKey: id) else { continue }
             let nodeNames = snapshot!.cluster.nodeNames
             var names: [String] = []
@@ -390,9 +404,20 @@ extension Lifecycle {
                 startHolding(id, jobs.values[j].attempt!)
             }
             started.append(id)
+            if !isStatic, let victims = victimsOf[id] {
+                let stopping = Set(victims.filter { holding.contains($0) })
+                if !stopping.isEmpty {
+                    // Its GPUs are still held by the jobs it preempted: assigned once they have stopped.
+                    awaitingVictims[id] = stopping
+                    jobs.values[j].reason =
+                        "starting once the jobs it preempted (\(stopping.sorted().map(String.init).joined(separator: ", "))) "
+                        + "have stopped"
+                    continue
+                }
+            }
             directives.append(.assign(id, epoch: epoch))
         }
-        guard !started.isEmpty else { return [] }
+        guard !started.isEmpty || !directives.isEmpty else { return [] }
         directives.insert(.storeJobs(started), at: 0)
         if !dependents.isEmpty {
             for id in started { resolveDependents(of: id, at: now, &directives) }
@@ -447,6 +472,7 @@ extension Lifecycle {
         active.remove(id)
         held.remove(id)
         notBefore.removeValue(forKey: id)
+        if !awaitingVictims.isEmpty { awaitingVictims.removeValue(forKey: id) }
         directives.append(.storeJobs([id]))
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)
@@ -470,6 +496,7 @@ extension Lifecycle {
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
             directives.append(.wake)
+            if !awaitingVictims.isEmpty { victimStopped(id, at: time, &directives) }
             if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: time, &directives) }
         }
         if !config.retainEnded, terminal, !holding.contains(id) {
@@ -510,9 +537,12 @@ extension Lifecycle {
 
     /// The queue entry of a pending job.
     func pendingEntry(_ job: Job) -> PendingJob {
-        PendingJob(
+        var entry = PendingJob(
             id: job.id, shape: job.shape, cpusPerNode: job.spec.cpusPerNode,
             memoryMiBPerNode: job.spec.memoryMiBPerNode, priority: job.spec.priority.rank,
             submitTime: job.spec.submitTime, timeLimit: job.spec.timeLimit)
+        if let teamTable { entry.team = Int32(teamTable.team(named: job.spec.team)) }
+        if let by = job.preemption?.by { entry.preemptedBy = by }
+        return entry
     }
 }

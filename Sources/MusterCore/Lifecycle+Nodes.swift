@@ -218,7 +218,7 @@ extension Lifecycle {
         for id in due.sorted() {
             guard let job = jobs[id], let attempt = job.attempt else { continue }
             let unstarted = attempt.ranks.indices.filter { !attempt.ranks[$0].started && !attempt.ranks[$0].exited }
-            if now > attempt.scheduledAt + config.startTimeout, let lost = unstarted.first {
+            if awaitingVictims[id] == nil, now > attempt.scheduledAt + config.startTimeout, let lost = unstarted.first {
                 ranksLost(
                     id, unstarted,
                     reason: "rank \(lost) on node \(attempt.node(ofRank: lost)) was not reported started within "

@@ -51,10 +51,16 @@ extension Lifecycle {
         nodeIndex = [:]
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
         var snap = Snapshot(cluster: cluster)
+        if let sharing { snap.sharing = SharingState(policy: sharing, totalGPUs: cluster.totalGPUs) }
         for id in active.sorted() where jobs[id]?.state == .pending && !held.contains(id) {
             snap.pending.append(pendingEntry(jobs[id]!))
         }
-        for id in holding.sorted() {
+        // Running jobs first (a preemptor waiting for its victims owns their GPUs already), in start order (the
+        // earliest jobs of a team are the ones inside its guarantee); then attempts still stopping.
+        let starts = holding.map { id in
+            (id, jobs[id]?.state == .running ? 0 : 1, jobs[id]?.attempt?.scheduledAt ?? 0)
+        }
+        for (id, _, _) in starts.sorted(by: { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }) {
             guard let job = jobs[id], let attempt = job.attempt else { continue }
             var nodeIDs: [Int32] = []
             var masks: [UInt64] = []
@@ -73,15 +79,18 @@ extension Lifecycle {
             }
             guard !nodeIDs.isEmpty else { continue }
             let placement = Placement(nodes: nodeIDs, gpuMasks: masks)
-            snap.cluster.allocate(
-                placement, cpusPerNode: job.spec.cpusPerNode, memoryMiBPerNode: job.spec.memoryMiBPerNode)
             let start = Self.seconds(attempt.scheduledAt)
             let end = start.addingReportingOverflow(job.spec.timeLimit)
-            snap.running.insert(
-                RunningJob(
-                    id: id, placement: placement, cpusPerNode: job.spec.cpusPerNode,
-                    memoryMiBPerNode: job.spec.memoryMiBPerNode, startTime: start,
-                    expectedEnd: end.overflow ? .max : end.partialValue, priority: job.spec.priority.rank))
+            var running = RunningJob(
+                id: id, placement: placement, cpusPerNode: job.spec.cpusPerNode,
+                memoryMiBPerNode: job.spec.memoryMiBPerNode, startTime: start,
+                expectedEnd: end.overflow ? .max : end.partialValue, priority: job.spec.priority.rank)
+            running.stopping = job.state != .running
+            if let teamTable { running.team = Int32(teamTable.team(named: job.spec.team)) }
+            if !running.stopping, let quotas = snap.sharing?.quotas {
+                running.borrowed = quotas.admit(Int(running.team), gpus: placement.gpuCount) != .guaranteed
+            }
+            snap.hold(running)
         }
         snapshot = snap
     }

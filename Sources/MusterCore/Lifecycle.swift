@@ -58,12 +58,23 @@ public struct Lifecycle: Sendable {
     /// Why each job left in the queue by the last planning pass waits, and that pass's time (`explainWaits`).
     public internal(set) var waits: [JobID: WaitReason] = [:]
     var waitsAt: Seconds = 0
+    /// Classes, teams and preemption in force (`reload` changes them); nil: none.
+    public internal(set) var sharing: SharingPolicy?
+    /// Team names to indices (the quotas of `sharing`, nothing charged).
+    var teamTable: Quotas?
+    /// Each team's decayed past use.
+    public internal(set) var fairShare = FairShare(teams: 0, halfLife: 1)
+    /// Preemptors started whose victims still hold their GPUs: assigned once every one has stopped.
+    public internal(set) var awaitingVictims: [JobID: Set<JobID>] = [:]
+    /// Preemptions since start.
+    public internal(set) var preemptionsMade = 0
 
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {
         self.config = config
         scheduler = Scheduler(policy: config.policy)
         isStatic = false
+        useSharing(config.sharing)
     }
 
     /// A lifecycle over a fixed cluster (the simulator): every node is up for good.
@@ -73,6 +84,10 @@ public struct Lifecycle: Sendable {
         isStatic = true
         snapshot = Snapshot(cluster: cluster)
         capacity = cluster
+        useSharing(config.sharing)
+        if let sharing = config.sharing {
+            snapshot!.sharing = SharingState(policy: sharing, totalGPUs: cluster.totalGPUs)
+        }
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
     }
 
@@ -92,6 +107,7 @@ public struct Lifecycle: Sendable {
             if node.health != .down { lifecycle.heard.heard(node.name, at: node.lastHeard) }
         }
         var refused: [JobID] = []
+        var unstarted: [JobID] = []
         for var job in stored.sorted(by: { $0.id < $1.id }) {
             guard lifecycle.jobs[job.id] == nil, job.id > 0 else { continue }
             lifecycle.nextJobID = max(lifecycle.nextJobID, job.id &+ 1)
@@ -118,13 +134,26 @@ public struct Lifecycle: Sendable {
                 lifecycle.startHolding(job.id, attempt)
                 lifecycle.portsInUse[attempt.nodes[0], default: []].insert(attempt.masterPort)
                 if job.state == .running {
-                    directives.append(.assign(job.id, epoch: attempt.epoch))
+                    if attempt.ranks.allSatisfy({ !$0.started }) {
+                        unstarted.append(job.id)
+                    } else {
+                        directives.append(.assign(job.id, epoch: attempt.epoch))
+                    }
                 } else {
                     directives.append(
                         .kill(
                             job.id, epoch: attempt.epoch, nodes: attempt.nodesWithLiveRanks,
                             reason: job.reason ?? "job ended"))
                 }
+            }
+        }
+        // A preemptor not started yet waits again for the victims still stopping on its GPUs.
+        for id in unstarted {
+            let stopping = lifecycle.stoppingAttempts(overlapping: id)
+            if stopping.isEmpty {
+                directives.append(.assign(id, epoch: lifecycle.jobs[id]!.epoch))
+            } else {
+                lifecycle.awaitingVictims[id] = stopping
             }
         }
         if !refused.isEmpty { directives.insert(.storeJobs(refused), at: 0) }
@@ -240,7 +269,7 @@ public struct Lifecycle: Sendable {
         else { return false }
         switch deadline.kind {
         case .start:
-            return deadline.time == attempt.scheduledAt + config.startTimeout
+            return awaitingVictims[deadline.job] == nil && deadline.time == attempt.scheduledAt + config.startTimeout
                 && attempt.ranks.contains { !$0.started && !$0.exited }
         case .limit:
             return job.state == .running && deadline.time == timeLimitDeadline(job, attempt)

@@ -17,11 +17,15 @@ public struct LifecycleConfig: Sendable, Hashable {
     public var explainWaits: Bool
     /// A requeued job waits this long before its first restart, twice as long before each next (at most 10 min).
     public var requeueBackoff: Double
+    /// Classes, teams, quotas, fair share and preemption; nil: one queue ordered by class and age, no preemption
+    /// (the simulator without `--config`). The controller always has one (the defaults without a config file).
+    public var sharing: SharingPolicy?
 
     public init(
         policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
         killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
-        masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true, requeueBackoff: Double = 10
+        masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true, requeueBackoff: Double = 10,
+        sharing: SharingPolicy? = nil
     ) {
         self.policy = policy
         self.heartbeatTimeout = heartbeatTimeout
@@ -32,5 +36,6 @@ public struct LifecycleConfig: Sendable, Hashable {
         self.masterPorts = masterPorts
         self.explainWaits = explainWaits
         self.requeueBackoff = requeueBackoff
+        self.sharing = sharing
     }
 }

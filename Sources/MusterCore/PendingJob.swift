@@ -8,10 +8,14 @@ public struct PendingJob: Sendable, Hashable {
     public var priority: Int
     public var submitTime: Seconds
     public var timeLimit: Seconds
+    /// Its team (an index of `Quotas`; 0 without sharing).
+    public var team: Int32 = 0
+    /// The job that last preempted it (0: none): it may not preempt that job back.
+    public var preemptedBy: JobID = 0
 
     public init(
         id: JobID, shape: GangShape, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0,
-        priority: Int = PriorityClass.normal.rank, submitTime: Seconds, timeLimit: Seconds
+        priority: Int = PriorityClass.normal.rank, submitTime: Seconds, timeLimit: Seconds, team: Int32 = 0
     ) {
         self.id = id
         self.shape = shape
@@ -20,6 +24,7 @@ public struct PendingJob: Sendable, Hashable {
         self.priority = priority
         self.submitTime = submitTime
         self.timeLimit = timeLimit
+        self.team = team
     }
 
     /// Builds the queue entry for `spec` on `cluster`, checking that it could ever run there.

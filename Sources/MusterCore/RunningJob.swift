@@ -8,10 +8,18 @@ public struct RunningJob: Sendable, Hashable {
     /// Start plus time limit: the latest moment its resources come back.
     public var expectedEnd: Seconds
     public var priority: Int
+    /// Its team (an index of `Quotas`; 0 without sharing).
+    public var team: Int32 = 0
+    /// It runs on lent capacity: the first to be reclaimed.
+    public var borrowed = false
+    /// When it last reported a checkpoint (its start when it has not): work after it is lost if preempted.
+    public var checkpoint: Seconds = .min
+    /// Its job has ended or been preempted and its ranks are stopping: it holds GPUs but is never a victim.
+    public var stopping = false
 
     public init(
         id: JobID, placement: Placement, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0, startTime: Seconds,
-        expectedEnd: Seconds, priority: Int = PriorityClass.normal.rank
+        expectedEnd: Seconds, priority: Int = PriorityClass.normal.rank, team: Int32 = 0, borrowed: Bool = false
     ) {
         self.id = id
         self.placement = placement
@@ -20,5 +28,13 @@ public struct RunningJob: Sendable, Hashable {
         self.startTime = startTime
         self.expectedEnd = expectedEnd
         self.priority = priority
+        self.team = team
+        self.borrowed = borrowed
+    }
+
+    /// GPU-seconds lost if it is preempted at `now`: work since its last checkpoint (or start).
+    public func workLost(at now: Seconds) -> Double {
+        let since = max(startTime, checkpoint)
+        return now > since ? Double(now - since) * Double(placement.gpuCount) : 0
     }
 }

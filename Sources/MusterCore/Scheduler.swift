@@ -27,7 +27,9 @@ public struct Scheduler: Sendable {
     /// (the live controller's `muster why`; the simulator passes nil and pays nothing).
     public func plan(_ snapshot: inout Snapshot, now: Seconds, reasons: inout [JobID: WaitReason]?) -> [Decision] {
         guard !snapshot.pending.isEmpty else { return [] }
-        let order = queueOrder(snapshot.pending)
+        var order = queueOrder(
+            snapshot.pending, now: now, sharing: snapshot.sharing, totalGPUs: snapshot.cluster.totalGPUs)
+        if policy == .backfill, snapshot.sharing != nil { Self.reservationFirst(&order, snapshot) }
         var decisions: [Decision] = []
         var started: [Bool] = Array(repeating: false, count: snapshot.pending.count)
         switch policy {
@@ -39,16 +41,33 @@ public struct Scheduler: Sendable {
                     reasons?[job.id] = .behind(job: blockedBy)
                     continue
                 }
+                let admission = Self.admit(job, in: snapshot)
+                if case .refused(let why) = admission {
+                    if Self.startByPreempting(
+                        job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
+                    {
+                        started[index] = true
+                        continue
+                    }
+                    reasons?[job.id] = .overQuota(why)
+                    continue
+                }
                 guard
                     let placement = snapshot.cluster.findPlacement(
                         job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
                 else {
+                    if Self.startByPreempting(
+                        job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
+                    {
+                        started[index] = true
+                        continue
+                    }
                     guard reasons != nil else { break }
                     reasons?[job.id] = snapshot.cluster.noRoom(job.shape)
                     blockedBy = job.id
                     continue
                 }
-                snapshot.start(job, on: placement, at: now)
+                snapshot.start(job, on: placement, at: now, borrowed: admission == .borrowing)
                 started[index] = true
                 decisions.append(.start(job.id, placement))
             }
@@ -66,8 +85,52 @@ public struct Scheduler: Sendable {
         return decisions
     }
 
-    /// Indices of `pending` in the order this policy serves them.
-    func queueOrder(_ pending: [PendingJob]) -> [Int] {
+    /// Moves the job holding the standing reservation ahead of the jobs of its class or lower: with quotas, a
+    /// job skipped for its team's quota can become startable later, and must not take GPUs promised to a job
+    /// behind it. Only a higher class may still delay a reservation.
+    static func reservationFirst(_ order: inout [Int], _ snapshot: Snapshot) {
+        guard let reserved = snapshot.reservation?.jobID,
+            let p = order.firstIndex(where: { snapshot.pending[$0].id == reserved })
+        else { return }
+        let rank = snapshot.pending[order[p]].priority
+        guard let q = order[..<p].firstIndex(where: { snapshot.pending[$0].priority <= rank }) else { return }
+        let moved = order.remove(at: p)
+        order.insert(moved, at: q)
+    }
+
+    /// What quotas say about `job` now (`guaranteed` without sharing).
+    static func admit(_ job: PendingJob, in snapshot: Snapshot) -> Admission {
+        snapshot.sharing?.quotas.admit(Int(job.team), gpus: job.shape.gpus) ?? .guaranteed
+    }
+
+    /// Starts `job` by preempting running jobs if that frees a placement for it now (`Snapshot.preemptFor`):
+    /// records a `preempt` per victim, then the `start`. False, and nothing changed, otherwise.
+    static func startByPreempting(
+        _ job: PendingJob, admission: Admission, now: Seconds, snapshot: inout Snapshot, decisions: inout [Decision]
+    ) -> Bool {
+        guard snapshot.sharing != nil, let freed = snapshot.preemptFor(job, admission: admission, now: now) else {
+            return false
+        }
+        for victim in freed.victims { decisions.append(.preempt(victim.id, by: job.id)) }
+        snapshot.start(job, on: freed.placement, at: now, borrowed: freed.borrowed)
+        decisions.append(.start(job.id, freed.placement))
+        return true
+    }
+
+    /// Indices of `pending` in the order this policy serves them at `now`: with sharing, by multifactor priority
+    /// (class, fair share, age, size), then age and id.
+    func queueOrder(_ pending: [PendingJob], now: Seconds = 0, sharing: SharingState? = nil, totalGPUs: Int = 0)
+        -> [Int]
+    {
+        if let sharing, policy != .fifo {
+            let priority = pending.map { sharing.priority($0, now: now, totalGPUs: totalGPUs) }
+            return pending.indices.sorted { a, b in
+                if priority[a] != priority[b] { return priority[a] > priority[b] }
+                let x = pending[a]
+                let y = pending[b]
+                return x.submitTime != y.submitTime ? x.submitTime < y.submitTime : x.id < y.id
+            }
+        }
         switch policy {
         case .fifo:
             return pending.indices.sorted { a, b in

@@ -7,6 +7,8 @@ public struct Snapshot: Sendable {
     /// The backfill reservation of the last pass, reused by the next passes while it is still the head's (a
     /// reservation stays safe as long as the nodes don't change: set it to nil when they do).
     public var reservation: Reservation?
+    /// Teams, quotas, classes and fair share; nil: one queue, no quotas, no preemption.
+    public var sharing: SharingState?
 
     public init(cluster: Cluster, pending: [PendingJob] = [], running: RunningJobs = RunningJobs()) {
         self.cluster = cluster
@@ -15,14 +17,25 @@ public struct Snapshot: Sendable {
     }
 
     /// Starts `job` on `placement` at `now`: takes the GPUs, moves it from pending to running.
-    public mutating func start(_ job: PendingJob, on placement: Placement, at now: Seconds) {
+    /// `borrowed`: it starts on lent capacity (charged to its team as borrowed).
+    public mutating func start(_ job: PendingJob, on placement: Placement, at now: Seconds, borrowed: Bool = false) {
         cluster.allocate(placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
         running.insert(
             RunningJob(
                 id: job.id, placement: placement, cpusPerNode: job.cpusPerNode,
                 memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
                 expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
-                priority: job.priority))
+                priority: job.priority, team: job.team, borrowed: borrowed))
+        sharing?.quotas.charge(Int(job.team), gpus: placement.gpuCount, borrowed: borrowed)
+    }
+
+    /// Adds a job that already holds GPUs (a shell rebuilding its view): charged to its team unless `stopping`.
+    public mutating func hold(_ job: RunningJob) {
+        cluster.allocate(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+        running.insert(job)
+        if !job.stopping {
+            sharing?.quotas.charge(Int(job.team), gpus: job.placement.gpuCount, borrowed: job.borrowed)
+        }
     }
 
     /// Ends a running job: gives its GPUs back. Returns it, or nil if it was not running.
@@ -30,6 +43,9 @@ public struct Snapshot: Sendable {
     public mutating func finish(_ id: JobID) -> RunningJob? {
         guard let job = running.remove(id) else { return nil }
         cluster.release(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+        if !job.stopping {
+            sharing?.quotas.uncharge(Int(job.team), gpus: job.placement.gpuCount, borrowed: job.borrowed)
+        }
         return job
     }
 }

@@ -10,6 +10,8 @@ public enum WaitReason: Sendable, Hashable {
     case behind(job: JobID)
     /// Even if every running job ended it would not fit on the nodes that are up now.
     case tooLargeForNodesUp(needs: GangShape)
+    /// Its team's quota keeps it waiting, whatever is free.
+    case overQuota(QuotaRefusal)
 
     /// Words a user can act on; times are given relative to `now`, the pass's time.
     public func description(now: Seconds) -> String {
@@ -25,6 +27,13 @@ public enum WaitReason: Sendable, Hashable {
                 + "and its time limit would run past that; a shorter --time could let it backfill"
         case .behind(let job):
             return "waiting behind job \(job): this policy starts jobs in order and job \(job) does not fit yet"
+        case .overQuota(.overGuarantee(let team, let guarantee, let using)):
+            return "over quota: team \(team) uses \(using) of its \(guarantee) guaranteed GPUs and lending is off"
+        case .overQuota(.overBorrowLimit(let team, let limit, let borrowing)):
+            return "over quota: team \(team) already borrows \(borrowing) GPUs of its borrowing limit of \(limit)"
+        case .overQuota(.nothingToBorrow(let team, let guarantee, let lendable)):
+            return "over quota: team \(team) is beyond its guarantee of \(guarantee) GPUs and only \(lendable) GPUs "
+                + "are lent now; it starts when others lend more or its own jobs end"
         case .tooLargeForNodesUp(let needs):
             return "it needs \(needs.nodes) node(s) with \(needs.gpusPerNode) GPUs each, more than the nodes up now "
                 + "have even when idle; it waits for nodes to come back"

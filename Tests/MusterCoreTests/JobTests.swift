@@ -8,7 +8,8 @@ import Testing
         #expect(JobState.cancelled.next(on: .cancel) == nil)
         #expect(JobState.pending.next(on: .start) == .running)
         #expect(JobState.running.next(on: .preempt) == .preempted)
-        #expect(JobState.preempted.next(on: .requeue) == .pending)
+        #expect(JobState.preempted.next(on: .requeue) == nil)
+        #expect(JobState.running.next(on: .requeue) == .pending)
     }
 
     @Test func terminalStatesNeverLeadAnywhere() {

@@ -102,6 +102,8 @@ import Testing
                         ends.append((now + runtime[id]!, id))
                     case .reserve(let id, let at, _):
                         if promised[id] == nil { promised[id] = at }
+                    case .preempt:
+                        Issue.record("no sharing, no preemption")
                     }
                 }
                 #expect(snapshot.cluster.invariantViolations(running: snapshot.running.sortedByID).isEmpty)

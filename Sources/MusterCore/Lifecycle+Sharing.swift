@@ -1,0 +1,195 @@
+extension Lifecycle {
+    // MARK: Policy
+
+    /// Puts `policy` in force for lookups (classes, team names, fair share); the snapshot follows at its next
+    /// rebuild.
+    mutating func useSharing(_ policy: SharingPolicy?) {
+        sharing = policy
+        guard let policy else {
+            teamTable = nil
+            return
+        }
+        let table = Quotas(policy: policy, totalGPUs: 0)
+        var next = FairShare(teams: table.names.count, halfLife: policy.weights.halfLife)
+        // Past use follows each team by name across a reload.
+        if let old = teamTable {
+            var usage = next.usage
+            for (i, name) in old.names.enumerated() where i < fairShare.usage.count {
+                if let j = table.names.firstIndex(of: name) { usage[j] = fairShare.usage[i] }
+            }
+            next.restore(usage: usage, time: fairShare.time)
+        }
+        fairShare = next
+        teamTable = table
+    }
+
+    /// Replaces the classes, teams and weights in force (`muster admin reload`, SIGHUP). Jobs keep their class
+    /// by rank; the quotas are recounted from the jobs running now at the next planning pass.
+    public mutating func reload(sharing policy: SharingPolicy) -> [Directive] {
+        useSharing(policy)
+        if isStatic {
+            let total = snapshot?.cluster.totalGPUs ?? 0
+            snapshot?.sharing = SharingState(policy: policy, totalGPUs: total)
+        } else {
+            nodesChanged = true
+        }
+        return [.wake]
+    }
+
+    /// `spec` with its class resolved to one of the classes in force (by name or alias), and its team checked.
+    func resolveSharing(_ spec: JobSpec) throws(LifecycleError) -> JobSpec {
+        guard let sharing else { return spec }
+        var spec = spec
+        guard let c = sharing.classNamed(spec.priority.name) else {
+            throw .invalid(
+                field: "priority", "no class \"\(spec.priority.name)\"; the classes are \(sharing.classNames)")
+        }
+        if spec.priority.name != c.name || spec.priority.rank != c.rank {
+            spec.priority = PriorityClass(name: c.name, rank: c.rank)
+        }
+        if !isStatic, !sharing.teams.isEmpty, let teamTable, !teamTable.knows(spec.team) {
+            throw .invalid(
+                field: "team", "no team \"\(spec.team)\"; muster teams lists them (\(sharing.teamNames))")
+        }
+        return spec
+    }
+
+    // MARK: Preemption
+
+    /// Running job `id` is preempted to make room for `preemptor`: recorded, then requeued (it starts again
+    /// once its ranks have stopped, with `restarts + 1`) or, with `--no-requeue`, ended as `preempted`. Its ranks
+    /// get SIGTERM with the preempt file, and its class's grace before SIGKILL.
+    mutating func preempt(_ id: JobID, by preemptor: JobID, at time: Double, _ directives: inout [Directive]) {
+        guard let j = jobs.index(forKey: id), jobs.values[j].state == .running, let sharing else { return }
+        let why = preemptionReason(jobs.values[j], by: preemptor, sharing)
+        let grace = sharing.classRanked(jobs.values[j].spec.priority.rank).grace
+        preemptionsMade += 1
+        let stopsAtOnce = isStatic
+        let noRequeue = withJob(at: j) { job -> Bool in
+            job.preemptions += 1
+            job.preemption = PreemptionRecord(by: preemptor, at: time, reason: why, epoch: job.epoch, grace: grace)
+            // The simulator's ranks stop at once.
+            if stopsAtOnce { job.attempt?.allExited(exitCode: 143, at: time) }
+            return job.noRequeue
+        }
+        let text = "preempted by job \(preemptor): \(why)"
+        if noRequeue {
+            end(id, .preempt, exitCode: nil, reason: text, at: time, &directives)
+            return
+        }
+        let attempt = withJob(at: j) { job -> Attempt? in
+            job.apply(.requeue)
+            job.reason = text + "; requeued (restart \(job.restarts)), it starts again once its ranks have stopped"
+            return job.attempt
+        }
+        awaitingVictims.removeValue(forKey: id)
+        held.insert(id)
+        directives.append(.storeJobs([id]))
+        if let attempt {
+            let live = attempt.nodesWithLiveRanks
+            if !live.isEmpty { directives.append(.kill(id, epoch: attempt.epoch, nodes: live, reason: text)) }
+        }
+        releaseIfDrained(id, at: time, &directives)
+    }
+
+    /// The rule that lets `preemptor` preempt `victim`, in words.
+    func preemptionReason(_ victim: Job, by preemptor: JobID, _ sharing: SharingPolicy) -> String {
+        let victimClass = sharing.classRanked(victim.spec.priority.rank).name
+        guard let winner = jobs[preemptor] else { return "job \(preemptor) needed its GPUs" }
+        let winnerClass = sharing.classRanked(winner.spec.priority.rank).name
+        if winner.spec.team == victim.spec.team {
+            return "job \(preemptor) of class \(winnerClass) outranks class \(victimClass) in team \(victim.spec.team)"
+        }
+        if snapshot?.running[preemptor]?.borrowed == false {
+            return "team \(winner.spec.team) reclaims its guarantee for job \(preemptor); this job ran on GPUs "
+                + "team \(victim.spec.team) borrowed beyond its guarantee"
+        }
+        return "job \(preemptor) of class \(winnerClass) outranks class \(victimClass), and this job ran on GPUs "
+            + "team \(victim.spec.team) borrowed beyond its guarantee"
+    }
+
+    /// Job `id`'s ranks have all stopped: preemptors waiting only on it are assigned now.
+    mutating func victimStopped(_ id: JobID, at time: Double, _ directives: inout [Directive]) {
+        for (preemptor, victims) in awaitingVictims.sorted(by: { $0.key < $1.key }) where victims.contains(id) {
+            var rest = victims
+            rest.remove(id)
+            guard rest.isEmpty else {
+                awaitingVictims[preemptor] = rest
+                continue
+            }
+            awaitingVictims.removeValue(forKey: preemptor)
+            guard let j = jobs.index(forKey: preemptor), jobs.values[j].state == .running else { continue }
+            let epoch = withJob(at: j) { job -> Int in
+                job.attempt?.scheduledAt = time
+                job.reason = nil
+                return job.epoch
+            }
+            attemptDeadlines.insert(
+                AttemptDeadline(time: time + config.startTimeout, job: preemptor, epoch: epoch, kind: .start))
+            watchTimeLimit(preemptor)
+            directives.append(.storeJobs([preemptor]))
+            directives.append(.assign(preemptor, epoch: epoch))
+        }
+    }
+
+    /// Jobs that are not running but whose last attempt still holds one of the GPUs of `id`'s attempt.
+    func stoppingAttempts(overlapping id: JobID) -> Set<JobID> {
+        guard let attempt = jobs[id]?.attempt else { return [] }
+        var gpus: Set<String> = []
+        for (i, node) in attempt.nodes.enumerated() {
+            for g in attempt.gpus[i] { gpus.insert("\(node)\u{0}\(g)") }
+        }
+        var found: Set<JobID> = []
+        for other in holding where other != id {
+            guard let job = jobs[other], job.state != .running, let theirs = job.attempt else { continue }
+            for (i, node) in theirs.nodes.enumerated()
+            where theirs.gpus[i].contains(where: { gpus.contains("\(node)\u{0}\($0)") }) {
+                found.insert(other)
+                break
+            }
+        }
+        return found
+    }
+
+    // MARK: Teams
+
+    /// Each team's guarantee, limits, use and fair share now (`muster teams`).
+    public func teamReport() -> [TeamUsage] {
+        guard let sharing else { return [] }
+        let quotas = snapshot?.sharing?.quotas ?? Quotas(policy: sharing, totalGPUs: capacity?.totalGPUs ?? 0)
+        let factors = fairShare.factors(quotas: quotas)
+        var pending = Array(repeating: 0, count: quotas.names.count)
+        if let teamTable {
+            for id in active where jobs[id]?.state == .pending {
+                let t = teamTable.team(named: jobs[id]!.spec.team)
+                if t < pending.count { pending[t] += 1 }
+            }
+        }
+        return quotas.names.indices.map { t in
+            TeamUsage(
+                name: quotas.names[t], guarantee: quotas.guarantee[t],
+                borrowLimit: quotas.borrowLimit[t] == .max ? nil : quotas.borrowLimit[t],
+                lendLimit: quotas.lendLimit[t] == .max ? nil : quotas.lendLimit[t], using: quotas.used(t),
+                borrowed: quotas.borrowedUse[t], lent: quotas.lent(t),
+                fairShare: t < factors.count ? factors[t] : 1, pendingJobs: pending[t], isLeaf: quotas.isLeaf[t])
+        }
+    }
+}
+
+/// One line of `muster teams`.
+public struct TeamUsage: Sendable, Hashable, Codable {
+    public var name: String
+    public var guarantee: Int
+    public var borrowLimit: Int?
+    public var lendLimit: Int?
+    /// GPUs its running jobs hold.
+    public var using: Int
+    /// Of those, GPUs beyond its guarantee.
+    public var borrowed: Int
+    /// GPUs of its idle guarantee others use now.
+    public var lent: Int
+    /// Fair-share factor, 0...1 (1: no recent use).
+    public var fairShare: Double
+    public var pendingJobs: Int
+    public var isLeaf: Bool
+}

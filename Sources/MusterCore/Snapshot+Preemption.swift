@@ -1,0 +1,111 @@
+extension Snapshot {
+    /// Whether running job `victim` may be preempted for pending job `job` (of class `jobClass`, `guaranteed`
+    /// when it fits its team's unused guarantee) at `now`.
+    ///
+    /// A victim must be preemptible, past its class's minimum runtime, not stopping already, and not the job
+    /// that preempted `job` last (no A-preempts-B-preempts-A). Then either it is of `job`'s own team and a lower
+    /// class (and `job`'s class may preempt), or it is another team's borrowed job and `job` reclaims a guarantee
+    /// or is of a higher class that may preempt. Another team's guaranteed job is never a victim.
+    func mayPreempt(
+        _ victim: RunningJob, for job: PendingJob, jobClass: ClassPolicy, guaranteed: Bool, now: Seconds,
+        sharing: SharingState
+    ) -> Bool {
+        guard !victim.stopping, victim.id != job.preemptedBy else { return false }
+        let victimClass = sharing.classOf(victim.priority)
+        guard victimClass.preemptible, Double(now) - Double(victim.startTime) >= victimClass.minRuntime else {
+            return false
+        }
+        if victim.team == job.team { return jobClass.mayPreempt && victim.priority < job.priority }
+        guard victim.borrowed else { return false }
+        return guaranteed || (jobClass.mayPreempt && victim.priority < job.priority)
+    }
+
+    /// Frees one placement for `job` by preempting running jobs, if that lets it start now; nil otherwise (and
+    /// nothing changes). The victims leave `running` and their GPUs are free; the caller starts `job` on the
+    /// returned placement in the same pass, so no job is preempted for a start that does not happen.
+    ///
+    /// Victims are chosen to lose the least: lowest class first, then the least work since their last
+    /// checkpoint, then the newest; those not needed in the end are kept running.
+    mutating func preemptFor(_ job: PendingJob, admission: Admission, now: Seconds) -> (
+        victims: [RunningJob], placement: Placement, borrowed: Bool
+    )? {
+        guard let sharing, sharing.policy.preemption else { return nil }
+        let jobClass = sharing.classOf(job.priority)
+        let guaranteed = admission == .guaranteed
+        guard guaranteed || jobClass.mayPreempt else { return nil }
+        var candidates: [RunningJob] = []
+        var reachable = cluster.freeTotal
+        for victim in running.byID.values
+        where mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing) {
+            candidates.append(victim)
+            reachable += victim.placement.gpuCount
+        }
+        let needed = job.shape.gpus
+        guard !candidates.isEmpty, reachable >= needed else { return nil }
+        candidates.sort { a, b in
+            if a.priority != b.priority { return a.priority < b.priority }
+            let (la, lb) = (a.workLost(at: now), b.workLost(at: now))
+            if la != lb { return la < lb }
+            return a.startTime != b.startTime ? a.startTime > b.startTime : a.id > b.id
+        }
+        func fits() -> Bool {
+            guard cluster.freeTotal >= needed else { return false }
+            if job.shape.gpusPerNode > 0,
+                cluster.nodesWithFree(atLeast: job.shape.gpusPerNode, in: cluster.root) < job.shape.nodes
+            {
+                return false
+            }
+            return cluster.findPlacement(
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode) != nil
+        }
+        var chosen: [RunningJob] = []
+        var found = false
+        for victim in candidates {
+            cluster.release(victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            chosen.append(victim)
+            if fits() {
+                found = true
+                break
+            }
+        }
+        // Keep running every victim the placement does not need, the costliest first.
+        var victims: [RunningJob] = []
+        for victim in chosen.reversed() {
+            cluster.allocate(victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            if found && !fits() {
+                cluster.release(
+                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+                victims.append(victim)
+            }
+        }
+        guard found, !victims.isEmpty,
+            let placement = cluster.findPlacement(
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+        else {
+            for victim in victims {
+                cluster.allocate(
+                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            }
+            return nil
+        }
+        // Quotas with the victims gone: a borrowing job must still find enough lent.
+        var quotas = sharing.quotas
+        for victim in victims {
+            quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
+        }
+        let after = quotas.admit(Int(job.team), gpus: needed)
+        if case .refused = after {
+            for victim in victims {
+                cluster.allocate(
+                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            }
+            return nil
+        }
+        for victim in victims {
+            running.remove(victim.id)
+        }
+        self.sharing!.quotas = quotas
+        reservation = nil
+        return (victims.sorted { $0.id < $1.id }, placement, after == .borrowing)
+    }
+}

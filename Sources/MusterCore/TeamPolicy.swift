@@ -1,0 +1,25 @@
+/// One team of the hierarchy (`org/team`, any depth): the GPUs it is guaranteed, how many more it may borrow
+/// and how much of its idle guarantee it lends.
+///
+/// Only leaf teams hold a guarantee and run jobs; an org's guarantee is the sum of its teams', and its
+/// `borrowLimit` caps what its whole subtree borrows.
+public struct TeamPolicy: Sendable, Hashable, Codable {
+    /// Full path, `/`-separated (`vision/detection`); its parents are the prefixes.
+    public var name: String
+    /// GPUs the team always gets back, by preemption of borrowers if needed (leaf teams only).
+    public var guarantee: Int
+    /// GPUs the team (or, for an org, its whole subtree) may run beyond its guarantee; nil: no limit.
+    public var borrowLimit: Int?
+    /// GPUs of its idle guarantee it lends to others; nil: all of it.
+    public var lendLimit: Int?
+
+    public init(name: String, guarantee: Int = 0, borrowLimit: Int? = nil, lendLimit: Int? = nil) {
+        self.name = name
+        self.guarantee = guarantee
+        self.borrowLimit = borrowLimit
+        self.lendLimit = lendLimit
+    }
+
+    /// The path's components.
+    public var path: [Substring] { name.split(separator: "/") }
+}

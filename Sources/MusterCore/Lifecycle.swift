@@ -214,11 +214,31 @@ public struct Lifecycle: Sendable {
 
     /// Why pending job `id` has not started, in words: what holds it (a dependency, an array's cap), or what the
     /// last planning pass found (reserved, no room, would delay a reservation); nil when it is not pending.
+    /// A job whose last attempt was preempted says so first: by which job, when and why.
     public func why(_ id: JobID) -> String? {
-        guard let job = jobs[id], job.state == .pending else { return nil }
-        if let reason = job.reason { return reason }
-        if let wait = waits[id] { return wait.description(now: waitsAt) }
-        return "queued; no planning pass has considered it yet"
+        guard let job = jobs[id] else { return nil }
+        var preempted: String?
+        if let p = job.preemption, p.epoch == job.epoch {
+            preempted = "preempted by job \(p.by) at \(Self.clock(p.at)): \(p.reason)"
+        }
+        guard job.state == .pending else { return job.state == .preempted ? preempted : nil }
+        var now: String
+        if let reason = job.reason, !reason.hasPrefix("preempted by") {
+            now = reason
+        } else if let wait = waits[id] {
+            now = wait.description(now: waitsAt)
+        } else if job.reason != nil, holding.contains(id) {
+            now = "its ranks are stopping"
+        } else {
+            now = "queued; no planning pass has considered it yet"
+        }
+        return preempted.map { "\($0); now pending: \(now)" } ?? now
+    }
+
+    /// "t=12.5" style time for messages: seconds of the lifecycle's clock (Unix time on a live cluster).
+    static func clock(_ t: Double) -> String {
+        guard t.isFinite else { return "\(t)" }
+        return t == t.rounded() && abs(t) < 1e15 ? "t=\(Int(t))" : "t=\(t)"
     }
 
     /// The earliest time at which `tick` has something to do (a node to declare down, a start or time limit

@@ -10,8 +10,8 @@ public struct PendingJob: Sendable, Hashable {
     public var timeLimit: Seconds
     /// Its team (an index of `Quotas`; 0 without sharing).
     public var team: Int32 = 0
-    /// The job that last preempted it (0: none): it may not preempt that job back.
-    public var preemptedBy: JobID = 0
+    /// The job that last preempted it: it may not preempt that job back.
+    public var preemptedBy: JobID?
 
     public init(
         id: JobID, shape: GangShape, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0,

@@ -47,10 +47,13 @@ public struct SharingPolicy: Sendable, Hashable {
             aliases: ["low", "besteffort"]),
     ]
 
-    /// The class a user named (a name or an alias, any case), or nil.
+    /// The class a user named (a name or an alias, any case), or nil. The old names (`low`, `normal`, `high`,
+    /// `critical`) keep working when the classes in force do not define them: each maps to the class of its
+    /// rank (0, 100, 200, 300), as `classRanked`.
     public func classNamed(_ name: String) -> ClassPolicy? {
         let key = name.lowercased()
-        return classes.first { $0.name == key || $0.aliases.contains(key) }
+        if let c = classes.first(where: { $0.name == key || $0.aliases.contains(key) }) { return c }
+        return PriorityClass.named(key).map { classRanked($0.rank) }
     }
 
     /// The class of a job whose priority has `rank`: the one with that rank, else the highest below it, else the

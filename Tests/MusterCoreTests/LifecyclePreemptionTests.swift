@@ -1,0 +1,95 @@
+import MusterCore
+import Testing
+
+/// Preemption as events of the lifecycle: the victim is recorded, requeued (or ended with `--no-requeue`) and
+/// stopped; the preemptor is assigned only once the victim's ranks have stopped.
+@Suite struct LifecyclePreemptionTests {
+    typealias T = LifecycleTests
+
+    static func live() throws -> Lifecycle {
+        var config = T.config
+        config.sharing = SharingPolicy(classes: SharingTests.classes)
+        var life = Lifecycle(config: config)
+        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        return life
+    }
+
+    @Test func aPreemptedJobIsRequeuedAndItsPreemptorStartsOnceItsRanksHaveStopped() throws {
+        var life = try Self.live()
+        let low = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "low", rank: 0)), owner: "alice",
+            now: 0
+        ).id
+        #expect(life.jobs[low]?.spec.priority.name == "best-effort", "old names map onto the classes")
+        _ = life.plan(now: 0)
+        _ = life.taskStarted(T.rank(0, job: low), on: "gpu-a", at: 1, now: 1)
+        let high = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "inference", rank: 0)), owner: "bob",
+            now: 10
+        ).id
+        let directives = life.plan(now: 10)
+        let text = "preempted by job \(high): job \(high) of class inference outranks class best-effort in team default"
+        #expect(directives.contains(.kill(low, epoch: 1, nodes: ["gpu-a"], reason: text)))
+        #expect(!directives.contains(.assign(high, epoch: 1)), "its GPUs are still the victim's")
+        let victim = try #require(life.jobs[low])
+        #expect(victim.state == .pending && victim.restarts == 1 && victim.preemptions == 1)
+        #expect(victim.preemption?.by == high && victim.preemption?.at == 10 && victim.preemption?.epoch == 1)
+        #expect(victim.preemption?.reason == "job \(high) of class inference outranks class best-effort in team default")
+        #expect(life.jobs[high]?.state == .running && life.awaitingVictims[high] == [low])
+        _ = try life.heartbeat(node: "gpu-a", running: [T.rank(0, job: low)], now: 65)
+        #expect(life.tick(now: 71).isEmpty, "waiting for victims is not a lost start")
+        let stopped = life.taskExited(T.rank(0, job: low), on: "gpu-a", exitCode: 143, reason: nil, at: 72, now: 72)
+        #expect(stopped.contains(.assign(high, epoch: 1)))
+        #expect(life.jobs[high]?.attempt?.scheduledAt == 72)
+        // The victim is back in the queue, and may not preempt its preemptor back.
+        #expect(life.plan(now: 73).isEmpty)
+        #expect(life.why(low)?.hasPrefix("preempted by job \(high)") == true)
+    }
+
+    @Test func aJobThatOptsOutOfRequeueEndsAsPreempted() throws {
+        var life = try Self.live()
+        let low = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "research", rank: 0)), owner: "alice",
+            noRequeue: true, now: 0
+        ).id
+        _ = life.plan(now: 0)
+        _ = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "production", rank: 0)), owner: "bob",
+            now: 10)
+        _ = life.plan(now: 10)
+        #expect(life.jobs[low]?.state == .preempted && life.jobs[low]?.state.isTerminal == true)
+        #expect(life.jobs[low]?.reason?.hasPrefix("preempted by job 2") == true)
+    }
+
+    @Test func anUnknownClassOrTeamIsRefusedNamingTheField() throws {
+        var config = T.config
+        config.sharing = SharingPolicy(teams: [TeamPolicy(name: "vision", guarantee: 8)])
+        var life = Lifecycle(config: config)
+        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        #expect(throws: LifecycleError.self) {
+            try life.submit(JobSpec(gpus: 1, timeLimit: 60, team: "nlp"), owner: "a", now: 0)
+        }
+        do {
+            _ = try life.submit(
+                JobSpec(gpus: 1, timeLimit: 60, team: "vision", priority: PriorityClass(name: "urgent", rank: 0)),
+                owner: "a", now: 0)
+            Issue.record("an unknown class is refused")
+        } catch {
+            #expect("\(error)".contains("priority") && "\(error)".contains("inference, production, research"))
+        }
+        #expect(try life.submit(JobSpec(gpus: 1, timeLimit: 60, team: "vision"), owner: "a", now: 0).created)
+    }
+
+    @Test func theSimulatorsVictimStopsAtOnceAndItsPreemptorStartsInTheSamePass() throws {
+        var life = Lifecycle(
+            cluster: testCluster(leaves: 1, nodesPerLeaf: 1),
+            config: LifecycleConfig(retainEnded: false, explainWaits: false, sharing: SharingPolicy(classes: SharingTests.classes)))
+        _ = try life.submit(JobSpec(gpus: 8, timeLimit: 100, priority: .low), id: 0, now: 0)
+        _ = life.plan(now: 0)
+        _ = try life.submit(JobSpec(gpus: 8, timeLimit: 100, priority: .critical), id: 1, now: 5)
+        let directives = life.plan(now: 5)
+        #expect(directives.contains(.assign(1, epoch: 1)))
+        #expect(life.jobs[0]?.state == .pending && life.snapshot?.pending.map(\.id) == [0])
+        #expect(life.preemptionsMade == 1)
+    }
+}

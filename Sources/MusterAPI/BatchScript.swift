@@ -126,7 +126,7 @@ public struct BatchScript: Sendable, Hashable {
             cpusPerTask = try int(value)
         case "--mem":
             memoryMib = try Self.megabytes(value, line: line, option: option)
-        case "--priority":
+        case "--priority", "--qos", "-q":
             priority = value
         case "--export":
             export = value

@@ -43,16 +43,19 @@ public struct TaskKill: Codable, Sendable, Hashable {
     public var epoch: Int
     public var reason: String
     public var grace: Double
+    /// A preemption: the agent writes the task's `MUSTER_PREEMPT_FILE` before SIGTERM.
+    public var preempt: Bool?
 
-    public init(jobID: Int64, epoch: Int, reason: String, grace: Double) {
+    public init(jobID: Int64, epoch: Int, reason: String, grace: Double, preempt: Bool? = nil) {
         self.jobID = jobID
         self.epoch = epoch
         self.reason = reason
         self.grace = grace
+        self.preempt = preempt
     }
 
     enum CodingKeys: String, CodingKey {
         case jobID = "job_id"
-        case epoch, reason, grace
+        case epoch, reason, grace, preempt
     }
 }

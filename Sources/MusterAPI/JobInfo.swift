@@ -43,6 +43,13 @@ public struct JobInfo: Codable, Sendable, Hashable {
     /// Times it was put back in the queue, and how many it may be.
     public var restarts: Int?
     public var maxRestarts: Int?
+    /// Times it was preempted, and the latest: by which job, when (Unix seconds) and why.
+    public var preemptions: Int?
+    public var preemptedBy: Int64?
+    public var preemptedAt: Double?
+    public var preemptionReason: String?
+    /// It ends as `preempted` when preempted instead of being requeued.
+    public var noRequeue: Bool?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
@@ -50,7 +57,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         output: String?, placement: [PlacementEntry], submitTime: Double, scheduledTime: Double?, startTime: Double?,
         endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?,
         dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
-        restarts: Int? = nil, maxRestarts: Int? = nil
+        restarts: Int? = nil, maxRestarts: Int? = nil, preemptions: Int? = nil, preemptedBy: Int64? = nil,
+        preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil
     ) {
         self.id = id
         self.name = name
@@ -81,6 +89,11 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.arrayTaskID = arrayTaskID
         self.restarts = restarts
         self.maxRestarts = maxRestarts
+        self.preemptions = preemptions
+        self.preemptedBy = preemptedBy
+        self.preemptedAt = preemptedAt
+        self.preemptionReason = preemptionReason
+        self.noRequeue = noRequeue
     }
 
     enum CodingKeys: String, CodingKey {
@@ -103,6 +116,11 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case arrayTaskID = "array_task_id"
         case restarts
         case maxRestarts = "max_restarts"
+        case preemptions
+        case preemptedBy = "preempted_by"
+        case preemptedAt = "preempted_at"
+        case preemptionReason = "preemption_reason"
+        case noRequeue = "no_requeue"
     }
 }
 

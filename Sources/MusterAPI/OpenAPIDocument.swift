@@ -78,6 +78,18 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/teams": {
+              "get": {
+                "summary": "Teams: guarantee, limits, GPUs used, borrowed and lent, fair-share factor; and the classes",
+                "responses": {"200": {"description": "teams", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TeamList"}}}}}
+              }
+            },
+            "/v1/admin/reload": {
+              "post": {
+                "summary": "Read the config file again (admins); a bad file is refused with its line and reason and the running config stays",
+                "responses": {"200": {"description": "reloaded", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReloadResponse"}}}}, "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/nodes": {
               "get": {
                 "summary": "Nodes and their free GPUs",
@@ -178,13 +190,14 @@ public enum OpenAPIDocument {
                 "cpus_per_node": {"type": "integer", "minimum": 0, "maximum": 1048576}, "memory_mib_per_node": {"type": "integer", "minimum": 0, "maximum": 2147483647},
                 "time_limit": {"type": "integer", "minimum": 1, "maximum": 31536000, "description": "seconds, at most one year"},
                 "team": {"type": "string", "minLength": 1, "maxLength": 128},
-                "priority": {"type": "string", "enum": ["low", "normal", "high", "critical"]},
+                "priority": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "description": "a class of the config (default: inference, production, research, best-effort; low, normal, high, critical map onto them); muster teams and the config file list them"},
                 "command": {"type": "array", "maxItems": 4096, "items": {"type": "string"}}, "script": {"type": "string", "maxLength": 1048576},
                 "workdir": {"type": "string", "pattern": "^/", "maxLength": 4096}, "env": {"type": "object", "additionalProperties": {"type": "string"}},
                 "output": {"type": "string", "minLength": 1, "maxLength": 4096}, "export": {"type": "string", "enum": ["all", "none"]},
                 "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"},
                 "array": {"type": "string", "maxLength": 4096, "description": "sbatch --array: 0-999%50, 1,3,5-7, 0-15:4; at most 10000 tasks, indices 0 to 1000000, %N caps tasks queued or running at once"},
-                "max_restarts": {"type": "integer", "minimum": 0, "maximum": 100, "description": "requeues after failures not the job's own (node down, lost start); default 0"}}},
+                "max_restarts": {"type": "integer", "minimum": 0, "maximum": 100, "description": "requeues after failures not the job's own (node down, lost start); default 0"},
+                "no_requeue": {"type": "boolean", "description": "when preempted, end as preempted instead of going back to the queue"}}},
               "DependencyInfo": {"type": "object", "additionalProperties": false, "required": ["type", "job_id"], "properties": {
                 "type": {"type": "string", "enum": ["after", "afterok", "afternotok", "afterany"], "description": "after: it started; afterok: it completed; afternotok: it failed or was cancelled; afterany: it ended"},
                 "job_id": {"type": "integer", "minimum": 1}}},
@@ -201,7 +214,9 @@ public enum OpenAPIDocument {
                 "end_time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}, "epoch": {"type": "integer"},
                 "dependencies": {"type": "array", "items": {"$ref": "#/components/schemas/DependencyInfo"}},
                 "array_job_id": {"type": "integer"}, "array_task_id": {"type": "integer"},
-                "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"}}},
+                "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"},
+                "preemptions": {"type": "integer"}, "preempted_by": {"type": "integer"}, "preempted_at": {"type": "number"},
+                "preemption_reason": {"type": "string"}, "no_requeue": {"type": "boolean"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
@@ -222,7 +237,13 @@ public enum OpenAPIDocument {
               "TaskReport": {"type": "object", "additionalProperties": false, "required": ["task", "event", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "event": {"type": "string", "enum": ["started", "exited"]},
                 "time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}}},
               "ReportBatch": {"type": "object", "additionalProperties": false, "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
-              "TaskKill": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "reason": {"type": "string"}, "grace": {"type": "number"}}},
+              "TaskKill": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "reason": {"type": "string"}, "grace": {"type": "number"}, "preempt": {"type": "boolean"}}},
+              "TeamInfo": {"type": "object", "properties": {"name": {"type": "string"}, "guarantee": {"type": "integer"}, "borrow_limit": {"type": "integer"},
+                "lend_limit": {"type": "integer"}, "using": {"type": "integer"}, "borrowed": {"type": "integer"}, "lent": {"type": "integer"},
+                "fair_share": {"type": "number"}, "pending_jobs": {"type": "integer"}, "is_leaf": {"type": "boolean"}}},
+              "TeamList": {"type": "object", "properties": {"teams": {"type": "array", "items": {"$ref": "#/components/schemas/TeamInfo"}},
+                "classes": {"type": "array", "items": {"type": "string"}}, "lending": {"type": "boolean"}, "preemption": {"type": "boolean"}}},
+              "ReloadResponse": {"type": "object", "properties": {"config": {"type": "string"}, "teams": {"type": "integer"}, "classes": {"type": "array", "items": {"type": "string"}}}},
               "Heartbeat": {"type": "object", "additionalProperties": false, "required": ["name", "instance", "running", "reports"], "properties": {"name": {"type": "string"}, "instance": {"type": "string"},
                 "running": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKey"}}, "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}},
                 "health_failure": {"type": "string", "maxLength": 4096, "description": "why the node's health check fails; the controller drains it and stops its jobs"}}},
@@ -230,7 +251,13 @@ public enum OpenAPIDocument {
               "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"}, "user": {"type": "string"}, "export": {"type": "string"}, "output": {"type": "string"},
                 "argv": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"}, "workdir": {"type": "string"},
                 "env": {"type": "object", "additionalProperties": {"type": "string"}},
-                "time_limit": {"type": "integer"}, "grace": {"type": "number"}}},
+                "time_limit": {"type": "integer"}, "grace": {"type": "number"}, "preempt": {"type": "boolean"}}},
+              "TeamInfo": {"type": "object", "properties": {"name": {"type": "string"}, "guarantee": {"type": "integer"}, "borrow_limit": {"type": "integer"},
+                "lend_limit": {"type": "integer"}, "using": {"type": "integer"}, "borrowed": {"type": "integer"}, "lent": {"type": "integer"},
+                "fair_share": {"type": "number"}, "pending_jobs": {"type": "integer"}, "is_leaf": {"type": "boolean"}}},
+              "TeamList": {"type": "object", "properties": {"teams": {"type": "array", "items": {"$ref": "#/components/schemas/TeamInfo"}},
+                "classes": {"type": "array", "items": {"type": "string"}}, "lending": {"type": "boolean"}, "preemption": {"type": "boolean"}}},
+              "ReloadResponse": {"type": "object", "properties": {"config": {"type": "string"}, "teams": {"type": "integer"}, "classes": {"type": "array", "items": {"type": "string"}}}},
               "AssignmentBatch": {"type": "object", "properties": {"controller_instance": {"type": "string"}, "seq": {"type": "integer"},
                 "assignments": {"type": "array", "items": {"$ref": "#/components/schemas/Assignment"}}, "kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}}},
               "LogChunk": {"type": "object", "properties": {"job_id": {"type": "integer"}, "rank": {"type": "integer"}, "offset": {"type": "integer"},

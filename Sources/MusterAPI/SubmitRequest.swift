@@ -43,13 +43,17 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     /// Times the job is put back in the queue when it loses ranks to a failure not its own (a node down, a lost
     /// start); 0 to 100, default 0 (it fails).
     public var maxRestarts: Int?
+    /// When preempted, end as `preempted` instead of going back to the queue (default false: requeued, with
+    /// `MUSTER_RESTART_COUNT` one higher and the same `MUSTER_CHECKPOINT_DIR`).
+    public var noRequeue: Bool?
 
     public init(
         name: String? = nil, gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, tasksPerNode: Int? = nil,
         cpusPerNode: Int? = nil, memoryMibPerNode: Int? = nil, timeLimit: Int64? = nil, team: String? = nil,
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
         env: [String: String]? = nil, output: String? = nil, export: String? = nil,
-        dependencies: [DependencyInfo]? = nil, array: String? = nil, maxRestarts: Int? = nil
+        dependencies: [DependencyInfo]? = nil, array: String? = nil, maxRestarts: Int? = nil,
+        noRequeue: Bool? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -70,6 +74,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.dependencies = dependencies
         self.array = array
         self.maxRestarts = maxRestarts
+        self.noRequeue = noRequeue
     }
 
     enum CodingKeys: String, CodingKey {
@@ -81,6 +86,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case timeLimit = "time_limit"
         case team, priority, command, script, workdir, env, output, export, dependencies, array
         case maxRestarts = "max_restarts"
+        case noRequeue = "no_requeue"
     }
 }
 

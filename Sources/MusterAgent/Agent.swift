@@ -17,6 +17,9 @@ public actor Agent {
         var pid: pid_t
         var stopReason: String?
         var timers: [Task<Void, Never>] = []
+        /// `MUSTER_PREEMPT_FILE`, written (as `owner`) before SIGTERM when the task is preempted.
+        var preemptFile: String?
+        var owner: (uid: uid_t, gid: gid_t)?
     }
 
     public let config: AgentConfig
@@ -208,6 +211,8 @@ public actor Agent {
             }
             TaskRecord(task: key, pid: pid, startTicks: TaskRecord.startTicks(of: pid) ?? 0).write(in: config.taskDir)
             var task = Running(pid: pid)
+            task.preemptFile = assignment.env["MUSTER_PREEMPT_FILE"]
+            task.owner = identity.map { ($0.uid, $0.gid) }
             if assignment.timeLimit > 0 {
                 let limit = assignment.timeLimit
                 let grace = assignment.grace
@@ -310,6 +315,14 @@ public actor Agent {
 
     func stop(_ kill: TaskKill) {
         for (key, task) in running where key.jobID == kill.jobID && key.epoch <= kill.epoch {
+            if kill.preempt == true, key.epoch == kill.epoch, let path = task.preemptFile {
+                // The program can tell preemption from other ends: the file is there before the signal.
+                if FileManager.default.createFile(atPath: path, contents: Data((kill.reason + "\n").utf8)),
+                    let owner = task.owner
+                {
+                    chown(path, owner.uid, owner.gid)
+                }
+            }
             terminate(key, task, reason: kill.reason, grace: kill.grace)
         }
     }

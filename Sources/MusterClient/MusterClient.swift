@@ -92,6 +92,16 @@ public final class MusterClient: Sendable {
         try await call("GET", "/v1/nodes", as: NodeList.self).nodes
     }
 
+    /// Teams, their use and fair share, and the classes.
+    public func teams() async throws(ClientError) -> TeamList {
+        try await call("GET", "/v1/teams", as: TeamList.self)
+    }
+
+    /// Reads the controller's config file again (admins).
+    public func reloadConfig() async throws(ClientError) -> ReloadResponse {
+        try await call("POST", "/v1/admin/reload", as: ReloadResponse.self)
+    }
+
     /// Drains a node (admins): no new work; with `now`, its running jobs are stopped.
     public func drain(_ name: String, reason: String, now: Bool = false) async throws(ClientError) -> NodeInfo {
         try await call(

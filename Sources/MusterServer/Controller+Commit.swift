@@ -93,8 +93,10 @@ extension Controller {
         while !Task.isCancelled {
             do {
                 let state = try await store.load()
+                var settings = config.lifecycle
+                settings.sharing = sharing
                 let (fresh, directives) = Lifecycle.restore(
-                    config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, now: clock.now())
+                    config: settings, jobs: state.jobs, nodes: state.nodes, now: clock.now())
                 lifecycle = fresh
                 pendingRestore = directives
                 wake()
@@ -127,9 +129,14 @@ extension Controller {
                     touched.insert(node)
                 }
             case .kill(let id, let epoch, let nodes, let reason):
+                // A preempted attempt gets its class's grace and the preempt file before SIGTERM.
+                let preemption = lifecycle.jobs[id]?.preemption.flatMap { $0.epoch == epoch ? $0 : nil }
                 for node in nodes {
                     mailboxes[node, default: Mailbox()].append(
-                        .kill(TaskKill(jobID: id, epoch: epoch, reason: reason, grace: config.killGrace)))
+                        .kill(
+                            TaskKill(
+                                jobID: id, epoch: epoch, reason: reason, grace: preemption?.grace ?? config.killGrace,
+                                preempt: preemption != nil ? true : nil)))
                     touched.insert(node)
                 }
             }

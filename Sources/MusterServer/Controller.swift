@@ -23,6 +23,8 @@ public actor Controller {
     public nonisolated let instance = UUID().uuidString
 
     var lifecycle: Lifecycle
+    /// The classes and teams in force (the config file's, as last loaded).
+    var sharing: SharingPolicy
     var mailboxes: [String: Mailbox] = [:]
     var tokens: TokenRegistry
     /// Directives from `restore` (re-sends, refused jobs), applied when the loop starts.
@@ -56,6 +58,7 @@ public actor Controller {
         self.store = store
         self.logger = logger
         self.clock = clock
+        sharing = config.sharing
         let state = try await store.load()
         for problem in state.unreadable { logger.error("unreadable row skipped: \(problem)") }
         (lifecycle, pendingRestore) = Lifecycle.restore(
@@ -85,6 +88,7 @@ public actor Controller {
             outcome = try lifecycle.submit(
                 spec, tasksPerNode: tasks, owner: principal.user, launch: launch, idempotencyKey: idempotencyKey,
                 dependencies: dependencies, array: array, maxRestarts: request.maxRestarts ?? 0,
+                noRequeue: request.noRequeue ?? false,
                 admin: principal.admin, now: now)
         } catch {
             throw ControllerError(error)

@@ -19,11 +19,16 @@ public struct ControllerConfig: Sendable {
     public var startTimeout: Double
     /// A requeued job's first wait before it may start again (doubling with each restart, at most 10 min).
     public var requeueBackoff: Double
+    /// Classes, teams, quotas and preemption (the defaults, or the config file's).
+    public var sharing: SharingPolicy
+    /// The config file `sharing` came from, read again on SIGHUP and `muster admin reload`; nil: defaults.
+    public var configPath: String?
 
     public init(
         dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,
         heartbeatInterval: Double? = nil, killGrace: Double = 5, defaultTimeLimit: Int64 = 3600,
-        startTimeout: Double = 60, requeueBackoff: Double = 10
+        startTimeout: Double = 60, requeueBackoff: Double = 10, sharing: SharingPolicy = SharingPolicy(),
+        configPath: String? = nil
     ) {
         self.dataDir = (dataDir as NSString).standardizingPath
         self.policy = policy
@@ -33,6 +38,23 @@ public struct ControllerConfig: Sendable {
         self.defaultTimeLimit = defaultTimeLimit
         self.startTimeout = startTimeout
         self.requeueBackoff = requeueBackoff
+        self.sharing = sharing
+        self.configPath = configPath
+    }
+
+    /// Reads and checks the config file at `path`: the policy, or what is wrong (line and reason).
+    public static func loadSharing(path: String) throws(ControllerError) -> SharingPolicy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalid("config", "cannot read the config file \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .invalid("config", "\(path) is not UTF-8 text")
+        }
+        do {
+            return try SharingConfigFile.parse(text)
+        } catch {
+            throw .invalid("config", "\(path), \(error)")
+        }
     }
 
     /// The SQLite file.
@@ -42,6 +64,6 @@ public struct ControllerConfig: Sendable {
     var lifecycle: LifecycleConfig {
         LifecycleConfig(
             policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace,
-            requeueBackoff: requeueBackoff)
+            requeueBackoff: requeueBackoff, sharing: sharing)
     }
 }

@@ -119,6 +119,14 @@ public enum ControllerRoutes {
             let principal = try await user(request)
             return try json(try await controller.resume(try nodeName(context), by: principal))
         }
+        get("/v1/teams") { request, _ in
+            _ = try await user(request)
+            return try json(try await controller.teams())
+        }
+        post("/v1/admin/reload") { request, _ in
+            let principal = try await user(request)
+            return try json(try await controller.reloadConfig(by: principal))
+        }
         post("/v1/admin/tokens") { request, _ in
             let principal = try await user(request)
             let body = try await decode(TokenRequest.self, request)

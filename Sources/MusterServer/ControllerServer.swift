@@ -116,6 +116,17 @@ public struct ControllerServer: Sendable {
                 }
                 if handleSignals {
                     group.addTask {
+                        // SIGHUP reads the config file again; a bad one is logged and the running config stays.
+                        for await _ in SignalWaiter.every(SIGHUP) {
+                            do {
+                                _ = try await controller.reloadConfig()
+                            } catch {
+                                controller.logger.error("config not reloaded: \(error)")
+                            }
+                        }
+                        return false
+                    }
+                    group.addTask {
                         guard await SignalWaiter.wait() else { return false }
                         controller.logger.info("signal received: shutting down")
                         await stop()

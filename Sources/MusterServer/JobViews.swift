@@ -22,7 +22,10 @@ enum JobViews {
                 ? nil : job.dependencies.map { DependencyInfo(type: $0.kind.rawValue, jobID: $0.job) },
             arrayJobID: job.array?.parent, arrayTaskID: job.array?.index,
             restarts: job.maxRestarts > 0 || job.restarts > 0 ? job.restarts : nil,
-            maxRestarts: job.maxRestarts > 0 ? job.maxRestarts : nil)
+            maxRestarts: job.maxRestarts > 0 ? job.maxRestarts : nil,
+            preemptions: job.preemptions > 0 ? job.preemptions : nil, preemptedBy: job.preemption?.by,
+            preemptedAt: job.preemption?.at, preemptionReason: job.preemption?.reason,
+            noRequeue: job.noRequeue ? true : nil)
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.
@@ -72,6 +75,8 @@ enum JobViews {
                     }
                 }
                 env["MUSTER_CHECKPOINT_DIR"] = "\(config.dataDir)/checkpoints/\(job.id)"
+                // Appears (written by the agent) before SIGTERM when this attempt is preempted.
+                env["MUSTER_PREEMPT_FILE"] = "\(config.dataDir)/checkpoints/\(job.id)/.preempted-\(attempt.epoch)"
                 env.merge(slurm) { _, new in new }
                 env["SLURM_NODEID"] = "\(nodeRank)"
                 env["SLURM_PROCID"] = "\(rank)"

@@ -29,6 +29,18 @@ public enum SignalWaiter {
         return box.signalled
     }
 
+    /// Every arrival of signal `number` (its default action off) until the consuming task is cancelled.
+    public static func every(_ number: Int32) -> AsyncStream<Void> {
+        AsyncStream { continuation in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            let box = SourceBox(source)
+            continuation.onTermination = { _ in box.source.cancel() }
+        }
+    }
+
     /// Resumes the continuation once (from a signal or from cancellation, whichever comes first, even before
     /// the continuation is set), and keeps the signal sources alive until then.
     private final class Once: @unchecked Sendable {
@@ -70,6 +82,12 @@ public enum SignalWaiter {
             c?.resume()
         }
     }
+}
+
+/// Holds a signal source for a `Sendable` closure (cancelling a source is thread-safe).
+private final class SourceBox: @unchecked Sendable {
+    let source: any DispatchSourceSignal
+    init(_ source: any DispatchSourceSignal) { self.source = source }
 }
 
 /// A pthread mutex.

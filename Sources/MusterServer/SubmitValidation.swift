@@ -75,13 +75,15 @@ enum SubmitValidation {
         }
         var priority = PriorityClass.normal
         if let name = request.priority {
-            guard let known = PriorityClass.named(name) else {
-                throw .invalid(
-                    "priority",
-                    "unknown class '\(Terminal.safe(name))'; use one of "
-                        + PriorityClass.builtIn.map(\.name).joined(separator: ", "))
+            // Which classes exist is the config's: the lifecycle resolves the name (and refuses an unknown one).
+            guard !name.isEmpty, name.count <= 64,
+                name.unicodeScalars.allSatisfy({ c in
+                    c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_")
+                })
+            else {
+                throw .invalid("priority", "a class name is 1 to 64 letters, digits, - or _; muster teams lists the classes")
             }
-            priority = known
+            priority = PriorityClass(name: name.lowercased(), rank: PriorityClass.named(name)?.rank ?? 0)
         }
         let spec = JobSpec(
             name: request.name ?? defaultName(request),

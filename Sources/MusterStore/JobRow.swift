@@ -24,6 +24,9 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var dependencies: String?
     var array: String?
     var max_restarts: Int?
+    var preemptions: Int?
+    var preemption: String?
+    var no_requeue: Bool?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -46,6 +49,9 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
             job.dependencies.isEmpty ? nil : String(decoding: try encoder.encode(job.dependencies), as: UTF8.self)
         array = try job.array.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         max_restarts = job.maxRestarts == 0 ? nil : job.maxRestarts
+        preemptions = job.preemptions == 0 ? nil : job.preemptions
+        preemption = try job.preemption.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        no_requeue = job.noRequeue ? true : nil
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
@@ -65,6 +71,9 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         job.dependencies = try dependencies.map { try decoder.decode([JobDependency].self, from: Data($0.utf8)) } ?? []
         job.array = try array.map { try decoder.decode(ArrayTask.self, from: Data($0.utf8)) }
         job.maxRestarts = max_restarts ?? 0
+        job.preemptions = preemptions ?? 0
+        job.preemption = try preemption.map { try decoder.decode(PreemptionRecord.self, from: Data($0.utf8)) }
+        job.noRequeue = no_requeue ?? false
         return job
     }
 }

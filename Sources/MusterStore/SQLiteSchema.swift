@@ -68,6 +68,13 @@ enum SQLiteSchema {
             }
             try db.alter(table: "node") { t in t.add(column: "drain_reason", .text) }
         }
+        migrator.registerMigration("v4") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "preemptions", .integer)
+                t.add(column: "preemption", .text)
+                t.add(column: "no_requeue", .boolean)
+            }
+        }
         return migrator
     }
 }

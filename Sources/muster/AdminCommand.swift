@@ -5,7 +5,25 @@ import MusterAPI
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Administer the cluster (needs an admin token).",
-        subcommands: [AdminTokenCommand.self])
+        subcommands: [AdminTokenCommand.self, AdminReloadCommand.self])
+}
+
+/// `muster admin reload`: the controller reads its config file again (as SIGHUP).
+struct AdminReloadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reload",
+        abstract: "Read the controller's config file again; a bad file is refused with its line and reason.")
+
+    @OptionGroup var client: ClientOptions
+
+    func run() async throws {
+        let answer = try await client.withClient { try await $0.reloadConfig() }
+        if client.json {
+            try printJSON(answer)
+        } else {
+            print("reloaded \(answer.config): \(answer.teams) teams; classes \(answer.classes.joined(separator: " > "))")
+        }
+    }
 }
 
 /// `muster admin token`: API tokens.

@@ -16,7 +16,7 @@ struct ControllerCommand: AsyncParsableCommand {
     func run() async throws {
         let address = try ListenAddress(options.listen)
         let logger = LoggingSetup.logger("muster.controller")
-        let config = options.config
+        let config = try options.controllerConfig()
         let server = try await ServerStartup.open(config: config, logger: logger)
         let portFile = self.portFile
         try await ServerStartup.serve(server, address: address) { port in

@@ -24,10 +24,26 @@ struct ControllerOptions: ParsableArguments {
         help: "Seconds a requeued job waits before its first restart (doubling each time, at most 600).")
     var requeueBackoff: Double = 10
 
-    /// The controller's configuration, with the data directory made absolute.
-    var config: ControllerConfig {
-        ControllerConfig(
+    @Option(
+        help: ArgumentHelp(
+            "Sharing config file: teams, guarantees, limits, classes, weights (see README). Read again on SIGHUP "
+                + "and muster admin reload."))
+    var config: String?
+
+    /// The controller's configuration, with the data directory made absolute; a bad config file stops here with
+    /// its line and reason.
+    func controllerConfig() throws -> ControllerConfig {
+        var sharing = SharingPolicy()
+        let path = config.map(absolutePath)
+        if let path {
+            do {
+                sharing = try ControllerConfig.loadSharing(path: path)
+            } catch {
+                throw ValidationError(error.body.error.message)
+            }
+        }
+        return ControllerConfig(
             dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
-            requeueBackoff: requeueBackoff)
+            requeueBackoff: requeueBackoff, sharing: sharing, configPath: path)
     }
 }

@@ -40,7 +40,11 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Job name.")
     var name: String?
 
-    @Option(help: "low | normal | high | critical")
+    @Option(
+        name: [.customLong("class"), .customLong("priority")],
+        help: ArgumentHelp(
+            "Priority class: inference | production | research | best-effort (or the config's; low, normal, high, "
+                + "critical map onto them). Default research."))
     var priority: String?
 
     @Option(help: "Output file (%j job id, %t rank, %x name, %N node); default the controller's logs.")
@@ -79,6 +83,11 @@ struct SubmitCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-restarts"), help: "Requeue up to N times (0-100) after failures not its own.")
     var maxRestarts: Int?
+
+    @Flag(
+        name: .customLong("no-requeue"),
+        help: "When preempted, end as preempted instead of going back to the queue (as sbatch --no-requeue).")
+    var noRequeue = false
 
     @Flag(help: "Print only the job id (as sbatch --parsable).")
     var parsable = false
@@ -220,6 +229,7 @@ struct SubmitCommand: AsyncParsableCommand {
             workdir: FileManager.default.currentDirectoryPath, env: env, output: output ?? directives.output,
             export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies,
             array: array ?? directives.array,
-            maxRestarts: maxRestarts ?? (requeue ? 5 : directives.requeue.map { $0 ? 5 : 0 }))
+            maxRestarts: maxRestarts ?? (requeue ? 5 : directives.requeue.map { $0 ? 5 : 0 }),
+            noRequeue: noRequeue || directives.requeue == false ? true : nil)
     }
 }

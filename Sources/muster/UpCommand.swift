@@ -33,7 +33,7 @@ struct UpCommand: AsyncParsableCommand {
         if fake == nil && count > 1 {
             throw ValidationError("with real GPUs every agent would offer the same GPUs; use --agents 1 or --fake-gpus")
         }
-        let config = options.config
+        let config = try options.controllerConfig()
         let server = try await ServerStartup.open(config: config, logger: logger)
         let names = (1...count).map { String(format: "node%02d", $0) }
         let gpuText = fake.map { "\($0) fake GPUs" } ?? "\(realGPUs) GPUs from nvidia-smi"

@@ -163,6 +163,10 @@ struct StoreConformance {
         running.attempt = attempt
         running.restarts = 2
         running.maxRestarts = 5
+        running.preemptions = 1
+        running.preemption = PreemptionRecord(
+            by: 9, at: 33.25, reason: "team b reclaims its guarantee", epoch: 1, grace: 30)
+        running.noRequeue = true
 
         var completed = job(id: 3, owner: "alice")
         completed.restore(state: .completed)

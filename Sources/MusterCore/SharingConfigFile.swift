@@ -95,7 +95,8 @@ public enum SharingConfigFile {
             func number(_ range: ClosedRange<Double>) throws(ConfigFileError) -> Double {
                 guard case .number(let n) = value, range.contains(n) else {
                     throw ConfigFileError(
-                        line: lineNumber, "\(key) must be a number from \(format(range.lowerBound)) to "
+                        line: lineNumber,
+                        "\(key) must be a number from \(format(range.lowerBound)) to "
                             + "\(format(range.upperBound))")
                 }
                 return n
@@ -105,7 +106,8 @@ public enum SharingConfigFile {
                     n <= Double(range.upperBound)
                 else {
                     throw ConfigFileError(
-                        line: lineNumber, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                        line: lineNumber,
+                        "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
                 }
                 return Int(n)
             }

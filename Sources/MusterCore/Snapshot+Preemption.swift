@@ -61,7 +61,8 @@ extension Snapshot {
         var chosen: [RunningJob] = []
         var found = false
         for victim in candidates {
-            cluster.release(victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            cluster.release(
+                victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
             chosen.append(victim)
             if fits() {
                 found = true
@@ -71,7 +72,8 @@ extension Snapshot {
         // Keep running every victim the placement does not need, the costliest first.
         var victims: [RunningJob] = []
         for victim in chosen.reversed() {
-            cluster.allocate(victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            cluster.allocate(
+                victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
             if found && !fits() {
                 cluster.release(
                     victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)

@@ -81,7 +81,8 @@ enum SubmitValidation {
                     c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "-" || c == "_")
                 })
             else {
-                throw .invalid("priority", "a class name is 1 to 64 letters, digits, - or _; muster teams lists the classes")
+                throw .invalid(
+                    "priority", "a class name is 1 to 64 letters, digits, - or _; muster teams lists the classes")
             }
             priority = PriorityClass(name: name.lowercased(), rank: PriorityClass.named(name)?.rank ?? 0)
         }

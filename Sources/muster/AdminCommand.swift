@@ -21,7 +21,8 @@ struct AdminReloadCommand: AsyncParsableCommand {
         if client.json {
             try printJSON(answer)
         } else {
-            print("reloaded \(answer.config): \(answer.teams) teams; classes \(answer.classes.joined(separator: " > "))")
+            print(
+                "reloaded \(answer.config): \(answer.teams) teams; classes \(answer.classes.joined(separator: " > "))")
         }
     }
 }

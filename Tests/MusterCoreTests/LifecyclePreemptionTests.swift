@@ -34,7 +34,8 @@ import Testing
         let victim = try #require(life.jobs[low])
         #expect(victim.state == .pending && victim.restarts == 1 && victim.preemptions == 1)
         #expect(victim.preemption?.by == high && victim.preemption?.at == 10 && victim.preemption?.epoch == 1)
-        #expect(victim.preemption?.reason == "job \(high) of class inference outranks class best-effort in team default")
+        #expect(
+            victim.preemption?.reason == "job \(high) of class inference outranks class best-effort in team default")
         #expect(life.jobs[high]?.state == .running && life.awaitingVictims[high] == [low])
         _ = try life.heartbeat(node: "gpu-a", running: [T.rank(0, job: low)], now: 65)
         #expect(life.tick(now: 71).isEmpty, "waiting for victims is not a lost start")
@@ -83,7 +84,8 @@ import Testing
     @Test func theSimulatorsVictimStopsAtOnceAndItsPreemptorStartsInTheSamePass() throws {
         var life = Lifecycle(
             cluster: testCluster(leaves: 1, nodesPerLeaf: 1),
-            config: LifecycleConfig(retainEnded: false, explainWaits: false, sharing: SharingPolicy(classes: SharingTests.classes)))
+            config: LifecycleConfig(
+                retainEnded: false, explainWaits: false, sharing: SharingPolicy(classes: SharingTests.classes)))
         _ = try life.submit(JobSpec(gpus: 8, timeLimit: 100, priority: .low), id: 0, now: 0)
         _ = life.plan(now: 0)
         _ = try life.submit(JobSpec(gpus: 8, timeLimit: 100, priority: .critical), id: 1, now: 5)

@@ -163,7 +163,9 @@ import Testing
         var snapshot = Self.snapshot(Self.policy([TeamPolicy(name: "a", guarantee: 16)]), nodes: 1)
         // Four 2-GPU jobs: research (started 0), best-effort started 0 with a checkpoint at 90, best-effort
         // started 50 (no checkpoint), best-effort started 60.
-        let specs: [(JobID, Int, Seconds, UInt64)] = [(1, 100, 0, 0x03), (2, 0, 0, 0x0C), (3, 0, 50, 0x30), (4, 0, 60, 0xC0)]
+        let specs: [(JobID, Int, Seconds, UInt64)] = [
+            (1, 100, 0, 0x03), (2, 0, 0, 0x0C), (3, 0, 50, 0x30), (4, 0, 60, 0xC0),
+        ]
         for (id, priority, start, mask) in specs {
             snapshot.start(
                 Self.job(id, gpus: 2, team: "a", in: snapshot, priority: priority),

@@ -18,6 +18,8 @@ final class LiveCluster: @unchecked Sendable {
     let gpusPerAgent: Int
     private(set) var port = 0
     private(set) var controller: Process?
+    /// More arguments for `muster controller` (e.g. `--config FILE`).
+    var controllerExtra: [String] = []
     private(set) var agents: [String: Process] = [:]
     private(set) var client: MusterClient!
 
@@ -66,7 +68,7 @@ final class LiveCluster: @unchecked Sendable {
             [
                 "controller", "--data", dir + "/data", "--listen", "\(host):\(port)", "--port-file", portFile,
                 "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1", "--requeue-backoff", "1",
-            ], log: "controller.log")
+            ] + controllerExtra, log: "controller.log")
         if port == 0 {
             port = try await waitFor("the controller's port file", timeout: 30) {
                 (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {

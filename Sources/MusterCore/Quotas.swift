@@ -29,6 +29,8 @@ public struct Quotas: Sendable, Hashable {
     /// GPUs lent now: `unguaranteed` plus each leaf's idle guarantee up to its lending limit.
     public private(set) var lendable: Int
     public private(set) var borrowedTotal = 0
+    /// Idle guarantees, ignoring lending limits: `unguaranteed + idle` is what borrowers could use at most.
+    public private(set) var idle = 0
     private let index: [String: Int]
 
     /// Accounting for `policy` on a cluster of `totalGPUs`, nothing running.
@@ -83,6 +85,7 @@ public struct Quotas: Sendable, Hashable {
             guaranteed += guarantee[i]
             lent += min(lendLimit[i], guarantee[i])
         }
+        idle = guaranteed
         unguaranteed = totalGPUs - guaranteed
         lendable = unguaranteed + lent
     }
@@ -117,7 +120,8 @@ public struct Quotas: Sendable, Hashable {
             }
             t = Int(parent[t])
         }
-        if borrowedTotal + gpus > lendable {
+        // Beyond every idle GPU the job would not fit anyway: that is no room, not quota (it may get a reservation).
+        if borrowedTotal + gpus > lendable, borrowedTotal + gpus <= unguaranteed + idle {
             return .refused(
                 .nothingToBorrow(
                     team: names[team], guarantee: guarantee[team], lendable: max(0, lendable - borrowedTotal)))
@@ -145,10 +149,13 @@ public struct Quotas: Sendable, Hashable {
                 t = Int(parent[t])
             }
         } else {
-            let before = min(lendLimit[team], max(0, guarantee[team] - guaranteedUse[team]))
+            let idleBefore = max(0, guarantee[team] - guaranteedUse[team])
+            let before = min(lendLimit[team], idleBefore)
             guaranteedUse[team] += gpus
-            let after = min(lendLimit[team], max(0, guarantee[team] - guaranteedUse[team]))
+            let idleAfter = max(0, guarantee[team] - guaranteedUse[team])
+            let after = min(lendLimit[team], idleAfter)
             lendable += after - before
+            idle += idleAfter - idleBefore
         }
     }
 

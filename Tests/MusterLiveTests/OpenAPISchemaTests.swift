@@ -16,14 +16,19 @@ import Testing
     static let task = TaskKey(jobID: 7, epoch: 2, rank: 1)
     static let dependency = DependencyInfo(type: "afterok", jobID: 6)
     static let report = TaskReport(task: task, event: .exited, time: 12.5, exitCode: 3, reason: "exited with 3")
-    static let kill = TaskKill(jobID: 7, epoch: 2, reason: "cancelled by alice", grace: 5)
+    static let kill = TaskKill(jobID: 7, epoch: 2, reason: "preempted by job 9", grace: 30, preempt: true)
     static let jobInfo = JobInfo(
         id: 7, name: "train", state: "running", owner: "alice", team: "llm", priority: "high", gpus: 16, nodes: 2,
         gpusPerNode: 8, tasksPerNode: 8, timeLimit: 3600, command: ["python3", "train.py"], isScript: false,
         workdir: "/home/alice", output: "/home/alice/out-%j.log",
         placement: [PlacementEntry(node: "gpu-001", gpus: [0, 1, 2, 3, 4, 5, 6, 7])], submitTime: 1.5,
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
-        dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5)
+        dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5,
+        preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
+        noRequeue: true)
+    static let team = TeamInfo(
+        name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
+        fairShare: 0.5, pendingJobs: 3, isLeaf: true)
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9],
@@ -36,7 +41,7 @@ import Testing
         name: "train", gpus: 16, nodes: 2, gpusPerNode: 8, tasksPerNode: 8, cpusPerNode: 32, memoryMibPerNode: 1024,
         timeLimit: 3600, team: "llm", priority: "high", command: ["python3", "train.py"], script: "#!/bin/bash\n",
         workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none",
-        dependencies: [dependency], array: "0-9%2", maxRestarts: 3)
+        dependencies: [dependency], array: "0-9%2", maxRestarts: 3, noRequeue: true)
     static let register = RegisterAgentRequest(
         name: "gpu-001", gpus: [GPUInfo(index: 0, model: "H100", memoryMib: 81_559, uuid: "GPU-0")], cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.1", instance: "a1")
@@ -52,6 +57,11 @@ import Testing
                 Self.submit, SubmitRequest(gpus: 1, command: ["true"], workdir: "/"),
             ],
             "SubmitResponse": [SubmitResponse(id: 7, count: 10), SubmitResponse(id: 7)],
+            "TeamInfo": [Self.team],
+            "TeamList": [
+                TeamList(teams: [Self.team], classes: ["inference", "research"], lending: true, preemption: true)
+            ],
+            "ReloadResponse": [ReloadResponse(config: "/etc/muster.toml", teams: 3, classes: ["inference"])],
             "DependencyInfo": [Self.dependency],
             "DrainRequest": [DrainRequest(reason: "bad fan", now: true), DrainRequest(reason: "bad fan")],
             "PlacementEntry": [PlacementEntry(node: "gpu-001", gpus: [0])],

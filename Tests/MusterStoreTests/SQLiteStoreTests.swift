@@ -59,7 +59,7 @@ final class SQLiteFixture: Sendable {
     @Test func schemaIsAtTheLastMigration() async throws {
         let fixture = try SQLiteFixture()
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v3")
+        #expect(try await store.schemaVersion() == "v4")
     }
 
     @Test func databaseFilesAreReadableByTheirOwnerOnly() async throws {
@@ -114,7 +114,7 @@ final class SQLiteFixture: Sendable {
             }
         }
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v3")
+        #expect(try await store.schemaVersion() == "v4")
         let state = try await store.load()
         #expect(state.unreadable.isEmpty)
         #expect(state.jobs.count == 2)

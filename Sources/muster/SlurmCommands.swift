@@ -94,7 +94,7 @@ enum SlurmCommands {
         let valued: Set<String> = [
             "--job-name", "-J", "--nodes", "-N", "--gpus-per-node", "--gpus", "-G", "--gres", "--ntasks-per-node",
             "--time", "-t", "--output", "-o", "--account", "-A", "--cpus-per-task", "-c", "--mem", "--export",
-            "--dependency", "-d", "--array", "-a", "--priority", "--wrap", "--chdir", "-D",
+            "--dependency", "-d", "--array", "-a", "--priority", "--qos", "-q", "--wrap", "--chdir", "-D",
         ]
         let (options, rest) = try options(
             arguments, valued: valued, flags: ["--parsable", "--requeue", "--no-requeue"], tool: "sbatch")
@@ -127,10 +127,10 @@ enum SlurmCommands {
             case "--export": submit += ["--export", v]
             case "--dependency", "-d": submit += ["--dependency", v]
             case "--array", "-a": submit += ["--array", v]
-            case "--priority": submit += ["--priority", v]
+            case "--priority", "--qos", "-q": submit += ["--class", v]
             case "--parsable": submit.append("--parsable")
             case "--requeue": submit.append("--requeue")
-            case "--no-requeue": submit += ["--max-restarts", "0"]
+            case "--no-requeue": submit += ["--max-restarts", "0", "--no-requeue"]
             case "--wrap": wrap = v
             case "--chdir", "-D":
                 guard FileManager.default.changeCurrentDirectoryPath(v) else {

@@ -331,8 +331,9 @@ extension EndToEnd {
                         ["\(id)", "COMPLETED", "0:0"], ["\(sleeper)", "CANCELLED", "0:15"],
                     ], "\(accounting.output)")
 
-                let refused = try slurm("sbatch", ["--qos=high", "--wrap", "true"])
-                #expect(refused.status != 0 && refused.output.contains("--qos is not supported"), "\(refused.output)")
+                let refused = try slurm("sbatch", ["--mail-user=a@b", "--wrap", "true"])
+                #expect(
+                    refused.status != 0 && refused.output.contains("--mail-user is not supported"), "\(refused.output)")
             }
         }
     }

@@ -49,13 +49,13 @@ public struct FairShare: Sendable, Hashable {
         var total = 0.0
         var guaranteed = 0
         var leaves = 0
-        for t in usage.indices where quotas.isLeaf[t] {
+        for t in usage.indices where t < quotas.isLeaf.count && quotas.isLeaf[t] {
             total += usage[t]
             guaranteed += quotas.guarantee[t]
             leaves += 1
         }
-        return usage.indices.map { t in
-            guard quotas.isLeaf[t], total > 0 else { return 1 }
+        return quotas.names.indices.map { t in
+            guard t < usage.count, quotas.isLeaf[t], total > 0 else { return 1 }
             let share = guaranteed > 0 ? Double(quotas.guarantee[t]) / Double(guaranteed) : 1 / Double(leaves)
             let used = usage[t] / total
             guard share > 0 else { return used > 0 ? 0 : 1 }

@@ -339,10 +339,11 @@ extension Lifecycle {
     /// A planning pass: the scheduler decides, each start becomes a new attempt (store it, then assign it).
     public mutating func plan(now: Double) -> [Directive] {
         if nodesChanged { rebuildSnapshot() }
+        accrueFairShare(at: now)
         guard snapshot != nil, !snapshot!.pending.isEmpty else { return [] }
         planningPasses += 1
+        if !preemptedInLastPass.isEmpty { preemptedInLastPass = [] }
         if snapshot!.sharing != nil {
-            fairShare.advance(to: now, quotas: snapshot!.sharing!.quotas)
             snapshot!.sharing!.fairShare = fairShare.factors(quotas: snapshot!.sharing!.quotas)
         }
         var reasons: [JobID: WaitReason]? = config.explainWaits ? [:] : nil
@@ -492,6 +493,7 @@ extension Lifecycle {
         }
         defer { if !isStatic { purgeAttemptDeadlines() } }
         if drained, holding.contains(id) {
+            accrueFairShare(at: time)
             stopHolding(id, isStatic ? nil : jobs.values[j].attempt)
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }

@@ -23,6 +23,17 @@ extension Lifecycle {
         teamTable = table
     }
 
+    /// Teams' use up to `time` counts in fair share (before the GPUs held change: a start or a release).
+    mutating func accrueFairShare(at time: Double) {
+        guard let quotas = snapshot?.sharing?.quotas else { return }
+        fairShare.advance(to: time, quotas: quotas)
+    }
+
+    /// The simulator's model of checkpoints: every running job checkpoints every `seconds` since its start.
+    public mutating func assumeCheckpoints(every seconds: Seconds) {
+        snapshot?.sharing?.checkpointEvery = seconds > 0 ? seconds : nil
+    }
+
     /// Replaces the classes, teams and weights in force (`muster admin reload`, SIGHUP). Jobs keep their class
     /// by rank; the quotas are recounted from the jobs running now at the next planning pass.
     public mutating func reload(sharing policy: SharingPolicy) -> [Directive] {
@@ -31,7 +42,8 @@ extension Lifecycle {
             let total = snapshot?.cluster.totalGPUs ?? 0
             snapshot?.sharing = SharingState(policy: policy, totalGPUs: total)
         } else {
-            nodesChanged = true
+            // At once: readers (`teamReport`) must never see the new teams with the old quotas.
+            rebuildSnapshot()
         }
         return [.wake]
     }
@@ -64,6 +76,7 @@ extension Lifecycle {
         let why = preemptionReason(jobs.values[j], by: preemptor, sharing)
         let grace = sharing.classRanked(jobs.values[j].spec.priority.rank).grace
         preemptionsMade += 1
+        preemptedInLastPass.append(id)
         let stopsAtOnce = isStatic
         let noRequeue = withJob(at: j) { job -> Bool in
             job.preemptions += 1

@@ -68,6 +68,8 @@ public struct Lifecycle: Sendable {
     public internal(set) var awaitingVictims: [JobID: Set<JobID>] = [:]
     /// Preemptions since start.
     public internal(set) var preemptionsMade = 0
+    /// The jobs the last planning pass preempted (the simulator charges their lost work).
+    public internal(set) var preemptedInLastPass: [JobID] = []
 
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {

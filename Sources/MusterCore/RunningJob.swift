@@ -32,9 +32,11 @@ public struct RunningJob: Sendable, Hashable {
         self.borrowed = borrowed
     }
 
-    /// GPU-seconds lost if it is preempted at `now`: work since its last checkpoint (or start).
-    public func workLost(at now: Seconds) -> Double {
-        let since = max(startTime, checkpoint)
+    /// GPU-seconds lost if it is preempted at `now`: work since its last checkpoint (or start); with
+    /// `checkpointEvery` (the simulator's model), it checkpoints that often since its start.
+    public func workLost(at now: Seconds, checkpointEvery every: Seconds? = nil) -> Double {
+        var since = max(startTime, checkpoint)
+        if let every, every > 0, now > startTime { since = max(since, startTime + (now - startTime) / every * every) }
         return now > since ? Double(now - since) * Double(placement.gpuCount) : 0
     }
 }

@@ -124,10 +124,14 @@ public struct Scheduler: Sendable {
     {
         if let sharing, policy != .fifo {
             let priority = pending.map { sharing.priority($0, now: now, totalGPUs: totalGPUs) }
+            // Within a class, jobs that fit their team's unused guarantee go before jobs that would borrow, as
+            // Kueue admits within nominal quota first: a team below its guarantee reaches the head (and reclaims).
+            let guaranteed = pending.map { sharing.quotas.admit(Int($0.team), gpus: $0.shape.gpus) == .guaranteed }
             return pending.indices.sorted { a, b in
+                let (x, y) = (pending[a], pending[b])
+                if x.priority != y.priority { return x.priority > y.priority }
+                if guaranteed[a] != guaranteed[b] { return guaranteed[a] }
                 if priority[a] != priority[b] { return priority[a] > priority[b] }
-                let x = pending[a]
-                let y = pending[b]
                 return x.submitTime != y.submitTime ? x.submitTime < y.submitTime : x.id < y.id
             }
         }

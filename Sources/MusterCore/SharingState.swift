@@ -5,6 +5,9 @@ public struct SharingState: Sendable {
     public var quotas: Quotas
     /// Fair-share factor per team (indices of `quotas`), in 0...1.
     public var fairShare: [Double]
+    /// The simulator's model: running jobs checkpoint this often (for the work a preemption loses); nil on a live
+    /// cluster, where `RunningJob.checkpoint` is what was reported.
+    public var checkpointEvery: Seconds?
     /// Class of each rank seen, so a pass looks it up in O(1).
     private var classes: [Int: ClassPolicy] = [:]
 

@@ -44,7 +44,8 @@ extension Snapshot {
         guard !candidates.isEmpty, reachable >= needed else { return nil }
         candidates.sort { a, b in
             if a.priority != b.priority { return a.priority < b.priority }
-            let (la, lb) = (a.workLost(at: now), b.workLost(at: now))
+            let every = sharing.checkpointEvery
+            let (la, lb) = (a.workLost(at: now, checkpointEvery: every), b.workLost(at: now, checkpointEvery: every))
             if la != lb { return la < lb }
             return a.startTime != b.startTime ? a.startTime > b.startTime : a.id > b.id
         }

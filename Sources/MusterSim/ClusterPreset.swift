@@ -94,7 +94,19 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         guard case .philly = self, let traceDirectory, !pooled else {
             return [ClusterPartition(name: "all", cluster: try cluster(traceDirectory: traceDirectory))]
         }
-        let virtualClusters = try PhillyTrace.virtualClusters(traceDirectory: traceDirectory)
+        return try Self.phillyPartitions(
+            virtualClusters: try PhillyTrace.virtualClusters(traceDirectory: traceDirectory))
+    }
+
+    /// Philly's VCs (names and node counts) as one partition each, the largest first; or, `pooled`, as one.
+    public static func phillyPartitions(virtualClusters: [(name: String, nodes: Int)], pooled: Bool = false) throws
+        -> [ClusterPartition]
+    {
+        if pooled {
+            return [
+                ClusterPartition(name: "all", cluster: try Cluster(layout: philly(virtualClusters: virtualClusters)))
+            ]
+        }
         let largestFirst = virtualClusters.indices.sorted { a, b in
             virtualClusters[a].nodes != virtualClusters[b].nodes
                 ? virtualClusters[a].nodes > virtualClusters[b].nodes : a < b

@@ -82,4 +82,17 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var reservations: Int
     public var invariantChecks: Int
     public var series: Series
+    /// Teams and preemption (with `--config`, or Philly's partitions): absent otherwise.
+    public var sharing: Sharing? = nil
+
+    /// How well guarantees held and what preemption cost.
+    public struct Sharing: Sendable, Codable, Hashable {
+        public var preemptions: Int
+        /// GPU-hours of work thrown away by preemptions (since the victims' last checkpoints, plus the time they
+        /// had spent restarting).
+        public var lostGPUHours: Double
+        /// Job-hours spent waiting while the job fitted in its team's unused guarantee (its partition's free
+        /// GPUs, for strict partitions).
+        public var guaranteeViolationJobHours: Double
+    }
 }

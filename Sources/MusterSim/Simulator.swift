@@ -18,6 +18,10 @@ public struct Simulator: Sendable {
     public var checkInvariants: Bool
     /// Width of chart buckets; by default the workload's span over about 400 buckets.
     public var bucketSeconds: Seconds?
+    /// Teams, quotas, classes and preemption (`muster sim --config`); nil: one queue per partition as before.
+    /// A preempted job loses the work since its last checkpoint (every `checkpointInterval`) and pays
+    /// `restartOverhead` when it starts again.
+    public var sharing: SharingPolicy?
 
     /// A simulator for one cluster scheduled as a whole; jobs' partitions are ignored.
     public init(
@@ -60,8 +64,11 @@ public struct Simulator: Sendable {
         }
         // One lifecycle per partition, the same instance the live controller runs: it owns every job's state,
         // attempts and GPUs; the simulator only turns its `assign` directives into completion events.
-        let config = LifecycleConfig(policy: policy, retainEnded: false, explainWaits: false)
+        let config = LifecycleConfig(policy: policy, retainEnded: false, explainWaits: false, sharing: sharing)
         var lifecycles = partitions.map { Lifecycle(cluster: $0.cluster, config: config) }
+        let checkpointEvery = sharing.map { Seconds(max(0, $0.checkpointInterval)) } ?? 0
+        let restartOverhead = sharing.map { Seconds(max(0, $0.restartOverhead)) } ?? 0
+        if sharing != nil { for p in lifecycles.indices { lifecycles[p].assumeCheckpoints(every: checkpointEvery) } }
         // Each job's partition: the one it names, else the default.
         var lane = [Int32](repeating: 0, count: n)
         var unknownPartition = 0
@@ -85,6 +92,15 @@ public struct Simulator: Sendable {
 
         var startTime = [Seconds](repeating: -1, count: n)
         var endTime = [Seconds](repeating: -1, count: n)
+        // Preemption: each job's work still to do, its current attempt's start, epoch and restart overhead.
+        var remaining = jobs.map(\.runtime)
+        var attemptStart = [Seconds](repeating: 0, count: n)
+        var attemptOverhead = [Seconds](repeating: 0, count: n)
+        var currentEpoch = [Int32](repeating: 0, count: n)
+        var preemptions = 0
+        var lostGPUSeconds = 0.0
+        var guarantees = GuaranteeTally(
+            jobs: jobs, lane: lane, partitions: partitions, quotas: lifecycles[0].snapshot?.sharing?.quotas)
         var timedOut = 0
         var rejected = 0
         var finished = 0
@@ -108,8 +124,10 @@ public struct Simulator: Sendable {
             while let t = completions.nextTime, t == now {
                 let (_, id, epoch) = completions.pop()
                 let job = Int(id)
+                // A preempted attempt's completion is stale.
+                guard epoch == currentEpoch[job] else { continue }
                 let p = Int(lane[job])
-                let overran = jobs[job].runtime > jobs[job].spec.timeLimit
+                let overran = attemptOverhead[job] + remaining[job] > jobs[job].spec.timeLimit
                 let directives = lifecycles[p].attemptExited(
                     JobID(job), epoch: Int(epoch), exitCode: overran ? Self.timeLimitExitCode : 0,
                     reason: overran ? Self.timeLimitReason : nil, now: clock)
@@ -128,25 +146,48 @@ public struct Simulator: Sendable {
                     _ = try lifecycles[p].submit(jobs[index].spec, id: JobID(index), now: clock)
                     touched[p] = true
                     queued += 1
+                    guarantees.queued(index)
                 } catch {
                     rejected += 1
                 }
             }
             for p in lifecycles.indices where touched[p] {
                 touched[p] = false
-                for directive in lifecycles[p].plan(now: clock) {
+                let directives = lifecycles[p].plan(now: clock)
+                for id in lifecycles[p].preemptedInLastPass {
+                    // The victim stopped at once: it keeps the work up to its last checkpoint.
+                    let job = Int(id)
+                    let elapsed = now - attemptStart[job]
+                    let progress = max(0, elapsed - attemptOverhead[job])
+                    let kept = checkpointEvery > 0 ? progress / checkpointEvery * checkpointEvery : 0
+                    remaining[job] = max(0, remaining[job] - kept)
+                    lostGPUSeconds += Double(elapsed - kept) * Double(jobs[job].spec.gpus)
+                    preemptions += 1
+                    busy -= jobs[job].spec.gpus
+                    queued += 1
+                    currentEpoch[job] = -1
+                    guarantees.queued(job)
+                    touched[p] = true
+                }
+                for directive in directives {
                     guard case .assign(let id, let epoch) = directive else { continue }
                     let job = Int(id)
-                    startTime[job] = now
+                    let restart = startTime[job] >= 0
+                    if !restart { startTime[job] = now }
                     busy += jobs[job].spec.gpus
                     queued -= 1
-                    let runFor = max(1, min(jobs[job].runtime, jobs[job].spec.timeLimit))
+                    guarantees.started(job)
+                    attemptStart[job] = now
+                    attemptOverhead[job] = restart ? restartOverhead : 0
+                    currentEpoch[job] = Int32(epoch)
+                    let runFor = max(1, min(attemptOverhead[job] + remaining[job], jobs[job].spec.timeLimit))
                     completions.push(time: now + runFor, job: Int32(job), epoch: Int32(epoch))
                     if let placement = lifecycles[p].placement(of: id) {
                         topology.record(placement, partition: p)
                     }
                 }
             }
+            guarantees.observe(now: now, lifecycles: lifecycles)
             utilization.record(Double(busy) / totalGPUs, at: now)
             queueLength.record(Double(queued), at: now)
             let bucket = Int((now - firstSubmit) / width)
@@ -215,7 +256,11 @@ public struct Simulator: Sendable {
                 bucketSeconds: width,
                 utilization: utilization.averages(until: end).map(rounded),
                 queueLength: queueLength.averages(until: end).map(rounded),
-                jctCDF: cdf))
+                jctCDF: cdf),
+            sharing: guarantees.tracked
+                ? .init(
+                    preemptions: preemptions, lostGPUHours: rounded(lostGPUSeconds / 3600),
+                    guaranteeViolationJobHours: rounded(guarantees.violationJobSeconds / 3600)) : nil)
         return (report, JobOutcomes(start: startTime, end: endTime))
     }
 }

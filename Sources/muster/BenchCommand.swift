@@ -5,6 +5,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Muster's speed: placement, simulation, the live cluster.",
-        subcommands: [BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self]
+        subcommands: [
+            BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self, BenchSharingCommand.self,
+        ]
     )
 }

@@ -61,15 +61,33 @@ struct SimCommand: ParsableCommand {
             """)
     var pooled = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Sharing config file (teams, guarantees, classes, preemption; the controller's format). The cluster is "
+                + "then one pool with those teams' quotas."))
+    var config: String?
+
     func run() throws {
         let started = monotonicNanos()
+        var sharing: SharingPolicy?
+        if let config {
+            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                throw ValidationError("--config: cannot read \(config)")
+            }
+            do {
+                sharing = try SharingConfigFile.parse(text)
+            } catch {
+                throw ValidationError("--config: \(config), \(error)")
+            }
+        }
         let input = try SimulationInput.resolve(
             trace: trace, cluster: cluster, seed: seed, days: days, load: load, traceDir: traceDir,
-            pooled: pooled)
+            pooled: pooled || sharing != nil)
         var simulator = Simulator(
             partitions: input.partitions, clusterName: input.clusterName, workload: input.workload, policy: policy,
             seed: input.seed, checkInvariants: check)
         simulator.checkInvariants = check
+        simulator.sharing = sharing
         let bar = ProgressBar(label: "simulating \(input.workload.name)")
         let loaded = monotonicNanos()
         let (result, outcomes) = try simulator.replay(progress: { bar.update($0, of: $1) })

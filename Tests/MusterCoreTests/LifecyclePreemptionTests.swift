@@ -81,6 +81,24 @@ import Testing
         #expect(try life.submit(JobSpec(gpus: 1, timeLimit: 60, team: "vision"), owner: "a", now: 0).created)
     }
 
+    @Test func aReloadPutsNewTeamsInForceAtOnceAndKeepsPastUseByName() throws {
+        var config = T.config
+        config.sharing = SharingPolicy(teams: [TeamPolicy(name: "ml", guarantee: 8)])
+        var life = Lifecycle(config: config)
+        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        _ = try life.submit(JobSpec(gpus: 8, timeLimit: 3_600, team: "ml"), owner: "a", now: 0)
+        _ = life.plan(now: 0)
+        _ = life.plan(now: 100)
+        let used = try #require(life.fairShare.usage.first)
+        #expect(used > 0)
+        _ = life.reload(
+            sharing: SharingPolicy(teams: [TeamPolicy(name: "cv", guarantee: 0), TeamPolicy(name: "ml", guarantee: 8)]))
+        let report = life.teamReport()
+        #expect(report.map(\.name) == ["cv", "ml", "(no team)"])
+        #expect(report[1].using == 8 && report[1].borrowed == 0 && report[0].using == 0)
+        #expect(life.fairShare.usage[1] == used, "ml's past use follows it by name")
+    }
+
     @Test func theSimulatorsVictimStopsAtOnceAndItsPreemptorStartsInTheSamePass() throws {
         var life = Lifecycle(
             cluster: testCluster(leaves: 1, nodesPerLeaf: 1),

@@ -20,16 +20,66 @@ struct BackfillPass {
         var shape: GangShape
         var cpus: Int
         var memory: Int
+
+        /// A gang at least as large in every way fails wherever this one failed (the cluster only fills up
+        /// during a pass): as many or more nodes, each needing as much or more.
+        @inline(__always) func dominates(_ other: ShapeKey) -> Bool {
+            other.shape.nodes >= shape.nodes && other.shape.gpusPerNode >= shape.gpusPerNode && other.cpus >= cpus
+                && other.memory >= memory
+        }
+
     }
 
-    init(now: Seconds, explain: Bool = false) {
+    init(now: Seconds, explain: Bool = false, depth: Int = Scheduler.defaultBackfillDepth) {
         self.now = now
         self.explain = explain
+        self.depth = max(1, depth)
     }
 
-    mutating func run(order: [Int], snapshot: inout Snapshot, started: inout [Bool], decisions: inout [Decision]) {
-        for index in order {
-            let job = snapshot.pending[index]
+    /// Jobs examined after the reservation was made; the pass stops there (`depth`).
+    private var examinedBehind = 0
+    /// How many jobs behind the reservation a pass examines at most (Slurm's `bf_max_job_test`).
+    let depth: Int
+    /// Jobs the pass left unexamined because of `depth`.
+    private(set) var skipped = 0
+
+    mutating func run(snapshot: inout Snapshot, started: inout [JobID], decisions: inout [Decision]) {
+        // With quotas, the standing reservation's job goes first unless a higher class is queued (see
+        // `Scheduler.reservationFirst`).
+        var holder: PendingJob?
+        var holderID: JobID?
+        if snapshot.sharing != nil, let id = snapshot.reservation?.jobID, let job = snapshot.pending[id],
+            let first = snapshot.pending.first, first.priority <= job.priority
+        {
+            holder = job
+            holderID = id
+        }
+        var walk = PendingQueue.Walk()
+        var examined = 0
+        while true {
+            let job: PendingJob
+            if let h = holder {
+                job = h
+                holder = nil
+            } else {
+                guard let next = walk.next(in: snapshot.pending) else { break }
+                if next.id == holderID { continue }
+                job = next
+            }
+            examined += 1
+            if reserved != nil {
+                examinedBehind += 1
+                if examinedBehind > depth {
+                    skipped = snapshot.pending.count - (examined - 1)
+                    if explain {
+                        reasons[job.id] = .beyondBackfillDepth(depth)
+                        while let rest = walk.next(in: snapshot.pending) {
+                            reasons[rest.id] = .beyondBackfillDepth(depth)
+                        }
+                    }
+                    break
+                }
+            }
             let key = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
             var admission = Scheduler.admit(job, in: snapshot)
             if case .refused(let why) = admission {
@@ -42,7 +92,7 @@ struct BackfillPass {
                         Scheduler.startByPreempting(
                             job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                     {
-                        started[index] = true
+                        started.append(job.id)
                         continue
                     }
                     if explain { reasons[job.id] = .overQuota(why) }
@@ -55,7 +105,7 @@ struct BackfillPass {
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
                 {
                     snapshot.start(job, on: placement, at: now, borrowed: borrowed)
-                    started[index] = true
+                    started.append(job.id)
                     decisions.append(.start(job.id, placement))
                     if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
                     continue
@@ -64,7 +114,7 @@ struct BackfillPass {
                 if Scheduler.startByPreempting(
                     job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                 {
-                    started[index] = true
+                    started.append(job.id)
                     continue
                 }
                 let at: Seconds
@@ -89,35 +139,48 @@ struct BackfillPass {
                 reservedFor = job.id
                 if explain { reasons[job.id] = .reserved(at: at) }
                 decisions.append(.reserve(job.id, at: at, placement))
-                block(&snapshot.cluster)
+                reservedFreeCache = nil
                 continue
             }
-            let blockedFree = blocker?.gpuCount ?? 0
-            if snapshot.cluster.freeTotal + blockedFree == 0 {
+            // Reserved GPUs are held back (`block`) only when a job might fit outside them: counting them is
+            // cheap, holding them back touches every reserved node.
+            // Explaining (the live controller), the reserved GPUs are held back as before, so that reasons count
+            // them as taken.
+            if explain && blocker == nil { block(&snapshot.cluster) }
+            let reservedFree = reservedFreeNow(snapshot.cluster)
+            let freeAll = snapshot.cluster.freeTotal + (blocker == nil ? 0 : reservedFree)
+            if freeAll == 0 {
                 guard explain else { break }
                 if explain { reasons[job.id] = snapshot.cluster.noRoom(job.shape) }
                 continue
             }
             let short = !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
-            if short ? failedShort.contains(key) : failedLong.contains(key) {
+            let failed = short ? failedShort : failedLong
+            if failed.contains(where: { $0.dominates(key) }) {
                 if explain {
-                    reasons[job.id] = waitReason(job, short: short, blockedFree: blockedFree, snapshot.cluster)
+                    reasons[job.id] = waitReason(
+                        job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
                 }
                 continue
             }
-            if let placement = snapshot.cluster.findPlacement(
-                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-            {
-                snapshot.start(job, on: placement, at: now, borrowed: borrowed)
-                started[index] = true
-                decisions.append(.start(job.id, placement))
-                continue
+            if freeAll - reservedFree >= job.shape.gpus {
+                if blocker == nil { block(&snapshot.cluster) }
+                if let placement = snapshot.cluster.findPlacement(
+                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                {
+                    snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                    started.append(job.id)
+                    decisions.append(.start(job.id, placement))
+                    reservedFreeCache = nil
+                    continue
+                }
             }
             failedLong.append(key)
-            guard short, blockedFree > 0 else {
+            guard short, reservedFree > 0 else {
                 if short { failedShort.append(key) }
                 if explain {
-                    reasons[job.id] = waitReason(job, short: short, blockedFree: blockedFree, snapshot.cluster)
+                    reasons[job.id] = waitReason(
+                        job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
                 }
                 continue
             }
@@ -127,23 +190,43 @@ struct BackfillPass {
                 job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
             {
                 snapshot.start(job, on: placement, at: now, borrowed: borrowed)
-                started[index] = true
+                started.append(job.id)
                 decisions.append(.start(job.id, placement))
+                reservedFreeCache = nil
             } else {
                 failedShort.append(key)
                 if explain {
-                    reasons[job.id] = waitReason(job, short: true, blockedFree: blockedFree, snapshot.cluster)
+                    reasons[job.id] = waitReason(
+                        job, short: true, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
                 }
             }
-            block(&snapshot.cluster)
         }
         unblock(&snapshot.cluster)
     }
 
+    /// Free GPUs of the reservation now (held back or not), counted once per change of the cluster.
+    private var reservedFreeCache: Int?
+
+    private mutating func reservedFreeNow(_ cluster: Cluster) -> Int {
+        if let cached = reservedFreeCache { return cached }
+        var count = 0
+        if let blocker {
+            count = blocker.gpuCount
+        } else if let reserved {
+            for i in reserved.nodes.indices {
+                count += (reserved.gpuMasks[i] & cluster.freeMask[Int(reserved.nodes[i])]).nonzeroBitCount
+            }
+        }
+        reservedFreeCache = count
+        return count
+    }
+
     /// Why a job behind the reservation finds no room: a long job that might fit on the reserved GPUs would
     /// delay the reservation; otherwise there is no room (with the reserved GPUs counted as taken).
-    private func waitReason(_ job: PendingJob, short: Bool, blockedFree: Int, _ cluster: Cluster) -> WaitReason {
-        if !short, blockedFree > 0, cluster.freeTotal + blockedFree >= job.shape.gpus {
+    private func waitReason(
+        _ job: PendingJob, short: Bool, reservedFree: Int, freeAll: Int, _ cluster: Cluster
+    ) -> WaitReason {
+        if !short, reservedFree > 0, freeAll >= job.shape.gpus {
             return .wouldDelay(job: reservedFor, at: reservedAt)
         }
         return cluster.noRoom(job.shape)

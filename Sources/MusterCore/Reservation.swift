@@ -15,5 +15,5 @@ public struct Reservation: Sendable, Hashable {
 
     /// How many passes may reuse a reservation before it is recomputed (it can only get earlier when jobs end
     /// before their time limits, so reusing it is safe, just conservative).
-    public static let maxReuses = 32
+    public static let maxReuses = 256
 }

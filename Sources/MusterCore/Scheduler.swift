@@ -3,9 +3,12 @@
 /// Deterministic and free of I/O: the simulator and the controller are two shells around the same `plan`.
 public struct Scheduler: Sendable {
     public var policy: SchedulingPolicy
+    /// Jobs behind the reservation a backfill pass examines at most.
+    public var backfillDepth: Int
 
-    public init(policy: SchedulingPolicy) {
+    public init(policy: SchedulingPolicy, backfillDepth: Int = Scheduler.defaultBackfillDepth) {
         self.policy = policy
+        self.backfillDepth = backfillDepth
     }
 
     /// The decisions for `snapshot` at `now`, leaving the snapshot as it was.
@@ -27,16 +30,14 @@ public struct Scheduler: Sendable {
     /// (the live controller's `muster why`; the simulator passes nil and pays nothing).
     public func plan(_ snapshot: inout Snapshot, now: Seconds, reasons: inout [JobID: WaitReason]?) -> [Decision] {
         guard !snapshot.pending.isEmpty else { return [] }
-        var order = queueOrder(
-            snapshot.pending, now: now, sharing: snapshot.sharing, totalGPUs: snapshot.cluster.totalGPUs)
-        if policy == .backfill, snapshot.sharing != nil { Self.reservationFirst(&order, snapshot) }
+        order(&snapshot, now: now)
         var decisions: [Decision] = []
-        var started: [Bool] = Array(repeating: false, count: snapshot.pending.count)
+        var started: [JobID] = []
         switch policy {
         case .fifo, .priority:
             var blockedBy: JobID?
-            for index in order {
-                let job = snapshot.pending[index]
+            var walk = PendingQueue.Walk()
+            while let job = walk.next(in: snapshot.pending) {
                 if let blockedBy {
                     reasons?[job.id] = .behind(job: blockedBy)
                     continue
@@ -46,7 +47,7 @@ public struct Scheduler: Sendable {
                     if Self.startByPreempting(
                         job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                     {
-                        started[index] = true
+                        started.append(job.id)
                         continue
                     }
                     reasons?[job.id] = .overQuota(why)
@@ -59,7 +60,7 @@ public struct Scheduler: Sendable {
                     if Self.startByPreempting(
                         job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                     {
-                        started[index] = true
+                        started.append(job.id)
                         continue
                     }
                     guard reasons != nil else { break }
@@ -68,34 +69,43 @@ public struct Scheduler: Sendable {
                     continue
                 }
                 snapshot.start(job, on: placement, at: now, borrowed: admission == .borrowing)
-                started[index] = true
+                started.append(job.id)
                 decisions.append(.start(job.id, placement))
             }
         case .backfill:
-            var pass = BackfillPass(now: now, explain: reasons != nil)
-            pass.run(order: order, snapshot: &snapshot, started: &started, decisions: &decisions)
+            var pass = BackfillPass(now: now, explain: reasons != nil, depth: backfillDepth)
+            pass.run(snapshot: &snapshot, started: &started, decisions: &decisions)
+            snapshot.backfillSkipped += pass.skipped
             if reasons != nil { reasons = pass.reasons }
         }
-        if decisions.contains(where: { if case .start = $0 { true } else { false } }) {
-            var kept: [PendingJob] = []
-            kept.reserveCapacity(snapshot.pending.count)
-            for (i, job) in snapshot.pending.enumerated() where !started[i] { kept.append(job) }
-            snapshot.pending = kept
-        }
+        for id in started { snapshot.pending.remove(id) }
         return decisions
     }
 
-    /// Moves the job holding the standing reservation ahead of the jobs of its class or lower: with quotas, a
-    /// job skipped for its team's quota can become startable later, and must not take GPUs promised to a job
-    /// behind it. Only a higher class may still delay a reservation.
-    static func reservationFirst(_ order: inout [Int], _ snapshot: Snapshot) {
-        guard let reserved = snapshot.reservation?.jobID,
-            let p = order.firstIndex(where: { snapshot.pending[$0].id == reserved })
-        else { return }
-        let rank = snapshot.pending[order[p]].priority
-        guard let q = order[..<p].firstIndex(where: { snapshot.pending[$0].priority <= rank }) else { return }
-        let moved = order.remove(at: p)
-        order.insert(moved, at: q)
+    /// How many jobs behind the reservation a backfill pass examines at most, as Slurm's `bf_max_job_test`
+    /// bounds its backfill scan: a pass's cost then grows with what can start, not with the queue.
+    public static let defaultBackfillDepth = 500
+
+    /// Gives queued jobs their place in this policy's order: fifo by submit time; priority and backfill by class,
+    /// then submit time; with sharing, by class, then within-guarantee first, then multifactor priority (all
+    /// keys recomputed each pass for queues up to 10,000 jobs, else every 60 s, as Slurm's `PriorityCalcPeriod`).
+    func order(_ snapshot: inout Snapshot, now: Seconds) {
+        if let sharing = snapshot.sharing, policy != .fifo {
+            let all =
+                snapshot.pending.count <= 10_000
+                || now.subtractingReportingOverflow(snapshot.pending.orderedAt).partialValue >= 60
+            let total = snapshot.cluster.totalGPUs
+            snapshot.pending.order(all: all, kind: 3, at: now) { job in
+                let guaranteed = sharing.quotas.admit(Int(job.team), gpus: job.shape.gpus) == .guaranteed
+                return (
+                    -Int64(job.priority) * 2 + (guaranteed ? 0 : 1), -sharing.priority(job, now: now, totalGPUs: total)
+                )
+            }
+        } else if policy == .fifo {
+            snapshot.pending.order(all: false, kind: 1, at: now) { _ in (0, 0) }
+        } else {
+            snapshot.pending.order(all: false, kind: 2, at: now) { job in (-Int64(job.priority), 0) }
+        }
     }
 
     /// What quotas say about `job` now (`guaranteed` without sharing).
@@ -115,40 +125,5 @@ public struct Scheduler: Sendable {
         snapshot.start(job, on: freed.placement, at: now, borrowed: freed.borrowed)
         decisions.append(.start(job.id, freed.placement))
         return true
-    }
-
-    /// Indices of `pending` in the order this policy serves them at `now`: with sharing, by multifactor priority
-    /// (class, fair share, age, size), then age and id.
-    func queueOrder(_ pending: [PendingJob], now: Seconds = 0, sharing: SharingState? = nil, totalGPUs: Int = 0)
-        -> [Int]
-    {
-        if let sharing, policy != .fifo {
-            let priority = pending.map { sharing.priority($0, now: now, totalGPUs: totalGPUs) }
-            // Within a class, jobs that fit their team's unused guarantee go before jobs that would borrow, as
-            // Kueue admits within nominal quota first: a team below its guarantee reaches the head (and reclaims).
-            let guaranteed = pending.map { sharing.quotas.admit(Int($0.team), gpus: $0.shape.gpus) == .guaranteed }
-            return pending.indices.sorted { a, b in
-                let (x, y) = (pending[a], pending[b])
-                if x.priority != y.priority { return x.priority > y.priority }
-                if guaranteed[a] != guaranteed[b] { return guaranteed[a] }
-                if priority[a] != priority[b] { return priority[a] > priority[b] }
-                return x.submitTime != y.submitTime ? x.submitTime < y.submitTime : x.id < y.id
-            }
-        }
-        switch policy {
-        case .fifo:
-            return pending.indices.sorted { a, b in
-                let x = pending[a]
-                let y = pending[b]
-                return x.submitTime != y.submitTime ? x.submitTime < y.submitTime : x.id < y.id
-            }
-        case .priority, .backfill:
-            return pending.indices.sorted { a, b in
-                let x = pending[a]
-                let y = pending[b]
-                if x.priority != y.priority { return x.priority > y.priority }
-                return x.submitTime != y.submitTime ? x.submitTime < y.submitTime : x.id < y.id
-            }
-        }
     }
 }

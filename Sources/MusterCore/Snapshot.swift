@@ -1,8 +1,8 @@
 /// Everything `Scheduler.plan` looks at: the cluster's free capacity, the queue and the running jobs.
 public struct Snapshot: Sendable {
     public var cluster: Cluster
-    /// Queued jobs, in any order (the policy orders them).
-    public var pending: [PendingJob]
+    /// Queued jobs (the policy orders them).
+    public var pending: PendingQueue
     public var running: RunningJobs
     /// The backfill reservation of the last pass, reused by the next passes while it is still the head's (a
     /// reservation stays safe as long as the nodes don't change: set it to nil when they do).
@@ -10,9 +10,12 @@ public struct Snapshot: Sendable {
     /// Teams, quotas, classes and fair share; nil: one queue, no quotas, no preemption.
     public var sharing: SharingState?
 
+    /// Jobs backfill passes left unexamined (beyond `Scheduler.backfillDepth`), summed over passes.
+    public var backfillSkipped = 0
+
     public init(cluster: Cluster, pending: [PendingJob] = [], running: RunningJobs = RunningJobs()) {
         self.cluster = cluster
-        self.pending = pending
+        self.pending = PendingQueue(pending)
         self.running = running
     }
 

@@ -10,6 +10,9 @@ public enum WaitReason: Sendable, Hashable {
     case behind(job: JobID)
     /// Even if every running job ended it would not fit on the nodes that are up now.
     case tooLargeForNodesUp(needs: GangShape)
+    /// The backfill pass stopped examining the queue before reaching it (at most this many jobs behind the
+    /// reservation are examined per pass).
+    case beyondBackfillDepth(Int)
     /// Its team's quota keeps it waiting, whatever is free.
     case overQuota(QuotaRefusal)
 
@@ -34,6 +37,9 @@ public enum WaitReason: Sendable, Hashable {
         case .overQuota(.nothingToBorrow(let team, let guarantee, let lendable)):
             return "over quota: team \(team) is beyond its guarantee of \(guarantee) GPUs and only \(lendable) GPUs "
                 + "are lent now; it starts when others lend more or its own jobs end"
+        case .beyondBackfillDepth(let depth):
+            return "queued behind the reservation and \(depth) other jobs: the last pass examined no further (its "
+                + "backfill depth); it moves up as jobs ahead start"
         case .tooLargeForNodesUp(let needs):
             return "it needs \(needs.nodes) node(s) with \(needs.gpusPerNode) GPUs each, more than the nodes up now "
                 + "have even when idle; it waits for nodes to come back"

@@ -80,6 +80,9 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var topology: Topology
     public var planningPasses: Int
     public var reservations: Int
+    /// Jobs backfill passes did not examine, beyond their depth (`Scheduler.defaultBackfillDepth`), summed over
+    /// passes; absent when none.
+    public var backfillSkipped: Int?
     public var invariantChecks: Int
     public var series: Series
     /// Teams and preemption (with `--config`, or Philly's partitions): absent otherwise.

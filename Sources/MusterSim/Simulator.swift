@@ -209,6 +209,7 @@ public struct Simulator: Sendable {
         }
         let passes = lifecycles.reduce(0) { $0 + $1.planningPasses }
         let reservations = lifecycles.reduce(0) { $0 + $1.reservationsMade }
+        let skipped = lifecycles.reduce(0) { $0 + ($1.snapshot?.backfillSkipped ?? 0) }
         progress?(n, n)
 
         let end = endTime.max() ?? firstSubmit
@@ -251,6 +252,7 @@ public struct Simulator: Sendable {
             topology: topology.summary,
             planningPasses: passes,
             reservations: reservations,
+            backfillSkipped: skipped > 0 ? skipped : nil,
             invariantChecks: checks,
             series: .init(
                 bucketSeconds: width,

@@ -41,6 +41,7 @@ enum SimulationSummary {
         }
         lines.append(
             "scheduler        \(r.planningPasses) planning passes, \(r.reservations) reservations"
+                + (r.backfillSkipped.map { ", \($0) job examinations skipped beyond the backfill depth" } ?? "")
                 + (r.invariantChecks > 0 ? ", \(r.invariantChecks) invariant checks passed" : ""))
         return lines.joined(separator: "\n")
     }

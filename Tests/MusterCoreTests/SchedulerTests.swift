@@ -58,7 +58,7 @@ import Testing
 
     @Test func planIsDeterministicAndLeavesTheSnapshotAlone() {
         var snapshot = Snapshot(cluster: testCluster(leaves: 2, nodesPerLeaf: 3))
-        snapshot.pending = (0..<20).map { pending(JobID($0), testShapes[$0 % 6], submit: Seconds($0)) }
+        snapshot.pending = PendingQueue((0..<20).map { pending(JobID($0), testShapes[$0 % 6], submit: Seconds($0)) })
         let scheduler = Scheduler(policy: .backfill)
         let first = scheduler.plan(snapshot, now: 50)
         let second = scheduler.plan(snapshot, now: 50)

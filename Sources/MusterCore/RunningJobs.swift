@@ -13,6 +13,15 @@ public struct RunningJobs: Sendable {
 
     public private(set) var byID: [JobID: RunningJob] = [:]
     private var heap: [EndEntry] = []
+    /// Per priority rank, ids in start order (lazy deletion): victims are looked for lowest class first, newest
+    /// first, without walking every running job.
+    private var byRank: [Int: [RankEntry]] = [:]
+
+    private struct RankEntry: Sendable {
+        var id: JobID
+        var start: Seconds
+    }
+    private var staleInRanks = 0
 
     public init() {}
 
@@ -24,7 +33,9 @@ public struct RunningJobs: Sendable {
     /// Adds a running job.
     /// - Complexity: O(log n) amortised.
     public mutating func insert(_ job: RunningJob) {
+        if byID[job.id] != nil { staleInRanks += 1 }
         byID[job.id] = job
+        byRank[job.priority, default: []].append(RankEntry(id: job.id, start: job.startTime))
         heap.append(EndEntry(end: job.expectedEnd, id: job.id))
         siftUp(heap.count - 1)
     }
@@ -35,6 +46,8 @@ public struct RunningJobs: Sendable {
     public mutating func remove(_ id: JobID) -> RunningJob? {
         guard let job = byID.removeValue(forKey: id) else { return nil }
         if heap.count > 64 && heap.count > 2 * byID.count { compact() }
+        staleInRanks += 1
+        if staleInRanks > 64 && staleInRanks > byID.count { compactRanks() }
         return job
     }
 
@@ -80,6 +93,34 @@ public struct RunningJobs: Sendable {
                 if !body(job) { return }
             }
         }
+    }
+
+    /// The priority ranks of running jobs, lowest first.
+    public var ranks: [Int] { byRank.keys.sorted() }
+
+    /// Calls `body` for the running jobs of `rank`, newest first, until it returns false.
+    public func forEachNewest(ofRank rank: Int, _ body: (RunningJob) -> Bool) {
+        guard let entries = byRank[rank] else { return }
+        // A job removed and inserted again has two entries: only the newest counts.
+        var seen: Set<JobID> = []
+        for entry in entries.reversed() {
+            guard let job = byID[entry.id], job.priority == rank, job.startTime == entry.start,
+                seen.insert(entry.id).inserted
+            else { continue }
+            if !body(job) { return }
+        }
+    }
+
+    private mutating func compactRanks() {
+        var fresh: [Int: [RankEntry]] = [:]
+        for (rank, entries) in byRank {
+            let kept = entries.filter { entry in
+                byID[entry.id].map { $0.priority == rank && $0.startTime == entry.start } ?? false
+            }
+            if !kept.isEmpty { fresh[rank] = kept }
+        }
+        byRank = fresh
+        staleInRanks = 0
     }
 
     private mutating func compact() {

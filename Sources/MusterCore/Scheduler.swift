@@ -109,7 +109,7 @@ public struct Scheduler: Sendable {
     }
 
     /// What quotas say about `job` now (`guaranteed` without sharing).
-    static func admit(_ job: PendingJob, in snapshot: Snapshot) -> Admission {
+    public static func admit(_ job: PendingJob, in snapshot: Snapshot) -> Admission {
         snapshot.sharing?.quotas.admit(Int(job.team), gpus: job.shape.gpus) ?? .guaranteed
     }
 

@@ -1,4 +1,8 @@
 extension Snapshot {
+    /// Most running jobs one victim search looks at, so that a preemption decision stays within microseconds
+    /// on a million GPUs.
+    public static let maxVictimScan = 4_096
+
     /// Whether running job `victim` may be preempted for pending job `job` (of class `jobClass`, `guaranteed`
     /// when it fits its team's unused guarantee) at `now`.
     ///
@@ -26,21 +30,33 @@ extension Snapshot {
     ///
     /// Victims are chosen to lose the least: lowest class first, then the least work since their last
     /// checkpoint, then the newest; those not needed in the end are kept running.
-    mutating func preemptFor(_ job: PendingJob, admission: Admission, now: Seconds) -> (
+    public mutating func preemptFor(_ job: PendingJob, admission: Admission, now: Seconds) -> (
         victims: [RunningJob], placement: Placement, borrowed: Bool
     )? {
         guard let sharing, sharing.policy.preemption else { return nil }
         let jobClass = sharing.classOf(job.priority)
         let guaranteed = admission == .guaranteed
         guard guaranteed || jobClass.mayPreempt else { return nil }
+        // Candidates: lowest class first, newest first, looking at no more than `maxVictimScan` running jobs and
+        // stopping once they hold twice what the job needs (the exact order of loss is applied below).
+        let needed = job.shape.gpus
         var candidates: [RunningJob] = []
         var reachable = cluster.freeTotal
-        for victim in running.byID.values
-        where mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing) {
-            candidates.append(victim)
-            reachable += victim.placement.gpuCount
+        var scanned = 0
+        for rank in running.ranks {
+            guard guaranteed || rank < job.priority, scanned < Self.maxVictimScan, reachable < 2 * needed + 64 else {
+                break
+            }
+            running.forEachNewest(ofRank: rank) { victim in
+                scanned += 1
+                if mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing)
+                {
+                    candidates.append(victim)
+                    reachable += victim.placement.gpuCount
+                }
+                return scanned < Self.maxVictimScan && reachable < 2 * needed + 64
+            }
         }
-        let needed = job.shape.gpus
         guard !candidates.isEmpty, reachable >= needed else { return nil }
         candidates.sort { a, b in
             if a.priority != b.priority { return a.priority < b.priority }

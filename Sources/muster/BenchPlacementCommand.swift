@@ -22,10 +22,20 @@ struct BenchPlacementCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Teams and preemption on: 8 teams with guarantees, four classes; a decision includes the quota check "
+                + "and, when the gang does not fit, the victim search."))
+    var sharing = false
+
     func run() throws {
         let preset = try ClusterPreset.parse("colossus:\(gpus)")
         let cluster = try preset.cluster()
-        let result = PlacementBenchmark(decisions: decisions).run(on: cluster, seed: seed, clock: monotonicNanos)
+        let benchmark = PlacementBenchmark(decisions: decisions)
+        let result =
+            sharing
+            ? benchmark.runSharing(on: cluster, seed: seed, clock: monotonicNanos)
+            : benchmark.run(on: cluster, seed: seed, clock: monotonicNanos)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -35,12 +45,14 @@ struct BenchPlacementCommand: ParsableCommand {
         print(
             String(
                 format: """
-                    placement on %d GPUs (%d nodes), cluster %.0f%% full on average
+                    placement on %d GPUs (%d nodes)%@, cluster %.0f%% full on average
                     decisions       %d (%d placed, %d releases between them)
                     decisions/s     %.0f
-                    latency         p50 %.2f µs   p99 %.2f µs   max %.1f µs
-                    """, result.gpus, cluster.nodeCount, result.meanUtilization * 100, result.decisions,
+                    latency         p50 %.2f µs   p99 %.2f µs   max %.1f µs%@
+                    """, result.gpus, cluster.nodeCount, sharing ? " with teams and preemption" : "",
+                result.meanUtilization * 100, result.decisions,
                 result.placed, result.releases, result.decisionsPerSecond, result.p50Micros, result.p99Micros,
-                result.maxMicros))
+                result.maxMicros,
+                result.preemptions.map { "\npreemptions     \($0) decisions started a job by preempting" } ?? ""))
     }
 }

@@ -30,11 +30,18 @@ struct BackfillPass {
 
     }
 
-    init(now: Seconds, explain: Bool = false, depth: Int = Scheduler.defaultBackfillDepth) {
+    init(
+        now: Seconds, explain: Bool = false, depth: Int = Scheduler.defaultBackfillDepth,
+        policy: SchedulingPolicy = .backfill
+    ) {
         self.now = now
         self.explain = explain
         self.depth = max(1, depth)
+        self.policy = policy
     }
+
+    /// The policy whose order the pass follows (`srtf` and `las` also preempt by it).
+    let policy: SchedulingPolicy
 
     /// Jobs examined after the reservation was made; the pass stops there (`depth`).
     private var examinedBehind = 0
@@ -115,6 +122,13 @@ struct BackfillPass {
                     job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                 {
                     started.append(job.id)
+                    continue
+                }
+                if policy.preemptsByOrder, let freed = snapshot.preemptByOrder(job, policy: policy, now: now) {
+                    for victim in freed.victims { decisions.append(.preempt(victim.id, by: job.id)) }
+                    snapshot.start(job, on: freed.placement, at: now, borrowed: borrowed)
+                    started.append(job.id)
+                    decisions.append(.start(job.id, freed.placement))
                     continue
                 }
                 let at: Seconds

@@ -39,6 +39,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var preemption: PreemptionRecord?
     /// When preempted, it ends as `preempted` instead of going back to the queue (`--no-requeue`).
     public var noRequeue = false
+    /// GPU-seconds of service its ended attempts received (LAS and SRTF order by it; not stored).
+    public var attained: Double = 0
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,

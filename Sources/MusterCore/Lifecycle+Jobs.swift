@@ -494,6 +494,13 @@ extension Lifecycle {
         defer { if !isStatic { purgeAttemptDeadlines() } }
         if drained, holding.contains(id) {
             accrueFairShare(at: time)
+            if scheduler.policy.preemptsByOrder {
+                withJob(at: j) { job in
+                    guard let attempt = job.attempt else { return }
+                    let ran = max(0, time - (attempt.startedAt ?? attempt.scheduledAt))
+                    job.attained += ran * Double(job.shape.gpus)
+                }
+            }
             stopHolding(id, isStatic ? nil : jobs.values[j].attempt)
             snapshot?.finish(id)
             if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
@@ -545,6 +552,7 @@ extension Lifecycle {
             submitTime: job.spec.submitTime, timeLimit: job.spec.timeLimit)
         if let teamTable { entry.team = Int32(teamTable.team(named: job.spec.team)) }
         if let by = job.preemption?.by { entry.preemptedBy = by }
+        entry.attained = job.attained
         return entry
     }
 }

@@ -72,9 +72,17 @@ extension Lifecycle {
     /// once its ranks have stopped, with `restarts + 1`) or, with `--no-requeue`, ended as `preempted`. Its ranks
     /// get SIGTERM with the preempt file, and its class's grace before SIGKILL.
     mutating func preempt(_ id: JobID, by preemptor: JobID, at time: Double, _ directives: inout [Directive]) {
-        guard let j = jobs.index(forKey: id), jobs.values[j].state == .running, let sharing else { return }
-        let why = preemptionReason(jobs.values[j], by: preemptor, sharing)
-        let grace = sharing.classRanked(jobs.values[j].spec.priority.rank).grace
+        guard let j = jobs.index(forKey: id), jobs.values[j].state == .running else { return }
+        let why: String
+        let grace: Double
+        if let sharing {
+            why = preemptionReason(jobs.values[j], by: preemptor, sharing)
+            grace = sharing.classRanked(jobs.values[j].spec.priority.rank).grace
+        } else {
+            why =
+                "job \(preemptor) comes first under policy \(scheduler.policy) (\(scheduler.policy == .srtf ? "less time left" : "less service received"))"
+            grace = config.killGrace
+        }
         preemptionsMade += 1
         preemptedInLastPass.append(id)
         let stopsAtOnce = isStatic

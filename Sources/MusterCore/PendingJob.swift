@@ -12,6 +12,13 @@ public struct PendingJob: Sendable, Hashable {
     public var team: Int32 = 0
     /// The job that last preempted it: it may not preempt that job back.
     public var preemptedBy: JobID?
+    /// GPU-seconds of service it has received in earlier attempts (LAS, SRTF).
+    public var attained: Double = 0
+
+    /// Seconds of its time limit not yet served (SRTF's remaining time).
+    public var remaining: Double {
+        max(0, Double(timeLimit) - (shape.gpus > 0 ? attained / Double(shape.gpus) : attained))
+    }
 
     public init(
         id: JobID, shape: GangShape, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0,

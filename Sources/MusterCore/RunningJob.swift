@@ -16,10 +16,25 @@ public struct RunningJob: Sendable, Hashable {
     public var checkpoint: Seconds = .min
     /// Its job has ended or been preempted and its ranks are stopping: it holds GPUs but is never a victim.
     public var stopping = false
+    /// GPU-seconds of service received before this attempt.
+    public var attainedBefore: Double = 0
+
+    /// GPU-seconds of service received by `now`, this attempt included.
+    public func attained(at now: Seconds) -> Double {
+        attainedBefore + (now > startTime ? Double(now - startTime) * Double(placement.gpuCount) : 0)
+    }
+
+    /// Seconds of its time limit not yet served at `now`.
+    public func remaining(at now: Seconds) -> Double {
+        let gpus = Double(max(1, placement.gpuCount))
+        let limit = expectedEnd == .max ? Double.infinity : Double(expectedEnd - startTime)
+        return max(0, limit - attained(at: now) / gpus)
+    }
 
     public init(
         id: JobID, placement: Placement, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0, startTime: Seconds,
-        expectedEnd: Seconds, priority: Int = PriorityClass.normal.rank, team: Int32 = 0, borrowed: Bool = false
+        expectedEnd: Seconds, priority: Int = PriorityClass.normal.rank, team: Int32 = 0, borrowed: Bool = false,
+        attainedBefore: Double = 0
     ) {
         self.id = id
         self.placement = placement
@@ -30,6 +45,7 @@ public struct RunningJob: Sendable, Hashable {
         self.priority = priority
         self.team = team
         self.borrowed = borrowed
+        self.attainedBefore = attainedBefore
     }
 
     /// GPU-seconds lost if it is preempted at `now`: work since its last checkpoint (or start); with

@@ -72,8 +72,8 @@ public struct Scheduler: Sendable {
                 started.append(job.id)
                 decisions.append(.start(job.id, placement))
             }
-        case .backfill:
-            var pass = BackfillPass(now: now, explain: reasons != nil, depth: backfillDepth)
+        case .backfill, .sjf, .srtf, .las:
+            var pass = BackfillPass(now: now, explain: reasons != nil, depth: backfillDepth, policy: policy)
             pass.run(snapshot: &snapshot, started: &started, decisions: &decisions)
             snapshot.backfillSkipped += pass.skipped
             if reasons != nil { reasons = pass.reasons }
@@ -100,6 +100,18 @@ public struct Scheduler: Sendable {
                 return (
                     -Int64(job.priority) * 2 + (guaranteed ? 0 : 1), -sharing.priority(job, now: now, totalGPUs: total)
                 )
+            }
+        } else if policy == .sjf || policy == .srtf || policy == .las {
+            // Class first; then shortest time limit, least time left, or lowest LAS queue (FIFO within it).
+            let kind: Int8 = policy == .sjf ? 4 : policy == .srtf ? 5 : 6
+            snapshot.pending.order(all: false, kind: kind, at: now) { job in
+                let key: Double =
+                    switch policy {
+                    case .sjf: Double(job.timeLimit)
+                    case .srtf: job.remaining
+                    default: Double(SchedulingPolicy.lasQueue(job.attained))
+                    }
+                return (-Int64(job.priority), key)
             }
         } else if policy == .fifo {
             snapshot.pending.order(all: false, kind: 1, at: now) { _ in (0, 0) }

@@ -65,6 +65,33 @@ extension Snapshot {
             if la != lb { return la < lb }
             return a.startTime != b.startTime ? a.startTime > b.startTime : a.id > b.id
         }
+        guard let (victims, placement) = fewestVictims(for: job, from: candidates) else { return nil }
+        // Quotas with the victims gone: a borrowing job must still find enough lent.
+        var quotas = sharing.quotas
+        for victim in victims {
+            quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
+        }
+        let after = quotas.admit(Int(job.team), gpus: needed)
+        if case .refused = after {
+            for victim in victims {
+                cluster.allocate(
+                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            }
+            return nil
+        }
+        for victim in victims {
+            running.remove(victim.id)
+        }
+        self.sharing!.quotas = quotas
+        reservation = nil
+        return (victims.sorted { $0.id < $1.id }, placement, after == .borrowing)
+    }
+
+    /// Releases `candidates` in order until `job`'s gang fits, then keeps running every one the placement does
+    /// not need, the costliest first. Returns the victims (their GPUs left free) and the placement, or nil with
+    /// the cluster unchanged.
+    mutating func fewestVictims(for job: PendingJob, from candidates: [RunningJob]) -> ([RunningJob], Placement)? {
+        let needed = job.shape.gpus
         func fits() -> Bool {
             guard cluster.freeTotal >= needed else { return false }
             if job.shape.gpusPerNode > 0,
@@ -107,24 +134,43 @@ extension Snapshot {
             }
             return nil
         }
-        // Quotas with the victims gone: a borrowing job must still find enough lent.
-        var quotas = sharing.quotas
-        for victim in victims {
-            quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
-        }
-        let after = quotas.admit(Int(job.team), gpus: needed)
-        if case .refused = after {
-            for victim in victims {
-                cluster.allocate(
-                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+        return (victims, placement)
+    }
+
+    /// Preemption by the policy's own order (`srtf`, `las`): frees a placement for `job` from running jobs that
+    /// come strictly after it (more time left; a lower LAS queue) and are not of a higher class, the furthest
+    /// behind first. As `preemptFor`, nothing is preempted unless `job` then starts.
+    public mutating func preemptByOrder(_ job: PendingJob, policy: SchedulingPolicy, now: Seconds) -> (
+        victims: [RunningJob], placement: Placement
+    )? {
+        guard policy.preemptsByOrder else { return nil }
+        let queue = SchedulingPolicy.lasQueue(job.attained)
+        var candidates: [(RunningJob, Double)] = []
+        var reachable = cluster.freeTotal
+        for victim in running.byID.values
+        where !victim.stopping && victim.id != job.preemptedBy && victim.priority <= job.priority {
+            let behind: Double
+            switch policy {
+            case .srtf:
+                let left = victim.remaining(at: now)
+                guard left > job.remaining else { continue }
+                behind = left
+            default:
+                let attained = victim.attained(at: now)
+                guard SchedulingPolicy.lasQueue(attained) > queue else { continue }
+                behind = attained
             }
-            return nil
+            candidates.append((victim, behind))
+            reachable += victim.placement.gpuCount
         }
+        guard !candidates.isEmpty, reachable >= job.shape.gpus else { return nil }
+        candidates.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id > $1.0.id }
+        guard let (victims, placement) = fewestVictims(for: job, from: candidates.map(\.0)) else { return nil }
         for victim in victims {
             running.remove(victim.id)
+            sharing?.quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
         }
-        self.sharing!.quotas = quotas
         reservation = nil
-        return (victims.sorted { $0.id < $1.id }, placement, after == .borrowing)
+        return (victims.sorted { $0.id < $1.id }, placement)
     }
 }

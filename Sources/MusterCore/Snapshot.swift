@@ -28,7 +28,7 @@ public struct Snapshot: Sendable {
                 id: job.id, placement: placement, cpusPerNode: job.cpusPerNode,
                 memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
                 expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
-                priority: job.priority, team: job.team, borrowed: borrowed))
+                priority: job.priority, team: job.team, borrowed: borrowed, attainedBefore: job.attained))
         sharing?.quotas.charge(Int(job.team), gpus: placement.gpuCount, borrowed: borrowed)
     }
 

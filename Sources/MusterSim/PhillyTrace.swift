@@ -23,6 +23,19 @@ public enum PhillyTrace {
     /// Blank lines (the file ends with one) are skipped.
     /// - Complexity: O(rows log rows).
     public static func load(path: String) throws(TraceError) -> Workload {
+        try load(path: path, from: nil, to: nil)
+    }
+
+    /// The jobs submitted from `from` to `to` (inclusive, `2017-10-01 00:00:00` style, UTC), time 0 at the first.
+    public static func load(traceDirectory: String, from: String, to: String) throws(TraceError) -> Workload {
+        func stamp(_ text: String) -> Int64? { Array(text.utf8).withUnsafeBufferPointer { parseTimestamp($0) } }
+        guard let start = stamp(from), let end = stamp(to) else {
+            throw .badArgument("the window must be times like 2017-10-01 00:00:00, got \(from) to \(to)")
+        }
+        return try load(path: TraceDirectory.file(jobsFile, in: traceDirectory), from: start, to: end)
+    }
+
+    static func load(path: String, from start: Int64?, to end: Int64?) throws(TraceError) -> Workload {
         let reader = GzipLineReader(path: path)
         let file = reader.fileName
         var rows: [(stamp: Int64, runtime: Int64, gpus: Int, team: String, line: Int)] = []
@@ -47,6 +60,8 @@ public enum PhillyTrace {
             let gpus = try row.int(2)
             guard gpus >= 1 else { throw row.fail(2, "must be at least 1, got \(gpus)") }
             guard !row.isEmpty(4) else { throw row.fail(4, "is empty, expected a virtual cluster name") }
+            if let start, stamp < start { return }
+            if let end, stamp > end { return }
             rows.append((stamp, max(1, Int64(duration.rounded(.up))), gpus, row.string(4), line))
         }
         let origin = rows.map(\.stamp).min() ?? 0

@@ -96,6 +96,6 @@ public struct SimulationReport: Sendable, Codable, Hashable {
         public var lostGPUHours: Double
         /// Job-hours spent waiting while the job fitted in its team's unused guarantee (its partition's free
         /// GPUs, for strict partitions).
-        public var guaranteeViolationJobHours: Double
+        public var guaranteeViolationJobHours: Double?
     }
 }

@@ -159,7 +159,11 @@ public struct Simulator: Sendable {
                     let job = Int(id)
                     let elapsed = now - attemptStart[job]
                     let progress = max(0, elapsed - attemptOverhead[job])
-                    let kept = checkpointEvery > 0 ? progress / checkpointEvery * checkpointEvery : 0
+                    // Without a sharing config (srtf, las) a preempted job is suspended and resumes where it stopped;
+                    // with one, it keeps what its last checkpoint saved.
+                    let kept =
+                        sharing == nil
+                        ? progress : checkpointEvery > 0 ? progress / checkpointEvery * checkpointEvery : 0
                     remaining[job] = max(0, remaining[job] - kept)
                     lostGPUSeconds += Double(elapsed - kept) * Double(jobs[job].spec.gpus)
                     preemptions += 1
@@ -259,10 +263,11 @@ public struct Simulator: Sendable {
                 utilization: utilization.averages(until: end).map(rounded),
                 queueLength: queueLength.averages(until: end).map(rounded),
                 jctCDF: cdf),
-            sharing: guarantees.tracked
+            sharing: guarantees.tracked || preemptions > 0
                 ? .init(
                     preemptions: preemptions, lostGPUHours: rounded(lostGPUSeconds / 3600),
-                    guaranteeViolationJobHours: rounded(guarantees.violationJobSeconds / 3600)) : nil)
+                    guaranteeViolationJobHours: guarantees.tracked
+                        ? rounded(guarantees.violationJobSeconds / 3600) : nil) : nil)
         return (report, JobOutcomes(start: startTime, end: endTime))
     }
 }

@@ -54,7 +54,7 @@ struct BenchSharingCommand: ParsableCommand {
             rows.append([
                 name, hours(report.waitSeconds.mean), hours(report.waitSeconds.p99), hours(report.jctSeconds.mean),
                 String(format: "%.1f %%", report.gpuUtilization * 100),
-                s.map { String(format: "%.0f", $0.guaranteeViolationJobHours) } ?? "-",
+                s?.guaranteeViolationJobHours.map { String(format: "%.0f", $0) } ?? "-",
                 s.map { "\($0.preemptions)" } ?? "-", s.map { String(format: "%.0f", $0.lostGPUHours) } ?? "-",
                 String(format: "%.1f s", seconds),
             ])

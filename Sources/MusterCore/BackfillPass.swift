@@ -45,6 +45,7 @@ struct BackfillPass {
 
     /// Jobs examined after the reservation was made; the pass stops there (`depth`).
     private var examinedBehind = 0
+    private var stepsBehind = 0
     /// How many jobs behind the reservation a pass examines at most (Slurm's `bf_max_job_test`).
     let depth: Int
     /// Jobs the pass left unexamined because of `depth`.
@@ -63,20 +64,49 @@ struct BackfillPass {
         }
         var walk = PendingQueue.Walk()
         var examined = 0
+        // Behind the reservation (unless explaining every job), jobs come from the per-shape queues merged in
+        // order, and a shape that failed both as a long and as a short job is dropped whole: the pass's cost
+        // then grows with the shapes and the jobs that may start, not with the queue.
+        var merged: MergedShapes?
+        var before: Set<JobID> = []
         while true {
             let job: PendingJob
             if let h = holder {
                 job = h
                 holder = nil
+            } else if reserved != nil && !explain {
+                if merged == nil { merged = MergedShapes(snapshot.pending) }
+                let (failedLong, failedShort) = (self.failedLong, self.failedShort)
+                guard
+                    let next = merged!.next(
+                        in: snapshot.pending, skipping: before,
+                        dead: { shape in
+                            let key = ShapeKey(
+                                shape: GangShape(nodes: shape.nodes, gpusPerNode: shape.gpusPerNode), cpus: shape.cpus,
+                                memory: shape.memory)
+                            return failedLong.contains { $0.dominates(key) }
+                                && failedShort.contains { $0.dominates(key) }
+                        })
+                else { break }
+                job = next
             } else {
                 guard let next = walk.next(in: snapshot.pending) else { break }
                 if next.id == holderID { continue }
                 job = next
             }
+            if reserved == nil { before.insert(job.id) }
             examined += 1
             if reserved != nil {
-                examinedBehind += 1
-                if examinedBehind > depth {
+                // A job whose shape already failed (as long or as short, as it is) is passed over in O(1) and
+                // does not count against the depth; the walk itself stops after 6 times the depth.
+                stepsBehind += 1
+                let shortJob =
+                    !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
+                let shapeKey = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
+                let passedOver =
+                    !explain && (shortJob ? failedShort : failedLong).contains { $0.dominates(shapeKey) }
+                if !passedOver { examinedBehind += 1 }
+                if examinedBehind > depth || stepsBehind > 6 * depth {
                     skipped = snapshot.pending.count - (examined - 1)
                     if explain {
                         reasons[job.id] = .beyondBackfillDepth(depth)
@@ -298,5 +328,79 @@ struct BackfillPass {
                 running.placement, cpusPerNode: running.cpusPerNode, memoryMiBPerNode: running.memoryMiBPerNode)
         }
         return result
+    }
+}
+
+/// The per-shape queues of a `PendingQueue` walked as one, in the queue's order; shapes found dead are dropped.
+struct MergedShapes {
+    private var shapes: [PendingQueue.Shape] = []
+    /// The per-shape queues, read once (the queue does not change during a pass).
+    private var subs: [PendingQueue] = []
+    private var walks: [PendingQueue.Walk] = []
+    private var heads: [(job: PendingJob, key: PendingQueue.Key)?] = []
+    /// Indices of shapes with a head, a min-heap by head key.
+    private var frontier: [Int] = []
+
+    init(_ queue: PendingQueue) {
+        for (shape, sub) in queue.byShape {
+            var walk = PendingQueue.Walk()
+            let head = walk.nextKeyed(in: sub)
+            shapes.append(shape)
+            subs.append(sub)
+            walks.append(walk)
+            heads.append(head)
+            if head != nil { push(shapes.count - 1) }
+        }
+    }
+
+    /// The next job in order among live shapes, skipping `seen`.
+    mutating func next(
+        in queue: PendingQueue, skipping seen: Set<JobID>, dead: (PendingQueue.Shape) -> Bool
+    ) -> PendingJob? {
+        while let top = popMin() {
+            let shape = shapes[top]
+            if dead(shape) { continue }
+            guard let head = heads[top] else { continue }
+            heads[top] = walks[top].nextKeyed(in: subs[top])
+            if heads[top] != nil { push(top) }
+            if seen.contains(head.job.id) { continue }
+            return head.job
+        }
+        return nil
+    }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        PendingQueue.Key.before(heads[a]!.key, heads[b]!.key)
+    }
+
+    private mutating func push(_ shape: Int) {
+        frontier.append(shape)
+        var i = frontier.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            guard less(frontier[i], frontier[p]) else { break }
+            frontier.swapAt(i, p)
+            i = p
+        }
+    }
+
+    private mutating func popMin() -> Int? {
+        guard let top = frontier.first else { return nil }
+        let last = frontier.removeLast()
+        if !frontier.isEmpty {
+            frontier[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1
+                let r = l + 1
+                var m = i
+                if l < frontier.count && less(frontier[l], frontier[m]) { m = l }
+                if r < frontier.count && less(frontier[r], frontier[m]) { m = r }
+                if m == i { break }
+                frontier.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
     }
 }

@@ -22,6 +22,30 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         }
     }
 
+    /// A gang shape with its per-node CPU and memory needs: jobs of one shape fit or fail together.
+    public struct Shape: Sendable, Hashable {
+        public var nodes: Int
+        public var gpusPerNode: Int
+        public var cpus: Int
+        public var memory: Int
+
+        public init(_ job: PendingJob) {
+            nodes = job.shape.nodes
+            gpusPerNode = job.shape.gpusPerNode
+            cpus = job.cpusPerNode
+            memory = job.memoryMiBPerNode
+        }
+    }
+
+    /// The same jobs, one queue per shape (kept by the top-level queue only): backfill walks these so that a
+    /// shape that cannot fit is dropped whole, whatever its number of jobs.
+    private(set) var byShape: [Shape: PendingQueue] = [:]
+    private var indexesShapes = true
+
+    private init(shapeQueue: ()) {
+        indexesShapes = false
+    }
+
     private var slots: [PendingJob?] = []
     /// Where each slot's key is in `heap` (-1: not there yet), so a removed job's key leaves the heap at once and
     /// walks never step over it.
@@ -49,8 +73,8 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
 
     /// Queues `job` (replacing a queued job with its id). Its place in the order is given at the next `order`.
     public mutating func append(_ job: PendingJob) {
-        if let slot = slotOf[job.id] { slots[Int(slot)] = nil }
-        if let slot = slotOf[job.id] { removeKey(of: slot) }
+        if slotOf[job.id] != nil { remove(job.id) }
+        if indexesShapes { byShape[Shape(job), default: PendingQueue(shapeQueue: ())].append(job) }
         let slot = Int32(slots.count)
         slots.append(job)
         pos.append(-1)
@@ -65,6 +89,11 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         let job = slots[Int(slot)]
         slots[Int(slot)] = nil
         removeKey(of: slot)
+        if indexesShapes, let job {
+            let shape = Shape(job)
+            byShape[shape]?.remove(id)
+            if byShape[shape]?.isEmpty == true { byShape.removeValue(forKey: shape) }
+        }
         if slotOf.isEmpty {
             slots.removeAll(keepingCapacity: true)
             pos.removeAll(keepingCapacity: true)
@@ -93,6 +122,9 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
     /// Gives the jobs queued since the last call their keys (all jobs when `all`: the keys of some changed), and
     /// drops stale entries. `key(job)` returns (rank, weight): smaller first.
     public mutating func order(all: Bool, kind: Int8, at now: Seconds, _ key: (PendingJob) -> (Int64, Double)) {
+        if indexesShapes {
+            for shape in Array(byShape.keys) { byShape[shape]!.order(all: all, kind: kind, at: now, key) }
+        }
         let stale = slots.count - slotOf.count
         let everything = all || kind != orderedBy
         if everything { orderedAt = now }
@@ -197,6 +229,11 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
 
         /// The next job in order, or nil at the end.
         public mutating func next(in queue: PendingQueue) -> PendingJob? {
+            nextKeyed(in: queue)?.job
+        }
+
+        /// The next job in order with its key, or nil at the end.
+        mutating func nextKeyed(in queue: PendingQueue) -> (job: PendingJob, key: Key)? {
             let heap = queue.heap
             if !started {
                 started = true
@@ -230,7 +267,7 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
                     }
                 }
                 let key = heap[Int(top)]
-                if queue.isLive(key), let job = queue.slots[Int(key.slot)] { return job }
+                if queue.isLive(key), let job = queue.slots[Int(key.slot)] { return (job, key) }
             }
             return nil
         }

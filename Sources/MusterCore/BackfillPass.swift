@@ -339,7 +339,7 @@ struct MergedShapes {
     private var walks: [PendingQueue.Walk] = []
     private var heads: [(job: PendingJob, key: PendingQueue.Key)?] = []
     /// Indices of shapes with a head, a min-heap by head key.
-    private var frontier: [Int] = []
+    private var frontier = IndexHeap()
 
     init(_ queue: PendingQueue) {
         for (shape, sub) in queue.byShape {
@@ -369,38 +369,13 @@ struct MergedShapes {
         return nil
     }
 
-    private func less(_ a: Int, _ b: Int) -> Bool {
-        PendingQueue.Key.before(heads[a]!.key, heads[b]!.key)
-    }
-
     private mutating func push(_ shape: Int) {
-        frontier.append(shape)
-        var i = frontier.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            guard less(frontier[i], frontier[p]) else { break }
-            frontier.swapAt(i, p)
-            i = p
-        }
+        let heads = self.heads
+        frontier.push(Int32(shape)) { PendingQueue.Key.before(heads[Int($0)]!.key, heads[Int($1)]!.key) }
     }
 
     private mutating func popMin() -> Int? {
-        guard let top = frontier.first else { return nil }
-        let last = frontier.removeLast()
-        if !frontier.isEmpty {
-            frontier[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1
-                let r = l + 1
-                var m = i
-                if l < frontier.count && less(frontier[l], frontier[m]) { m = l }
-                if r < frontier.count && less(frontier[r], frontier[m]) { m = r }
-                if m == i { break }
-                frontier.swapAt(i, m)
-                i = m
-            }
-        }
-        return top
+        let heads = self.heads
+        return frontier.popMin { PendingQueue.Key.before(heads[Int($0)]!.key, heads[Int($1)]!.key) }.map(Int.init)
     }
 }

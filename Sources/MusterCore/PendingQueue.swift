@@ -222,7 +222,7 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
     /// pass that looks at k jobs pays O(k log k). The queue must not change during a walk (passes mark what
     /// starts and remove it after).
     public struct Walk: Sendable {
-        private var frontier: [Int32] = []
+        private var frontier = IndexHeap()
         private var started = false
 
         public init() {}
@@ -235,37 +235,12 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         /// The next job in order with its key, or nil at the end.
         mutating func nextKeyed(in queue: PendingQueue) -> (job: PendingJob, key: Key)? {
             let heap = queue.heap
+            let less = { (a: Int32, b: Int32) in Key.before(heap[Int(a)], heap[Int(b)]) }
             if !started {
                 started = true
-                if !heap.isEmpty { frontier = [0] }
+                if !heap.isEmpty { frontier.push(0, less) }
             }
-            func less(_ a: Int32, _ b: Int32) -> Bool { Key.before(heap[Int(a)], heap[Int(b)]) }
-            while let top = frontier.first {
-                let last = frontier.removeLast()
-                if !frontier.isEmpty {
-                    frontier[0] = last
-                    var i = 0
-                    while true {
-                        let l = 2 * i + 1
-                        let r = l + 1
-                        var m = i
-                        if l < frontier.count && less(frontier[l], frontier[m]) { m = l }
-                        if r < frontier.count && less(frontier[r], frontier[m]) { m = r }
-                        if m == i { break }
-                        frontier.swapAt(i, m)
-                        i = m
-                    }
-                }
-                for child in [2 * top + 1, 2 * top + 2] where Int(child) < heap.count {
-                    frontier.append(child)
-                    var i = frontier.count - 1
-                    while i > 0 {
-                        let p = (i - 1) / 2
-                        guard less(frontier[i], frontier[p]) else { break }
-                        frontier.swapAt(i, p)
-                        i = p
-                    }
-                }
+            while let top = frontier.nextInOrder(count: heap.count, less) {
                 let key = heap[Int(top)]
                 if queue.isLive(key), let job = queue.slots[Int(key.slot)] { return (job, key) }
             }

@@ -59,36 +59,12 @@ public struct RunningJobs: Sendable {
     public func forEachByEnd(_ body: (RunningJob) -> Bool) {
         guard !heap.isEmpty else { return }
         // Frontier of heap indices, itself a small min-heap keyed by the entries they point to.
-        var frontier: [Int] = [0]
-        func less(_ a: Int, _ b: Int) -> Bool { EndEntry.before(heap[a], heap[b]) }
-        while let top = frontier.first {
-            // Pop the smallest index from the frontier.
-            let last = frontier.removeLast()
-            if !frontier.isEmpty {
-                frontier[0] = last
-                var i = 0
-                while true {
-                    let l = 2 * i + 1
-                    let r = l + 1
-                    var m = i
-                    if l < frontier.count && less(frontier[l], frontier[m]) { m = l }
-                    if r < frontier.count && less(frontier[r], frontier[m]) { m = r }
-                    if m == i { break }
-                    frontier.swapAt(i, m)
-                    i = m
-                }
-            }
-            for child in [2 * top + 1, 2 * top + 2] where child < heap.count {
-                frontier.append(child)
-                var i = frontier.count - 1
-                while i > 0 {
-                    let p = (i - 1) / 2
-                    guard less(frontier[i], frontier[p]) else { break }
-                    frontier.swapAt(i, p)
-                    i = p
-                }
-            }
-            let entry = heap[top]
+        var frontier = IndexHeap()
+        let heap = self.heap
+        let less = { (a: Int32, b: Int32) in EndEntry.before(heap[Int(a)], heap[Int(b)]) }
+        frontier.push(0, less)
+        while let top = frontier.nextInOrder(count: heap.count, less) {
+            let entry = heap[Int(top)]
             if let job = byID[entry.id], job.expectedEnd == entry.end {
                 if !body(job) { return }
             }

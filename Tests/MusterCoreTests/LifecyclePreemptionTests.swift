@@ -113,3 +113,39 @@ import Testing
         #expect(life.preemptionsMade == 1)
     }
 }
+
+/// A controller killed in the middle of a preemption: restored from the stored rows, the victim is still queued
+/// and the preemptor, not started yet, waits again for the victim's ranks before it is assigned (once).
+@Suite struct PreemptionRestoreTests {
+    typealias T = LifecycleTests
+
+    @Test func aRestartMidPreemptionKeepsTheVictimAndStartsThePreemptorOnce() throws {
+        var life = try LifecyclePreemptionTests.live()
+        let low = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "best-effort", rank: 0)), owner: "a",
+            now: 0
+        ).id
+        _ = life.plan(now: 0)
+        _ = life.taskStarted(T.rank(0, job: low), on: "gpu-a", at: 1, now: 1)
+        let high = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, priority: PriorityClass(name: "inference", rank: 0)), owner: "b",
+            now: 10
+        ).id
+        _ = life.plan(now: 10)
+        #expect(life.awaitingVictims[high] == [low])
+        // SIGKILL here: only the stored rows survive.
+        let stored = life.jobs.values.map { $0 }
+        var config = T.config
+        config.sharing = SharingPolicy(classes: SharingTests.classes)
+        let (loaded, directives) = Lifecycle.restore(
+            config: config, jobs: stored, nodes: Array(life.nodes.values), now: 20)
+        var restored = loaded
+        #expect(restored.jobs[low]?.state == .pending && restored.jobs[low]?.preemption?.by == high)
+        #expect(restored.jobs[high]?.state == .running && restored.awaitingVictims[high] == [low])
+        #expect(!directives.contains(.assign(high, epoch: 1)), "not while the victim's rank may still run")
+        #expect(directives.contains { if case .kill(low, _, _, _) = $0 { true } else { false } })
+        let stopped = restored.taskExited(T.rank(0, job: low), on: "gpu-a", exitCode: 143, reason: nil, at: 21, now: 21)
+        #expect(stopped.filter { $0 == .assign(high, epoch: 1) }.count == 1)
+        #expect(restored.plan(now: 22).allSatisfy { $0 != .assign(high, epoch: 1) })
+    }
+}

@@ -16,6 +16,24 @@ public struct PlacementBenchmark: Sendable {
         public var meanUtilization: Double
         /// Decisions that started a job by preempting others (`runSharing` only).
         public var preemptions: Int? = nil
+
+        /// The figures of one run from each decision's latency in nanoseconds.
+        init(gpus: Int, latencies: [UInt64], placed: Int, releases: Int, meanUtilization: Double) {
+            let sorted = latencies.sorted()
+            let totalNanos = sorted.reduce(0, +)
+            func micros(_ q: Double) -> Double {
+                sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))]) / 1_000
+            }
+            self.gpus = gpus
+            decisions = sorted.count
+            self.placed = placed
+            self.releases = releases
+            decisionsPerSecond = Double(sorted.count) / (Double(max(1, totalNanos)) / 1e9)
+            p50Micros = micros(0.5)
+            p99Micros = micros(0.99)
+            maxMicros = Double(sorted.last ?? 0) / 1_000
+            self.meanUtilization = meanUtilization
+        }
     }
 
     /// Gang sizes in GPUs and their weights: mostly small jobs, a tail of large multi-node gangs.
@@ -85,15 +103,8 @@ public struct PlacementBenchmark: Sendable {
             latencies[made] = t1 - t0
             made += 1
         }
-        let totalNanos = latencies.reduce(0, +)
-        latencies.sort()
-        func micros(_ q: Double) -> Double {
-            Double(latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))]) / 1_000
-        }
         return Result(
-            gpus: cluster.totalGPUs, decisions: decisions, placed: placed, releases: releases,
-            decisionsPerSecond: Double(decisions) / (Double(max(1, totalNanos)) / 1e9),
-            p50Micros: micros(0.5), p99Micros: micros(0.99), maxMicros: Double(latencies.last ?? 0) / 1_000,
+            gpus: cluster.totalGPUs, latencies: latencies, placed: placed, releases: releases,
             meanUtilization: utilizationSum / Double(max(1, made + releases)))
     }
 }
@@ -206,15 +217,10 @@ extension PlacementBenchmark {
             latencies[made] = t1 - t0
             made += 1
         }
-        let totalNanos = latencies.reduce(0, +)
-        latencies.sort()
-        func micros(_ q: Double) -> Double {
-            Double(latencies[min(latencies.count - 1, Int(q * Double(latencies.count)))]) / 1_000
-        }
-        return Result(
-            gpus: initial.totalGPUs, decisions: decisions, placed: placed, releases: releases,
-            decisionsPerSecond: Double(decisions) / (Double(max(1, totalNanos)) / 1e9),
-            p50Micros: micros(0.5), p99Micros: micros(0.99), maxMicros: Double(latencies.last ?? 0) / 1_000,
-            meanUtilization: utilizationSum / Double(max(1, made + releases)), preemptions: preemptions)
+        var result = Result(
+            gpus: initial.totalGPUs, latencies: latencies, placed: placed, releases: releases,
+            meanUtilization: utilizationSum / Double(max(1, made + releases)))
+        result.preemptions = preemptions
+        return result
     }
 }

@@ -18,15 +18,26 @@ import Testing
         guarantee = 4
         """
 
-    @Test func aHighClassJobPreemptsALowOneWhichCheckpointsRestartsAndFinishes() async throws {
+    /// A controller with `config` in a file it reads (`--config`), and one agent of 4 GPUs.
+    static func start() async throws -> (LiveCluster, String) {
         let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 5)
-        defer { cluster.stop() }
         let configPath = cluster.dir + "/sharing.toml"
-        try Self.config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        cluster.controllerExtra = ["--config", configPath]
-        try await cluster.startController()
-        try cluster.startAgent("node-a")
-        try await cluster.waitForNodes(up: 1)
+        do {
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+            cluster.controllerExtra = ["--config", configPath]
+            try await cluster.startController()
+            try cluster.startAgent("node-a")
+            try await cluster.waitForNodes(up: 1)
+        } catch {
+            cluster.stop()
+            throw error
+        }
+        return (cluster, configPath)
+    }
+
+    @Test func aHighClassJobPreemptsALowOneWhichCheckpointsRestartsAndFinishes() async throws {
+        let (cluster, configPath) = try await Self.start()
+        defer { cluster.stop() }
         let events = cluster.dir + "/events"
         // Resumes from its checkpoint if there is one; on SIGTERM, checkpoints only if it was preempted.
         let program = """
@@ -69,14 +80,8 @@ import Testing
     }
 
     @Test func aBadConfigIsRefusedWithItsLineAndTheRunningOneStays() async throws {
-        let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 5)
+        let (cluster, configPath) = try await Self.start()
         defer { cluster.stop() }
-        let configPath = cluster.dir + "/sharing.toml"
-        try Self.config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        cluster.controllerExtra = ["--config", configPath]
-        try await cluster.startController()
-        try cluster.startAgent("node-a")
-        try await cluster.waitForNodes(up: 1)
         try (Self.config + "\n[team.vision]\nguarantee = lots\n").write(
             toFile: configPath, atomically: true, encoding: .utf8)
         let refused = try cluster.cli(["admin", "reload"], cwd: cluster.dir)

@@ -21,7 +21,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "philly | openb | superpod:N | colossus:N (N GPUs; 100k and 1M work)")
     var cluster: String?
 
-    @Option(help: "fifo | priority | backfill")
+    @Option(help: "fifo | priority | backfill | sjf | srtf (oracles) | las (non-clairvoyant)")
     var policy: SchedulingPolicy = .backfill
 
     @Option(help: "Seed for the synthetic workload generator.")

@@ -9,26 +9,12 @@ struct BackfillPass {
     /// Reserved GPUs that are free now, held back from jobs that would still run at `reservedAt`.
     private var blocker: Placement? = nil
     /// Gang shapes that already failed this pass (the cluster only fills up during a pass), for long and short jobs.
-    private var failedLong: [ShapeKey] = []
-    private var failedShort: [ShapeKey] = []
+    private var failedLong: [PendingQueue.Shape] = []
+    private var failedShort: [PendingQueue.Shape] = []
     /// Whether to say why each job that did not start waits (`reasons`).
     let explain: Bool
     private(set) var reasons: [JobID: WaitReason] = [:]
     private var reservedFor: JobID = 0
-
-    private struct ShapeKey: Equatable {
-        var shape: GangShape
-        var cpus: Int
-        var memory: Int
-
-        /// A gang at least as large in every way fails wherever this one failed (the cluster only fills up
-        /// during a pass): as many or more nodes, each needing as much or more.
-        @inline(__always) func dominates(_ other: ShapeKey) -> Bool {
-            other.shape.nodes >= shape.nodes && other.shape.gpusPerNode >= shape.gpusPerNode && other.cpus >= cpus
-                && other.memory >= memory
-        }
-
-    }
 
     init(
         now: Seconds, explain: Bool = false, depth: Int = Scheduler.defaultBackfillDepth,
@@ -81,11 +67,7 @@ struct BackfillPass {
                     let next = merged!.next(
                         in: snapshot.pending, skipping: before,
                         dead: { shape in
-                            let key = ShapeKey(
-                                shape: GangShape(nodes: shape.nodes, gpusPerNode: shape.gpusPerNode), cpus: shape.cpus,
-                                memory: shape.memory)
-                            return failedLong.contains { $0.dominates(key) }
-                                && failedShort.contains { $0.dominates(key) }
+                            failedLong.contains { $0.dominates(shape) } && failedShort.contains { $0.dominates(shape) }
                         })
                 else { break }
                 job = next
@@ -96,15 +78,14 @@ struct BackfillPass {
             }
             if reserved == nil { before.insert(job.id) }
             examined += 1
+            let key = PendingQueue.Shape(job)
             if reserved != nil {
                 // A job whose shape already failed (as long or as short, as it is) is passed over in O(1) and
                 // does not count against the depth; the walk itself stops after 6 times the depth.
                 stepsBehind += 1
                 let shortJob =
                     !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
-                let shapeKey = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
-                let passedOver =
-                    !explain && (shortJob ? failedShort : failedLong).contains { $0.dominates(shapeKey) }
+                let passedOver = !explain && (shortJob ? failedShort : failedLong).contains { $0.dominates(key) }
                 if !passedOver { examinedBehind += 1 }
                 if examinedBehind > depth || stepsBehind > 6 * depth {
                     skipped = snapshot.pending.count - (examined - 1)
@@ -117,7 +98,6 @@ struct BackfillPass {
                     break
                 }
             }
-            let key = ShapeKey(shape: job.shape, cpus: job.cpusPerNode, memory: job.memoryMiBPerNode)
             var admission = Scheduler.admit(job, in: snapshot)
             if case .refused(let why) = admission {
                 if snapshot.reservation?.jobID == job.id {

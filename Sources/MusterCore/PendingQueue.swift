@@ -35,6 +35,12 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
             cpus = job.cpusPerNode
             memory = job.memoryMiBPerNode
         }
+
+        /// A gang at least as large in every way fails wherever this one failed (the cluster only fills up
+        /// during a pass): as many or more nodes, each needing as much or more.
+        @inline(__always) func dominates(_ other: Shape) -> Bool {
+            other.nodes >= nodes && other.gpusPerNode >= gpusPerNode && other.cpus >= cpus && other.memory >= memory
+        }
     }
 
     /// The same jobs, one queue per shape (kept by the top-level queue only): backfill walks these so that a

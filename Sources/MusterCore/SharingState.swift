@@ -8,6 +8,9 @@ public struct SharingState: Sendable {
     /// The simulator's model: running jobs checkpoint this often (for the work a preemption loses); nil on a live
     /// cluster, where `RunningJob.checkpoint` is what was reported.
     public var checkpointEvery: Seconds?
+    /// The lowest and highest class ranks, for the class factor.
+    private var lowRank = 0
+    private var highRank = 0
     /// Class of each rank seen, so a pass looks it up in O(1).
     private var classes: [Int: ClassPolicy] = [:]
 
@@ -16,6 +19,8 @@ public struct SharingState: Sendable {
         quotas = Quotas(policy: policy, totalGPUs: totalGPUs)
         fairShare = Array(repeating: 1, count: quotas.names.count)
         for c in policy.classes { classes[c.rank] = c }
+        lowRank = policy.classes.map(\.rank).min() ?? 0
+        highRank = policy.classes.map(\.rank).max() ?? 0
     }
 
     /// The class of a job of priority `rank`.
@@ -26,9 +31,7 @@ public struct SharingState: Sendable {
     /// The multifactor priority of `job` at `now` on a cluster of `totalGPUs`.
     func priority(_ job: PendingJob, now: Seconds, totalGPUs: Int) -> Double {
         let w = policy.weights
-        let ranks = policy.classes.map(\.rank)
-        let low = ranks.min() ?? 0
-        let high = ranks.max() ?? 0
+        let (low, high) = (lowRank, highRank)
         let classFactor = high > low ? Double(min(max(job.priority, low), high) - low) / Double(high - low) : 1
         let age = now > job.submitTime ? Double(now - job.submitTime) : 0
         let ageFactor = w.maxAge > 0 ? min(1, age / w.maxAge) : 1

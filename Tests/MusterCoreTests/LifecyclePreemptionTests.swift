@@ -6,10 +6,16 @@ import Testing
 @Suite struct LifecyclePreemptionTests {
     typealias T = LifecycleTests
 
-    static func live() throws -> Lifecycle {
+    /// The lifecycle tests' config with `sharing` (the test classes, no teams, by default).
+    static func config(_ sharing: SharingPolicy = SharingPolicy(classes: SharingTests.classes)) -> LifecycleConfig {
         var config = T.config
-        config.sharing = SharingPolicy(classes: SharingTests.classes)
-        var life = Lifecycle(config: config)
+        config.sharing = sharing
+        return config
+    }
+
+    /// A live lifecycle with sharing and node gpu-a registered at t=0.
+    static func live(_ sharing: SharingPolicy = SharingPolicy(classes: SharingTests.classes)) throws -> Lifecycle {
+        var life = Lifecycle(config: config(sharing))
         _ = try life.register(T.inventory("gpu-a"), now: 0)
         return life
     }
@@ -63,10 +69,7 @@ import Testing
     }
 
     @Test func anUnknownClassOrTeamIsRefusedNamingTheField() throws {
-        var config = T.config
-        config.sharing = SharingPolicy(teams: [TeamPolicy(name: "vision", guarantee: 8)])
-        var life = Lifecycle(config: config)
-        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        var life = try Self.live(SharingPolicy(teams: [TeamPolicy(name: "vision", guarantee: 8)]))
         #expect(throws: LifecycleError.self) {
             try life.submit(JobSpec(gpus: 1, timeLimit: 60, team: "nlp"), owner: "a", now: 0)
         }
@@ -82,10 +85,7 @@ import Testing
     }
 
     @Test func aReloadPutsNewTeamsInForceAtOnceAndKeepsPastUseByName() throws {
-        var config = T.config
-        config.sharing = SharingPolicy(teams: [TeamPolicy(name: "ml", guarantee: 8)])
-        var life = Lifecycle(config: config)
-        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        var life = try Self.live(SharingPolicy(teams: [TeamPolicy(name: "ml", guarantee: 8)]))
         _ = try life.submit(JobSpec(gpus: 8, timeLimit: 3_600, team: "ml"), owner: "a", now: 0)
         _ = life.plan(now: 0)
         _ = life.plan(now: 100)
@@ -135,10 +135,8 @@ import Testing
         #expect(life.awaitingVictims[high] == [low])
         // SIGKILL here: only the stored rows survive.
         let stored = life.jobs.values.map { $0 }
-        var config = T.config
-        config.sharing = SharingPolicy(classes: SharingTests.classes)
         let (loaded, directives) = Lifecycle.restore(
-            config: config, jobs: stored, nodes: Array(life.nodes.values), now: 20)
+            config: LifecyclePreemptionTests.config(), jobs: stored, nodes: Array(life.nodes.values), now: 20)
         var restored = loaded
         #expect(restored.jobs[low]?.state == .pending && restored.jobs[low]?.preemption?.by == high)
         #expect(restored.jobs[high]?.state == .running && restored.awaitingVictims[high] == [low])

@@ -55,7 +55,11 @@ struct BackfillPass {
         // then grows with the shapes and the jobs that may start, not with the queue.
         var merged: MergedShapes?
         var before: Set<JobID> = []
-        while true {
+        // With preemption on, a job within its team's guarantee behind the reservation may still reclaim GPUs
+        // its team lent, off the reserved GPUs; shapes are then not dropped whole, nor does a full cluster end
+        // the pass.
+        let reclaims = snapshot.sharing?.policy.preemption == true
+        pass: while true {
             let job: PendingJob
             if let h = holder {
                 job = h
@@ -67,7 +71,8 @@ struct BackfillPass {
                     let next = merged!.next(
                         in: snapshot.pending, skipping: before,
                         dead: { shape in
-                            failedLong.contains { $0.dominates(shape) } && failedShort.contains { $0.dominates(shape) }
+                            !reclaims && failedLong.contains { $0.dominates(shape) }
+                                && failedShort.contains { $0.dominates(shape) }
                         })
                 else { break }
                 job = next
@@ -85,7 +90,9 @@ struct BackfillPass {
                 stepsBehind += 1
                 let shortJob =
                     !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
-                let passedOver = !explain && (shortJob ? failedShort : failedLong).contains { $0.dominates(key) }
+                let passedOver =
+                    !explain && (shortJob ? failedShort : failedLong).contains { $0.dominates(key) }
+                    && (!reclaims || failedReclaim.contains { $0.team == job.team && $0.shape.dominates(key) })
                 if !passedOver { examinedBehind += 1 }
                 if examinedBehind > depth || stepsBehind > 6 * depth {
                     skipped = snapshot.pending.count - (examined - 1)
@@ -127,7 +134,7 @@ struct BackfillPass {
                     if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
                     continue
                 }
-                // Only the head may preempt: a preemption behind a reservation could delay it.
+                // Before any reservation, a job may preempt as the head (behind one, only `reclaim`).
                 if Scheduler.startByPreempting(
                     job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)
                 {
@@ -164,31 +171,54 @@ struct BackfillPass {
                 if explain { reasons[job.id] = .reserved(at: at) }
                 decisions.append(.reserve(job.id, at: at, placement))
                 reservedFreeCache = nil
+                reservedIndex = nil
                 continue
             }
-            // Reserved GPUs are held back (`block`) only when a job might fit outside them: counting them is
-            // cheap, holding them back touches every reserved node.
-            // Explaining (the live controller), the reserved GPUs are held back as before, so that reasons count
-            // them as taken.
-            if explain && blocker == nil { block(&snapshot.cluster) }
-            let reservedFree = reservedFreeNow(snapshot.cluster)
-            let freeAll = snapshot.cluster.freeTotal + (blocker == nil ? 0 : reservedFree)
-            if freeAll == 0 {
-                guard explain else { break }
-                if explain { reasons[job.id] = snapshot.cluster.noRoom(job.shape) }
-                continue
-            }
-            let short = !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
-            let failed = short ? failedShort : failedLong
-            if failed.contains(where: { $0.dominates(key) }) {
-                if explain {
-                    reasons[job.id] = waitReason(
-                        job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
+            behind: do {
+                // Reserved GPUs are held back (`block`) only when a job might fit outside them: counting them is
+                // cheap, holding them back touches every reserved node.
+                // Explaining (the live controller), the reserved GPUs are held back as before, so that reasons count
+                // them as taken.
+                if explain && blocker == nil { block(&snapshot.cluster) }
+                let reservedFree = reservedFreeNow(snapshot.cluster)
+                let freeAll = snapshot.cluster.freeTotal + (blocker == nil ? 0 : reservedFree)
+                if freeAll == 0 {
+                    guard explain || reclaims else { break pass }
+                    if explain { reasons[job.id] = snapshot.cluster.noRoom(job.shape) }
+                    break behind
                 }
-                continue
-            }
-            if freeAll - reservedFree >= job.shape.gpus {
-                if blocker == nil { block(&snapshot.cluster) }
+                let short = !now.addingReportingOverflow(job.timeLimit).overflow && now + job.timeLimit <= reservedAt
+                let failed = short ? failedShort : failedLong
+                if failed.contains(where: { $0.dominates(key) }) {
+                    if explain {
+                        reasons[job.id] = waitReason(
+                            job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
+                    }
+                    break behind
+                }
+                if freeAll - reservedFree >= job.shape.gpus {
+                    if blocker == nil { block(&snapshot.cluster) }
+                    if let placement = snapshot.cluster.findPlacement(
+                        job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                    {
+                        snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                        started.append(job.id)
+                        decisions.append(.start(job.id, placement))
+                        reservedFreeCache = nil
+                        continue
+                    }
+                }
+                failedLong.append(key)
+                guard short, reservedFree > 0 else {
+                    if short { failedShort.append(key) }
+                    if explain {
+                        reasons[job.id] = waitReason(
+                            job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
+                    }
+                    break behind
+                }
+                // A job that ends before the reservation may also use the reserved GPUs.
+                unblock(&snapshot.cluster)
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
                 {
@@ -197,35 +227,51 @@ struct BackfillPass {
                     decisions.append(.start(job.id, placement))
                     reservedFreeCache = nil
                     continue
+                } else {
+                    failedShort.append(key)
+                    if explain {
+                        reasons[job.id] = waitReason(
+                            job, short: true, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
+                    }
                 }
             }
-            failedLong.append(key)
-            guard short, reservedFree > 0 else {
-                if short { failedShort.append(key) }
-                if explain {
-                    reasons[job.id] = waitReason(
-                        job, short: short, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
-                }
-                continue
-            }
-            // A job that ends before the reservation may also use the reserved GPUs.
-            unblock(&snapshot.cluster)
-            if let placement = snapshot.cluster.findPlacement(
-                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+            // The job waits, unless it reclaims its team's guarantee off the reserved GPUs.
+            if reclaims, admission == .guaranteed,
+                !failedReclaim.contains(where: { $0.team == job.team && $0.shape.dominates(key) })
             {
-                snapshot.start(job, on: placement, at: now, borrowed: borrowed)
-                started.append(job.id)
-                decisions.append(.start(job.id, placement))
-                reservedFreeCache = nil
-            } else {
-                failedShort.append(key)
-                if explain {
-                    reasons[job.id] = waitReason(
-                        job, short: true, reservedFree: reservedFree, freeAll: freeAll, snapshot.cluster)
+                if reclaim(job, snapshot: &snapshot, decisions: &decisions) {
+                    started.append(job.id)
+                    continue
                 }
+                failedReclaim.append((job.team, key))
             }
         }
         unblock(&snapshot.cluster)
+    }
+
+    /// Shapes of teams whose reclaim behind the reservation already failed this pass.
+    private var failedReclaim: [(team: Int32, shape: PendingQueue.Shape)] = []
+    /// The reserved GPUs by node, for victim searches behind the reservation.
+    private var reservedIndex: [Int32: UInt64]?
+
+    /// Starts guaranteed `job` behind the reservation by preempting GPUs lent by its team (or its own lower
+    /// classes), none of them reserved: the reserved free GPUs are held back, so the reservation keeps its time.
+    private mutating func reclaim(_ job: PendingJob, snapshot: inout Snapshot, decisions: inout [Decision]) -> Bool {
+        guard let reserved else { return false }
+        if reservedIndex == nil {
+            var index: [Int32: UInt64] = [:]
+            for i in reserved.nodes.indices { index[reserved.nodes[i], default: 0] |= reserved.gpuMasks[i] }
+            reservedIndex = index
+        }
+        if blocker == nil { block(&snapshot.cluster) }
+        guard let freed = snapshot.preemptFor(job, admission: .guaranteed, now: now, keeping: reservedIndex) else {
+            return false
+        }
+        for victim in freed.victims { decisions.append(.preempt(victim.id, by: job.id)) }
+        snapshot.start(job, on: freed.placement, at: now, borrowed: freed.borrowed)
+        decisions.append(.start(job.id, freed.placement))
+        reservedFreeCache = nil
+        return true
     }
 
     /// Free GPUs of the reservation now (held back or not), counted once per change of the cluster.

@@ -30,7 +30,13 @@ extension Snapshot {
     ///
     /// Victims are chosen to lose the least: lowest class first, then the least work since their last
     /// checkpoint, then the newest; those not needed in the end are kept running.
-    public mutating func preemptFor(_ job: PendingJob, admission: Admission, now: Seconds) -> (
+    ///
+    /// Behind a standing reservation (`keeping`: its GPU masks by node), no job running on the reserved GPUs is a victim and the
+    /// reservation stands: the caller holds the reserved free GPUs back, so the job starts off them and the
+    /// reservation is not delayed.
+    public mutating func preemptFor(
+        _ job: PendingJob, admission: Admission, now: Seconds, keeping reserved: [Int32: UInt64]? = nil
+    ) -> (
         victims: [RunningJob], placement: Placement, borrowed: Bool
     )? {
         guard let sharing, sharing.policy.preemption else { return nil }
@@ -49,7 +55,12 @@ extension Snapshot {
             }
             running.forEachNewest(ofRank: rank) { victim in
                 scanned += 1
-                if mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing)
+                if mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing),
+                    reserved.map({ r in
+                        !victim.placement.nodes.indices.contains {
+                            r[victim.placement.nodes[$0], default: 0] & victim.placement.gpuMasks[$0] != 0
+                        }
+                    }) ?? true
                 {
                     candidates.append(victim)
                     reachable += victim.placement.gpuCount
@@ -83,7 +94,7 @@ extension Snapshot {
             running.remove(victim.id)
         }
         self.sharing!.quotas = quotas
-        reservation = nil
+        if reserved == nil { reservation = nil }
         return (victims.sorted { $0.id < $1.id }, placement, after == .borrowing)
     }
 

@@ -171,7 +171,8 @@ struct BackfillPass {
                 if explain { reasons[job.id] = .reserved(at: at) }
                 decisions.append(.reserve(job.id, at: at, placement))
                 reservedFreeCache = nil
-                reservedIndex = nil
+                reservedLostCache = nil
+                reservedIndex = snapshot.reservation?.gpusByNode
                 continue
             }
             behind: do {
@@ -197,14 +198,44 @@ struct BackfillPass {
                     break behind
                 }
                 if freeAll - reservedFree >= job.shape.gpus {
-                    if blocker == nil { block(&snapshot.cluster) }
-                    if let placement = snapshot.cluster.findPlacement(
-                        job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                    // Holding the reserved GPUs back touches every reserved node, so it is put off: a one-node job
+                    // first takes the best node's GPUs that are not reserved (most fit there), and a job for which
+                    // too few nodes have room once the reserved GPUs are counted out fails without it.
+                    var found: Placement? = nil
+                    if blocker == nil, job.shape.nodes == 1, reservedFree > 0,
+                        let placement = snapshot.cluster.findPlacement(
+                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
                     {
-                        snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                        let node = placement.nodes[0]
+                        let open = snapshot.cluster.freeMask[Int(node)] & ~reservedGPUs()[node, default: 0]
+                        if open.nonzeroBitCount >= job.shape.gpusPerNode {
+                            found = Placement(nodes: [node], gpuMasks: [lowestBits(open, count: job.shape.gpusPerNode)])
+                        }
+                    }
+                    let gpn = job.shape.gpusPerNode
+                    if found == nil,
+                        blocker != nil || gpn == 0
+                            || snapshot.cluster.nodesWithFree(atLeast: gpn, in: snapshot.cluster.root)
+                                - reservedNodesLost(atLeast: gpn, snapshot.cluster) >= job.shape.nodes
+                    {
+                        if blocker == nil { block(&snapshot.cluster) }
+                        found = snapshot.cluster.findPlacement(
+                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                    }
+                    if let placement = found {
+                        if blocker == nil && placement.nodes.count == 1 {
+                            // Off the reserved GPUs on one node: only that node's count of lost nodes changes.
+                            let node = placement.nodes[0]
+                            countLost(node, -1, snapshot.cluster)
+                            snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                            countLost(node, 1, snapshot.cluster)
+                        } else {
+                            snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                            reservedFreeCache = nil
+                            reservedLostCache = nil
+                        }
                         started.append(job.id)
                         decisions.append(.start(job.id, placement))
-                        reservedFreeCache = nil
                         continue
                     }
                 }
@@ -226,6 +257,7 @@ struct BackfillPass {
                     started.append(job.id)
                     decisions.append(.start(job.id, placement))
                     reservedFreeCache = nil
+                    reservedLostCache = nil
                     continue
                 } else {
                     failedShort.append(key)
@@ -254,24 +286,58 @@ struct BackfillPass {
     /// The reserved GPUs by node, for victim searches behind the reservation.
     private var reservedIndex: [Int32: UInt64]?
 
+    /// The reserved GPUs by node (kept with the reservation, so built once for all the passes that reuse it).
+    private func reservedGPUs() -> [Int32: UInt64] {
+        reservedIndex ?? [:]
+    }
+
     /// Starts guaranteed `job` behind the reservation by preempting GPUs lent by its team (or its own lower
     /// classes), none of them reserved: the reserved free GPUs are held back, so the reservation keeps its time.
     private mutating func reclaim(_ job: PendingJob, snapshot: inout Snapshot, decisions: inout [Decision]) -> Bool {
-        guard let reserved else { return false }
-        if reservedIndex == nil {
-            var index: [Int32: UInt64] = [:]
-            for i in reserved.nodes.indices { index[reserved.nodes[i], default: 0] |= reserved.gpuMasks[i] }
-            reservedIndex = index
-        }
+        guard reserved != nil else { return false }
+        let index = reservedGPUs()
         if blocker == nil { block(&snapshot.cluster) }
-        guard let freed = snapshot.preemptFor(job, admission: .guaranteed, now: now, keeping: reservedIndex) else {
+        guard let freed = snapshot.preemptFor(job, admission: .guaranteed, now: now, keeping: index) else {
             return false
         }
         for victim in freed.victims { decisions.append(.preempt(victim.id, by: job.id)) }
         snapshot.start(job, on: freed.placement, at: now, borrowed: freed.borrowed)
         decisions.append(.start(job.id, freed.placement))
         reservedFreeCache = nil
+        reservedLostCache = nil
         return true
+    }
+
+    /// `lost[k]`: reserved nodes with at least `k` free GPUs but fewer than `k` once the reserved ones are held
+    /// back; counted once per change of the cluster.
+    private var reservedLostCache: [Int32]?
+
+    /// How many nodes with at least `k` free GPUs would not have them with the reserved GPUs held back.
+    private mutating func reservedNodesLost(atLeast k: Int, _ cluster: Cluster) -> Int {
+        if reservedLostCache == nil, let reserved {
+            var lost = [Int32](repeating: 0, count: cluster.maxGPUsPerNode + 2)
+            for i in reserved.nodes.indices {
+                let free = cluster.freeMask[Int(reserved.nodes[i])]
+                let (all, open) = (free.nonzeroBitCount, (free & ~reserved.gpuMasks[i]).nonzeroBitCount)
+                // Counted for every k in (open, all].
+                if all > open {
+                    lost[open + 1] += 1
+                    lost[all + 1] -= 1
+                }
+            }
+            for j in 1..<lost.count { lost[j] += lost[j - 1] }
+            reservedLostCache = lost
+        }
+        return Int(reservedLostCache?[k] ?? 0)
+    }
+
+    /// Adds (`sign` 1) or takes out (-1) `node`'s part of `reservedLostCache`.
+    private mutating func countLost(_ node: Int32, _ sign: Int32, _ cluster: Cluster) {
+        guard reservedLostCache != nil, let mask = reservedGPUs()[node] else { return }
+        let free = cluster.freeMask[Int(node)]
+        let (all, open) = (free.nonzeroBitCount, (free & ~mask).nonzeroBitCount)
+        guard all > open else { return }
+        for k in (open + 1)...all { reservedLostCache![k] += sign }
     }
 
     /// Free GPUs of the reservation now (held back or not), counted once per change of the cluster.
@@ -360,19 +426,24 @@ struct BackfillPass {
 /// The per-shape queues of a `PendingQueue` walked as one, in the queue's order; shapes found dead are dropped.
 struct MergedShapes {
     private var shapes: [PendingQueue.Shape] = []
-    /// The per-shape queues, read once (the queue does not change during a pass).
-    private var subs: [PendingQueue] = []
-    private var walks: [PendingQueue.Walk] = []
+    /// One shape's queue (read once: the queue does not change during a pass) and the walk over it, boxed so
+    /// that advancing a walk retains one reference rather than copying a queue and each of its arrays.
+    private final class ShapeWalk {
+        let queue: PendingQueue
+        var walk = PendingQueue.Walk()
+        init(_ queue: PendingQueue) { self.queue = queue }
+        func next() -> (job: PendingJob, key: PendingQueue.Key)? { walk.nextKeyed(in: queue) }
+    }
+    private var walks: [ShapeWalk] = []
     private var heads: [(job: PendingJob, key: PendingQueue.Key)?] = []
     /// Indices of shapes with a head, a min-heap by head key.
     private var frontier = IndexHeap()
 
     init(_ queue: PendingQueue) {
         for (shape, sub) in queue.byShape {
-            var walk = PendingQueue.Walk()
-            let head = walk.nextKeyed(in: sub)
+            let walk = ShapeWalk(sub)
+            let head = walk.next()
             shapes.append(shape)
-            subs.append(sub)
             walks.append(walk)
             heads.append(head)
             if head != nil { push(shapes.count - 1) }
@@ -387,7 +458,7 @@ struct MergedShapes {
             let shape = shapes[top]
             if dead(shape) { continue }
             guard let head = heads[top] else { continue }
-            heads[top] = walks[top].nextKeyed(in: subs[top])
+            heads[top] = walks[top].next()
             if heads[top] != nil { push(top) }
             if seen.contains(head.job.id) { continue }
             return head.job

@@ -172,47 +172,77 @@ public struct Cluster: Sendable {
     // MARK: Mutation
 
     /// Takes the GPUs (and CPUs, memory) of `placement`. They must be free.
-    /// - Complexity: O(nodes in the placement × depth × maxGPUsPerNode).
+    /// - Complexity: O((nodes in the placement + leaves it spans × depth) × maxGPUsPerNode).
     public mutating func allocate(_ placement: Placement, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0) {
-        for i in placement.nodes.indices {
-            let node = Int(placement.nodes[i])
-            let mask = placement.gpuMasks[i]
-            precondition(freeMask[node] & mask == mask, "GPU double-booked on node \(nodeNames[node])")
-            setFree(node, mask: freeMask[node] & ~mask)
-            freeCPUs[node] -= Int32(cpusPerNode)
-            freeMemoryMiB[node] -= Int32(memoryMiBPerNode)
-        }
+        change(placement, taking: true, cpusPerNode: cpusPerNode, memoryMiBPerNode: memoryMiBPerNode)
     }
 
-    /// Gives back the GPUs (and CPUs, memory) of `placement`. They must be held.
-    /// - Complexity: O(nodes in the placement × depth × maxGPUsPerNode).
+    /// Returns a placement's GPUs (and CPUs, memory) to the free pool.
     public mutating func release(_ placement: Placement, cpusPerNode: Int = 0, memoryMiBPerNode: Int = 0) {
-        for i in placement.nodes.indices {
-            let node = Int(placement.nodes[i])
-            let mask = placement.gpuMasks[i]
-            precondition(freeMask[node] & mask == 0, "releasing GPUs that are free on node \(nodeNames[node])")
-            precondition(capacityMask(node) & mask == mask, "GPU index beyond node \(nodeNames[node])")
-            setFree(node, mask: freeMask[node] | mask)
-            freeCPUs[node] += Int32(cpusPerNode)
-            freeMemoryMiB[node] += Int32(memoryMiBPerNode)
+        change(placement, taking: false, cpusPerNode: cpusPerNode, memoryMiBPerNode: memoryMiBPerNode)
+    }
+
+    /// Takes or returns a placement's resources. Block counts change leaf by leaf: the changes of a run of nodes
+    /// in one leaf reach the leaf's ancestors once, so a gang of many nodes costs O(nodes + leaves × depth)
+    /// rather than O(nodes × depth).
+    private mutating func change(_ placement: Placement, taking: Bool, cpusPerNode: Int, memoryMiBPerNode: Int) {
+        let width = maxGPUsPerNode
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: width) { delta in
+            delta.initialize(repeating: 0)
+            var leaf = -1
+            var freeDelta: Int64 = 0
+            for i in placement.nodes.indices {
+                let node = Int(placement.nodes[i])
+                let mask = placement.gpuMasks[i]
+                let newMask: UInt64
+                if taking {
+                    precondition(freeMask[node] & mask == mask, "GPU double-booked on node \(nodeNames[node])")
+                    newMask = freeMask[node] & ~mask
+                    freeCPUs[node] -= Int32(cpusPerNode)
+                    freeMemoryMiB[node] -= Int32(memoryMiBPerNode)
+                } else {
+                    precondition(freeMask[node] & mask == 0, "releasing GPUs that are free on node \(nodeNames[node])")
+                    precondition(capacityMask(node) & mask == mask, "GPU index beyond node \(nodeNames[node])")
+                    newMask = freeMask[node] | mask
+                    freeCPUs[node] += Int32(cpusPerNode)
+                    freeMemoryMiB[node] += Int32(memoryMiBPerNode)
+                }
+                let old = Int(freeGPUs[node])
+                let new = newMask.nonzeroBitCount
+                freeMask[node] = newMask
+                guard old != new else { continue }
+                freeGPUs[node] = UInt8(new)
+                freeTotal += new - old
+                bucketRemove(node, free: old)
+                bucketInsert(node, free: new)
+                let block = Int(nodeBlock[node])
+                if block != leaf {
+                    if leaf >= 0 { flush(leaf, freeDelta, delta) }
+                    leaf = block
+                    freeDelta = 0
+                }
+                freeDelta += Int64(new - old)
+                // Nodes with at least k free: +1 for k in (old, new], -1 for k in (new, old].
+                if new > old {
+                    for k in old..<new { delta[k] += 1 }
+                } else {
+                    for k in new..<old { delta[k] -= 1 }
+                }
+            }
+            if leaf >= 0 { flush(leaf, freeDelta, delta) }
         }
     }
 
-    @usableFromInline
-    internal mutating func setFree(_ node: Int, mask: UInt64) {
-        let old = Int(freeGPUs[node])
-        let new = mask.nonzeroBitCount
-        freeMask[node] = mask
-        guard old != new else { return }
-        freeGPUs[node] = UInt8(new)
-        freeTotal += new - old
-        bucketRemove(node, free: old)
-        bucketInsert(node, free: new)
-        if new > old {
-            addToBlocks(node, from: old, to: new)
-        } else {
-            removeFromBlocks(node, from: old, to: new)
+    /// Applies a leaf's pending changes to it and its ancestors, and clears them.
+    private mutating func flush(_ leaf: Int, _ freeDelta: Int64, _ delta: UnsafeMutableBufferPointer<Int32>) {
+        let blocks = blockParent.count
+        var b = leaf
+        while b >= 0 {
+            blockFree[b] += freeDelta
+            for k in 0..<delta.count where delta[k] != 0 { cap[k * blocks + b] += delta[k] }
+            b = Int(blockParent[b])
         }
+        for k in 0..<delta.count { delta[k] = 0 }
     }
 
     private mutating func addToBlocks(_ node: Int, from old: Int, to new: Int) {
@@ -223,20 +253,6 @@ public struct Cluster: Sendable {
             var k = old + 1
             while k <= new {
                 cap[(k - 1) * blocks + b] += 1
-                k += 1
-            }
-            b = Int(blockParent[b])
-        }
-    }
-
-    private mutating func removeFromBlocks(_ node: Int, from old: Int, to new: Int) {
-        let blocks = blockParent.count
-        var b = Int(nodeBlock[node])
-        while b >= 0 {
-            blockFree[b] -= Int64(old - new)
-            var k = new + 1
-            while k <= old {
-                cap[(k - 1) * blocks + b] -= 1
                 k += 1
             }
             b = Int(blockParent[b])

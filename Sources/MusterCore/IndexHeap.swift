@@ -39,7 +39,8 @@ struct IndexHeap: Sendable {
     /// it: pops the smallest index of the frontier and pushes its children. Returns the next index, or nil.
     mutating func nextInOrder(count: Int, _ less: (Int32, Int32) -> Bool) -> Int32? {
         guard let top = popMin(less) else { return nil }
-        for child in [2 * top + 1, 2 * top + 2] where Int(child) < count { push(child, less) }
+        if Int(2 * top + 1) < count { push(2 * top + 1, less) }
+        if Int(2 * top + 2) < count { push(2 * top + 2, less) }
         return top
     }
 }

@@ -163,7 +163,8 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
     }
 
     @inline(__always) private func isLive(_ key: Key) -> Bool {
-        Int(key.slot) < slots.count && slots[Int(key.slot)]?.id == key.id && slotOf[key.id] == key.slot
+        // A removed job's slot is emptied and a queued-again job gets a new slot, so the id alone tells.
+        Int(key.slot) < slots.count && slots[Int(key.slot)]?.id == key.id
     }
 
     @inline(__always) private mutating func place(_ i: Int) {

@@ -6,11 +6,18 @@ public struct Reservation: Sendable, Hashable {
     /// Planning passes that reused it since it was computed.
     public var reuses: Int
 
+    /// The reserved GPUs by node (derived from `placement` once, since passes that reuse it look nodes up).
+    public let gpusByNode: [Int32: UInt64]
+
     public init(jobID: JobID, at: Seconds, placement: Placement, reuses: Int = 0) {
         self.jobID = jobID
         self.at = at
         self.placement = placement
         self.reuses = reuses
+        var index: [Int32: UInt64] = [:]
+        index.reserveCapacity(placement.nodes.count)
+        for i in placement.nodes.indices { index[placement.nodes[i], default: 0] |= placement.gpuMasks[i] }
+        gpusByNode = index
     }
 
     /// How many passes may reuse a reservation before it is recomputed (it can only get earlier when jobs end

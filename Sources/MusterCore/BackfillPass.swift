@@ -66,13 +66,20 @@ struct BackfillPass {
                 holder = nil
             } else if reserved != nil && !explain {
                 if merged == nil { merged = MergedShapes(snapshot.pending) }
-                let (failedLong, failedShort) = (self.failedLong, self.failedShort)
+                // A shape is dead when it failed as a long job and either failed as a short one or has only long
+                // jobs, or when it needs more GPUs than are free (reserved ones included): the cluster only fills
+                // up during a pass without reclaims.
+                let (failedLong, failedShort, now, reservedAt) = (self.failedLong, self.failedShort, now, reservedAt)
+                let freeNow = snapshot.cluster.freeTotal + (blocker == nil ? 0 : reservedFreeNow(snapshot.cluster))
                 guard
                     let next = merged!.next(
                         in: snapshot.pending, skipping: before,
-                        dead: { shape in
-                            !reclaims && failedLong.contains { $0.dominates(shape) }
-                                && failedShort.contains { $0.dominates(shape) }
+                        dead: { shape, shortest in
+                            guard !reclaims else { return false }
+                            if shape.nodes * shape.gpusPerNode > freeNow { return true }
+                            guard failedLong.contains(where: { $0.dominates(shape) }) else { return false }
+                            let allLong = now.addingReportingOverflow(shortest).overflow || now + shortest > reservedAt
+                            return allLong || failedShort.contains { $0.dominates(shape) }
                         })
                 else { break }
                 job = next
@@ -452,11 +459,10 @@ struct MergedShapes {
 
     /// The next job in order among live shapes, skipping `seen`.
     mutating func next(
-        in queue: PendingQueue, skipping seen: Set<JobID>, dead: (PendingQueue.Shape) -> Bool
+        in queue: PendingQueue, skipping seen: Set<JobID>, dead: (PendingQueue.Shape, Seconds) -> Bool
     ) -> PendingJob? {
         while let top = popMin() {
-            let shape = shapes[top]
-            if dead(shape) { continue }
+            if dead(shapes[top], walks[top].queue.shortestTimeLimit) { continue }
             guard let head = heads[top] else { continue }
             heads[top] = walks[top].next()
             if heads[top] != nil { push(top) }

@@ -74,6 +74,10 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         for job in jobs { append(job) }
     }
 
+    /// No queued job has a shorter time limit (a bound: it is kept on `append` and reset only when the queue
+    /// empties), so a pass can tell that every job of a shape would run past a reservation.
+    public private(set) var shortestTimeLimit: Seconds = .max
+
     public var count: Int { slotOf.count }
     public var isEmpty: Bool { slotOf.isEmpty }
 
@@ -82,6 +86,7 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         if slotOf[job.id] != nil { remove(job.id) }
         if indexesShapes { byShape[Shape(job), default: PendingQueue(shapeQueue: ())].append(job) }
         let slot = Int32(slots.count)
+        shortestTimeLimit = Swift.min(shortestTimeLimit, job.timeLimit)
         slots.append(job)
         pos.append(-1)
         slotOf[job.id] = slot
@@ -101,6 +106,7 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
             if byShape[shape]?.isEmpty == true { byShape.removeValue(forKey: shape) }
         }
         if slotOf.isEmpty {
+            shortestTimeLimit = .max
             slots.removeAll(keepingCapacity: true)
             pos.removeAll(keepingCapacity: true)
             heap.removeAll(keepingCapacity: true)

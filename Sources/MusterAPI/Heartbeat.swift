@@ -7,19 +7,23 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public var reports: [TaskReport]
     /// Why the node's health check fails (its exit code and first line); absent while healthy.
     public var healthFailure: String?
+    /// Checkpoints written since the last heartbeat (absent when none).
+    public var checkpoints: [CheckpointReport]?
 
     public init(
-        name: String, instance: String, running: [TaskKey], reports: [TaskReport] = [], healthFailure: String? = nil
+        name: String, instance: String, running: [TaskKey], reports: [TaskReport] = [], healthFailure: String? = nil,
+        checkpoints: [CheckpointReport]? = nil
     ) {
         self.name = name
         self.instance = instance
         self.running = running
         self.reports = reports
         self.healthFailure = healthFailure
+        self.checkpoints = checkpoints
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, instance, running, reports
+        case name, instance, running, reports, checkpoints
         case healthFailure = "health_failure"
     }
 }

@@ -50,6 +50,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var preemptionReason: String?
     /// It ends as `preempted` when preempted instead of being requeued.
     public var noRequeue: Bool?
+    /// When the running attempt last wrote a checkpoint (Unix seconds), as its agent saw.
+    public var lastCheckpoint: Double?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
@@ -58,7 +60,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
         endTime: Double?, exitCode: Int32?, reason: String?, epoch: Int, masterPort: Int?,
         dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
         restarts: Int? = nil, maxRestarts: Int? = nil, preemptions: Int? = nil, preemptedBy: Int64? = nil,
-        preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil
+        preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil,
+        lastCheckpoint: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -94,6 +97,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.preemptedAt = preemptedAt
         self.preemptionReason = preemptionReason
         self.noRequeue = noRequeue
+        self.lastCheckpoint = lastCheckpoint
     }
 
     enum CodingKeys: String, CodingKey {
@@ -121,6 +125,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case preemptedAt = "preempted_at"
         case preemptionReason = "preemption_reason"
         case noRequeue = "no_requeue"
+        case lastCheckpoint = "last_checkpoint"
     }
 }
 

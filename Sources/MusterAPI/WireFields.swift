@@ -83,8 +83,15 @@ extension TaskReport: WireFields {
 
 extension Heartbeat: WireFields {
     public static var wireFields: [String: (any WireFields.Type)?] {
-        ["name": nil, "instance": nil, "running": TaskKey.self, "reports": TaskReport.self, "health_failure": nil]
+        [
+            "name": nil, "instance": nil, "running": TaskKey.self, "reports": TaskReport.self, "health_failure": nil,
+            "checkpoints": CheckpointReport.self,
+        ]
     }
+}
+
+extension CheckpointReport: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["task": TaskKey.self, "time": nil] }
 }
 
 extension ReportBatch: WireFields {

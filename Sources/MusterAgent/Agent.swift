@@ -20,6 +20,9 @@ public actor Agent {
         /// `MUSTER_PREEMPT_FILE`, written (as `owner`) before SIGTERM when the task is preempted.
         var preemptFile: String?
         var owner: (uid: uid_t, gid: gid_t)?
+        /// `MUSTER_CHECKPOINT_DIR` and the newest checkpoint time reported from it.
+        var checkpointDir: String?
+        var reportedCheckpoint: Double = 0
     }
 
     public let config: AgentConfig
@@ -212,6 +215,7 @@ public actor Agent {
             TaskRecord(task: key, pid: pid, startTicks: TaskRecord.startTicks(of: pid) ?? 0).write(in: config.taskDir)
             var task = Running(pid: pid)
             task.preemptFile = assignment.env["MUSTER_PREEMPT_FILE"]
+            task.checkpointDir = assignment.env["MUSTER_CHECKPOINT_DIR"]
             task.owner = identity.map { ($0.uid, $0.gid) }
             if assignment.timeLimit > 0 {
                 let limit = assignment.timeLimit
@@ -481,7 +485,7 @@ public actor Agent {
                     let beat = Heartbeat(
                         name: config.name, instance: instance,
                         running: (Array(running.keys) + finishing).sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) },
-                        reports: reports, healthFailure: healthFailure)
+                        reports: reports, healthFailure: healthFailure, checkpoints: newCheckpoints())
                     let answer = try await client.heartbeat(beat)
                     unsent.removeFirst(min(reports.count, unsent.count))
                     nextHeartbeat = Date().timeIntervalSince1970 + heartbeatInterval
@@ -500,6 +504,36 @@ public actor Agent {
                 delay = min(1, delay * 2)
             }
         }
+    }
+
+    /// Checkpoints written since the last heartbeat: per job attempt on this node (its lowest rank here), the
+    /// newest modification time among the entries of its checkpoint directory, when newer than the last reported.
+    private func newCheckpoints() -> [CheckpointReport]? {
+        var out: [CheckpointReport] = []
+        var seen: Set<TaskKey> = []
+        for key in running.keys.sorted(by: { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) }) {
+            guard let dir = running[key]?.checkpointDir,
+                seen.insert(TaskKey(jobID: key.jobID, epoch: key.epoch, rank: 0)).inserted,
+                let newest = Self.newestModification(in: dir), newest > running[key]!.reportedCheckpoint
+            else { continue }
+            running[key]!.reportedCheckpoint = newest
+            out.append(CheckpointReport(task: key, time: newest))
+        }
+        return out.isEmpty ? nil : out
+    }
+
+    /// The newest modification time (Unix seconds) of the entries of `dir`, the preemption notices left out;
+    /// nil when it is empty or unreadable. Looks at the first 10,000 entries at most.
+    static func newestModification(in dir: String) -> Double? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return nil }
+        var newest: Double?
+        for name in names.prefix(10_000) where !name.hasPrefix(".preempted-") {
+            var info = stat()
+            guard stat(dir + "/" + name, &info) == 0 else { continue }
+            let t = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+            newest = max(newest ?? t, t)
+        }
+        return newest
     }
 
     private func wakeUplink() {

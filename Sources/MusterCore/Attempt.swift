@@ -18,6 +18,8 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var startedAt: Double?
     /// The rendezvous port on rank 0's node, unique among the attempts running there.
     public var masterPort: Int
+    /// When a rank last reported a checkpoint (bounded by `scheduledAt` and the controller's clock).
+    public var checkpointAt: Double?
 
     public init(
         epoch: Int, nodes: [String], gpus: [[Int]], tasksPerNode: Int, scheduledAt: Double, masterPort: Int

@@ -89,6 +89,22 @@ extension Lifecycle {
         return [.storeJobs([task.job])]
     }
 
+    /// An agent's report that a rank's job checkpointed (`at`: the agent's clock, bounded by the attempt's
+    /// placement and ours). Only a later checkpoint of the running attempt counts; preemption then prefers victims
+    /// that lose the least since their last one.
+    public mutating func checkpointed(_ task: TaskRef, on node: String, at time: Double, now: Double) -> [Directive] {
+        guard var job = jobs[task.job], job.state == .running, var attempt = ownedAttempt(job, task, node),
+            time.isFinite
+        else { return [] }
+        let at = Self.bounded(time, attempt.scheduledAt, now)
+        guard at > (attempt.checkpointAt ?? -.infinity) else { return [] }
+        attempt.checkpointAt = at
+        job.attempt = attempt
+        jobs[task.job] = job
+        snapshot?.running.checkpointed(task.job, at: Self.seconds(at))
+        return [.storeJobs([task.job])]
+    }
+
     /// An agent's report that a rank exited. A non-zero exit of a running job fails it (its other ranks are
     /// stopped); the last zero exit completes it; the last exit of any attempt gives its GPUs back. The job's end
     /// time is the exit's, not the report's arrival.

@@ -86,6 +86,7 @@ extension Lifecycle {
                 memoryMiBPerNode: job.spec.memoryMiBPerNode, startTime: start,
                 expectedEnd: end.overflow ? .max : end.partialValue, priority: job.spec.priority.rank)
             running.stopping = job.state != .running
+            if let at = attempt.checkpointAt { running.checkpoint = Self.seconds(at) }
             if let teamTable { running.team = Int32(teamTable.team(named: job.spec.team)) }
             if !running.stopping, let quotas = snap.sharing?.quotas {
                 running.borrowed = quotas.admit(Int(running.team), gpus: placement.gpuCount) != .guaranteed

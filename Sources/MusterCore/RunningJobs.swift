@@ -40,6 +40,12 @@ public struct RunningJobs: Sendable {
         siftUp(heap.count - 1)
     }
 
+    /// Records that running job `id` checkpointed at `time` (a later checkpoint only).
+    public mutating func checkpointed(_ id: JobID, at time: Seconds) {
+        guard let job = byID[id], time > job.checkpoint else { return }
+        byID[id]?.checkpoint = time
+    }
+
     /// Removes a job and returns it, or nil if it was not running.
     /// - Complexity: O(1) amortised (the heap entry goes stale and is dropped later).
     @discardableResult

@@ -37,6 +37,11 @@ extension Controller {
         guard lifecycle.nodes[name] != nil else { return HeartbeatResponse(kill: [], reregister: true) }
         let now = clock.now()
         var directives = reportDirectives(name, beat.reports, now: now)
+        for checkpoint in beat.checkpoints ?? [] {
+            let task = checkpoint.task
+            directives += lifecycle.checkpointed(
+                TaskRef(job: task.jobID, epoch: task.epoch, rank: task.rank), on: name, at: checkpoint.time, now: now)
+        }
         do {
             directives += try lifecycle.heartbeat(
                 node: name, running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank) },

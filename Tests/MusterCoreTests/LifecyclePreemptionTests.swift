@@ -53,6 +53,30 @@ import Testing
         #expect(life.why(low)?.hasPrefix("preempted by job \(high)") == true)
     }
 
+    @Test func theVictimIsTheJobThatLosesLeastSinceItsReportedCheckpoint() throws {
+        var life = try Self.live()
+        var ids: [JobID] = []
+        for _ in 0..<2 {
+            ids.append(
+                try life.submit(
+                    JobSpec(gpus: 4, timeLimit: 3_600, priority: PriorityClass(name: "research", rank: 0)),
+                    owner: "alice", now: 0
+                ).id)
+        }
+        _ = life.plan(now: 0)
+        for id in ids { _ = life.taskStarted(T.rank(0, job: id), on: "gpu-a", at: 1, now: 1) }
+        // The older job would be kept (newest first) but for its checkpoint: it loses 100 s, the other 999 s.
+        #expect(!life.checkpointed(T.rank(0, job: ids[0]), on: "gpu-a", at: 900, now: 900).isEmpty)
+        #expect(life.checkpointed(T.rank(0, job: ids[0]), on: "gpu-a", at: 800, now: 900).isEmpty, "only later ones")
+        #expect(life.checkpointed(T.rank(0, job: ids[1]), on: "gpu-b", at: 950, now: 950).isEmpty, "its own node only")
+        #expect(life.jobs[ids[0]]?.attempt?.checkpointAt == 900)
+        _ = try life.submit(
+            JobSpec(gpus: 4, timeLimit: 3_600, priority: PriorityClass(name: "production", rank: 0)), owner: "bob",
+            now: 1_000)
+        let directives = life.plan(now: 1_000)
+        #expect(life.jobs[ids[0]]?.preemptions == 1 && life.jobs[ids[1]]?.preemptions == 0, "\(directives)")
+    }
+
     @Test func aJobThatOptsOutOfRequeueEndsAsPreempted() throws {
         var life = try Self.live()
         let low = try life.submit(

@@ -25,7 +25,8 @@ import Testing
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
         dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5,
         preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
-        noRequeue: true)
+        noRequeue: true, lastCheckpoint: 3.25)
+    static let checkpoint = CheckpointReport(task: task, time: 11.5)
     static let team = TeamInfo(
         name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
         fairShare: 0.5, pendingJobs: 3, isLeaf: true)
@@ -88,10 +89,11 @@ import Testing
             "TaskReport": [Self.report, TaskReport(task: Self.task, event: .started, time: 1)],
             "ReportBatch": [ReportBatch(reports: [Self.report])],
             "TaskKill": [Self.kill],
+            "CheckpointReport": [Self.checkpoint],
             "Heartbeat": [
                 Heartbeat(
                     name: "gpu-001", instance: "a1", running: [Self.task], reports: [Self.report],
-                    healthFailure: "exit 1: GPU 3 fell off the bus"),
+                    healthFailure: "exit 1: GPU 3 fell off the bus", checkpoints: [Self.checkpoint]),
                 Heartbeat(name: "gpu-001", instance: "a1", running: []),
             ],
             "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true)],

@@ -2,7 +2,7 @@ import Foundation
 import MusterAPI
 import Testing
 
-/// Preemption on real processes: SIGTERM with the preempt file, a checkpoint, a requeue with
+/// Preemption on real processes: checkpoints reported, SIGTERM with the preempt file, a checkpoint, a requeue with
 /// `MUSTER_RESTART_COUNT=1`, and a resume from the checkpoint; the config file read, refused and reloaded.
 @Suite(.serialized) struct PreemptionTests {
     static let config = """
@@ -45,6 +45,7 @@ import Testing
             echo "start restart=$MUSTER_RESTART_COUNT" >> \(events)
             if [ -f "$ckpt" ]; then echo "resumed from $(cat "$ckpt")" >> \(events); exit 0; fi
             trap 'if [ -f "$MUSTER_PREEMPT_FILE" ]; then echo "preempted: $(cat "$MUSTER_PREEMPT_FILE")" >> \(events); echo 42 > "$ckpt"; exit 0; fi; exit 1' TERM
+            date > "$MUSTER_CHECKPOINT_DIR/warmup"
             echo running >> \(events)
             while true; do sleep 0.1; done
             """
@@ -56,6 +57,12 @@ import Testing
         _ = try await cluster.waitFor("the low job to run", timeout: 20) { () -> Bool? in
             (try? String(contentsOfFile: events, encoding: .utf8))?.contains("running") == true ? true : nil
         }
+        // Its agent reports the checkpoint it wrote (the newest file in its checkpoint directory).
+        let checkpointed = try await cluster.waitFor("the low job's checkpoint", timeout: 20) { () async -> Double? in
+            try? await cluster.client.job(lowID).lastCheckpoint
+        }
+        let started = try #require(try await cluster.client.job(lowID).startTime)
+        #expect(checkpointed >= started - 1 && checkpointed <= Date().timeIntervalSince1970 + 1)
         var high = cluster.request(["/bin/sh", "-c", "sleep 2"], gpus: 4, name: "high")
         high.priority = "urgent"
         high.team = "ml"

@@ -3,13 +3,15 @@ import Foundation
 /// The options a batch script sets with `#MUSTER` or `#SBATCH` lines, so a Slurm user's script runs unchanged.
 ///
 /// Like Slurm, only the directive lines before the first command count. Understood: `--nodes`/`-N`,
-/// `--gpus-per-node`, `--gres=gpu[:TYPE]:N`, `--gpus`/`-G`, `--ntasks-per-node`, `--ntasks`/`-n`, `--time`/`-t`,
+/// `--gpus-per-node[=TYPE:N]`, `--gres=gpu[:TYPE]:N`, `--gpus`/`-G` (TYPE: the GPU model), `--ntasks-per-node`, `--ntasks`/`-n`, `--time`/`-t`,
 /// `--job-name`/`-J`, `--output`/`-o`, `--account`/`-A`, `--cpus-per-task`/`-c`, `--mem`, `--priority`, `--export`,
 /// `--dependency`/`-d`, `--array`/`-a`, `--requeue`/`--no-requeue`. Others are ignored with a warning.
 public struct BatchScript: Sendable, Hashable {
     public var nodes: Int?
     public var gpusPerNode: Int?
     public var gpus: Int?
+    /// The GPU model of `--gres=gpu:TYPE:N`, `--gpus-per-node=TYPE:N` or `--gpus=TYPE:N`.
+    public var gpuModel: String?
     public var tasksPerNode: Int?
     public var tasks: Int?
     /// Seconds.
@@ -95,6 +97,7 @@ public struct BatchScript: Sendable, Hashable {
             nodes = try int(first)
         case "--gpus-per-node":
             gpusPerNode = try int(value?.split(separator: ":").last.map(String.init))
+            if let parts = value?.split(separator: ":"), parts.count == 2 { gpuModel = String(parts[0]) }
         case "--gres":
             for item in (value ?? "").split(separator: ",") {
                 let parts = item.split(separator: ":")
@@ -102,10 +105,18 @@ public struct BatchScript: Sendable, Hashable {
                     warnings.append("line \(line): --gres=\(item) ignored (only gpu is scheduled)")
                     continue
                 }
-                gpusPerNode = parts.count == 1 ? 1 : try int(String(parts.last!))
+                // gpu, gpu:N, gpu:TYPE (one GPU) or gpu:TYPE:N, as Slurm reads them.
+                if parts.count == 2, Int(parts[1]) == nil {
+                    gpusPerNode = 1
+                    gpuModel = String(parts[1])
+                } else {
+                    gpusPerNode = parts.count == 1 ? 1 : try int(String(parts.last!))
+                    if parts.count == 3 { gpuModel = String(parts[1]) }
+                }
             }
         case "--gpus", "-G":
             gpus = try int(value?.split(separator: ":").last.map(String.init))
+            if let parts = value?.split(separator: ":"), parts.count == 2 { gpuModel = String(parts[0]) }
         case "--ntasks-per-node":
             tasksPerNode = try int(value)
         case "--ntasks", "-n":

@@ -52,6 +52,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var noRequeue: Bool?
     /// When the running attempt last wrote a checkpoint (Unix seconds), as its agent saw.
     public var lastCheckpoint: Double?
+    /// The GPU model it asked for (absent: any).
+    public var gpuModel: String?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
@@ -61,7 +63,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
         restarts: Int? = nil, maxRestarts: Int? = nil, preemptions: Int? = nil, preemptedBy: Int64? = nil,
         preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil,
-        lastCheckpoint: Double? = nil
+        lastCheckpoint: Double? = nil, gpuModel: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -98,6 +100,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         self.preemptionReason = preemptionReason
         self.noRequeue = noRequeue
         self.lastCheckpoint = lastCheckpoint
+        self.gpuModel = gpuModel
     }
 
     enum CodingKeys: String, CodingKey {
@@ -126,6 +129,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case preemptionReason = "preemption_reason"
         case noRequeue = "no_requeue"
         case lastCheckpoint = "last_checkpoint"
+        case gpuModel = "gpu_model"
     }
 }
 

@@ -197,7 +197,8 @@ public enum OpenAPIDocument {
                 "dependencies": {"type": "array", "maxItems": 64, "items": {"$ref": "#/components/schemas/DependencyInfo"}, "description": "jobs of the submitter's to wait on; the job is held until all are satisfied, cancelled if one never can be"},
                 "array": {"type": "string", "maxLength": 4096, "description": "sbatch --array: 0-999%50, 1,3,5-7, 0-15:4; at most 10000 tasks, indices 0 to 1000000, %N caps tasks queued or running at once"},
                 "max_restarts": {"type": "integer", "minimum": 0, "maximum": 100, "description": "requeues after failures not the job's own (node down, lost start); default 0"},
-                "no_requeue": {"type": "boolean", "description": "when preempted, end as preempted instead of going back to the queue"}}},
+                "no_requeue": {"type": "boolean", "description": "when preempted, end as preempted instead of going back to the queue"},
+                "gpu_model": {"type": "string", "minLength": 1, "maxLength": 128, "description": "the GPU model to run on, one of the cluster's (any case); absent: any model"}}},
               "DependencyInfo": {"type": "object", "additionalProperties": false, "required": ["type", "job_id"], "properties": {
                 "type": {"type": "string", "enum": ["after", "afterok", "afternotok", "afterany"], "description": "after: it started; afterok: it completed; afternotok: it failed or was cancelled; afterany: it ended"},
                 "job_id": {"type": "integer", "minimum": 1}}},
@@ -216,7 +217,7 @@ public enum OpenAPIDocument {
                 "array_job_id": {"type": "integer"}, "array_task_id": {"type": "integer"},
                 "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"},
                 "preemptions": {"type": "integer"}, "preempted_by": {"type": "integer"}, "preempted_at": {"type": "number"},
-                "preemption_reason": {"type": "string"}, "no_requeue": {"type": "boolean"},
+                "preemption_reason": {"type": "string"}, "no_requeue": {"type": "boolean"}, "gpu_model": {"type": "string"},
                 "last_checkpoint": {"type": "number", "description": "when the running attempt last wrote to MUSTER_CHECKPOINT_DIR (Unix seconds); preemption prefers victims that lose the least since"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {

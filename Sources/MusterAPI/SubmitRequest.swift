@@ -18,6 +18,9 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
     public var timeLimit: Int64?
     /// Owning team (default `default`).
     public var team: String?
+    /// The GPU model the job must run on: a model's name (`muster nodes` lists them), any case, or a part of
+    /// exactly one (`a100`); absent: any model.
+    public var gpuModel: String?
     /// Priority class name: `low`, `normal`, `high` or `critical` (default `normal`).
     public var priority: String?
     /// The program and its arguments, run without a shell. Empty when `script` is given.
@@ -53,7 +56,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         priority: String? = nil, command: [String], script: String? = nil, workdir: String,
         env: [String: String]? = nil, output: String? = nil, export: String? = nil,
         dependencies: [DependencyInfo]? = nil, array: String? = nil, maxRestarts: Int? = nil,
-        noRequeue: Bool? = nil
+        noRequeue: Bool? = nil, gpuModel: String? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -75,6 +78,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         self.array = array
         self.maxRestarts = maxRestarts
         self.noRequeue = noRequeue
+        self.gpuModel = gpuModel
     }
 
     enum CodingKeys: String, CodingKey {
@@ -87,6 +91,7 @@ public struct SubmitRequest: Codable, Sendable, Hashable {
         case team, priority, command, script, workdir, env, output, export, dependencies, array
         case maxRestarts = "max_restarts"
         case noRequeue = "no_requeue"
+        case gpuModel = "gpu_model"
     }
 }
 

@@ -41,7 +41,7 @@ extension SubmitRequest: WireFields {
             uniqueKeysWithValues: [
                 "name", "gpus", "nodes", "gpus_per_node", "tasks_per_node", "cpus_per_node", "memory_mib_per_node",
                 "time_limit", "team", "priority", "command", "script", "workdir", "env", "output", "export", "array",
-                "max_restarts", "no_requeue",
+                "max_restarts", "no_requeue", "gpu_model",
             ].map { ($0, nil) })
         fields["dependencies"] = DependencyInfo.self
         return fields

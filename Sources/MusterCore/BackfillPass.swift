@@ -133,8 +133,8 @@ struct BackfillPass {
             let borrowed = admission == .borrowing
             if reserved == nil {
                 if let placement = snapshot.cluster.findPlacement(
-                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-                {
+                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
+                ) {
                     snapshot.start(job, on: placement, at: now, borrowed: borrowed)
                     started.append(job.id)
                     decisions.append(.start(job.id, placement))
@@ -211,7 +211,8 @@ struct BackfillPass {
                     var found: Placement? = nil
                     if blocker == nil, job.shape.nodes == 1, reservedFree > 0,
                         let placement = snapshot.cluster.findPlacement(
-                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,
+                            model: job.gpuModel)
                     {
                         let node = placement.nodes[0]
                         let open = snapshot.cluster.freeMask[Int(node)] & ~reservedGPUs()[node, default: 0]
@@ -227,7 +228,8 @@ struct BackfillPass {
                     {
                         if blocker == nil { block(&snapshot.cluster) }
                         found = snapshot.cluster.findPlacement(
-                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                            job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,
+                            model: job.gpuModel)
                     }
                     if let placement = found {
                         if blocker == nil && placement.nodes.count == 1 {
@@ -258,8 +260,8 @@ struct BackfillPass {
                 // A job that ends before the reservation may also use the reserved GPUs.
                 unblock(&snapshot.cluster)
                 if let placement = snapshot.cluster.findPlacement(
-                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-                {
+                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
+                ) {
                     snapshot.start(job, on: placement, at: now, borrowed: borrowed)
                     started.append(job.id)
                     decisions.append(.start(job.id, placement))
@@ -411,11 +413,12 @@ struct BackfillPass {
             released.append(running)
             guard snapshot.cluster.freeTotal >= needed,
                 job.shape.gpusPerNode == 0
-                    || snapshot.cluster.nodesWithFree(atLeast: job.shape.gpusPerNode, in: snapshot.cluster.root)
+                    || snapshot.cluster.nodesWithFree(
+                        atLeast: job.shape.gpusPerNode, in: snapshot.cluster.root, model: job.gpuModel)
                         >= job.shape.nodes
             else { return true }
             if let placement = snapshot.cluster.findPlacement(
-                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel)
             {
                 result = (max(running.expectedEnd, now), placement)
                 return false

@@ -36,7 +36,11 @@ extension Cluster {
             while b >= 0 {
                 expectedFree[b] += Int64(free)
                 if free > 0 {
-                    for k in 1...free { expectedCap[(k - 1) * blockCount + b] += 1 }
+                    let slice = capSlice(model: Int(nodeModel[node]))
+                    for k in 1...free {
+                        expectedCap[(k - 1) * blockCount + b] += 1
+                        if slice > 0 { expectedCap[slice + (k - 1) * blockCount + b] += 1 }
+                    }
                 }
                 b = Int(blockParent[b])
             }

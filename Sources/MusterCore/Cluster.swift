@@ -38,7 +38,8 @@ public struct Cluster: Sendable {
     public internal(set) var freeGPUs: [UInt8]
     public internal(set) var freeCPUs: [Int32]
     public internal(set) var freeMemoryMiB: [Int32]
-    /// `cap[(k - 1) * blockCount + b]`: nodes in block `b` with at least `k` free GPUs.
+    /// `cap[(k - 1) * blockCount + b]`: nodes in block `b` with at least `k` free GPUs. With several GPU models,
+    /// one more slice per model follows (`capSlice(model:)`): the same counts over that model's nodes only.
     @usableFromInline internal var cap: [Int32]
     /// Free GPUs in each block.
     public internal(set) var blockFree: [Int64]
@@ -145,7 +146,8 @@ public struct Cluster: Sendable {
         freeCPUs = nodeCPUs
         freeMemoryMiB = nodeMemoryMiB
         freeTotal = totalGPUs
-        cap = [Int32](repeating: 0, count: maxGPUsPerNode * blockCount)
+        let slices = layout.gpuModels.count > 1 ? 1 + layout.gpuModels.count : 1
+        cap = [Int32](repeating: 0, count: slices * maxGPUsPerNode * blockCount)
         blockFree = [Int64](repeating: 0, count: blockCount)
         bucketHead = [Int32](repeating: -1, count: maxGPUsPerNode + 1)
         bucketNext = [Int32](repeating: -1, count: nodes.count)
@@ -161,6 +163,11 @@ public struct Cluster: Sendable {
     @inlinable
     public func nodesWithFree(atLeast k: Int, in b: Int) -> Int {
         Int(cap[(k - 1) * blockParent.count + b])
+    }
+
+    /// Nodes of GPU model `model` (any model when nil) in block `b` with at least `k` free GPUs.
+    public func nodesWithFree(atLeast k: Int, in b: Int, model: Int?) -> Int {
+        Int(cap[capSlice(model: model) + (k - 1) * blockParent.count + b])
     }
 
     /// The bit mask of all GPUs a node has.
@@ -190,6 +197,7 @@ public struct Cluster: Sendable {
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: width) { delta in
             delta.initialize(repeating: 0)
             var leaf = -1
+            var model = -1
             var freeDelta: Int64 = 0
             for i in placement.nodes.indices {
                 let node = Int(placement.nodes[i])
@@ -216,9 +224,11 @@ public struct Cluster: Sendable {
                 bucketRemove(node, free: old)
                 bucketInsert(node, free: new)
                 let block = Int(nodeBlock[node])
-                if block != leaf {
-                    if leaf >= 0 { flush(leaf, freeDelta, delta) }
+                let nodeModel = Int(self.nodeModel[node])
+                if block != leaf || nodeModel != model {
+                    if leaf >= 0 { flush(leaf, model, freeDelta, delta) }
                     leaf = block
+                    model = nodeModel
                     freeDelta = 0
                 }
                 freeDelta += Int64(new - old)
@@ -229,17 +239,30 @@ public struct Cluster: Sendable {
                     for k in new..<old { delta[k] -= 1 }
                 }
             }
-            if leaf >= 0 { flush(leaf, freeDelta, delta) }
+            if leaf >= 0 { flush(leaf, model, freeDelta, delta) }
         }
     }
 
-    /// Applies a leaf's pending changes to it and its ancestors, and clears them.
-    private mutating func flush(_ leaf: Int, _ freeDelta: Int64, _ delta: UnsafeMutableBufferPointer<Int32>) {
+    /// Where the capacity counts of `model`'s nodes start in `cap`: 0 (all nodes) for nil or a one-model cluster.
+    @inline(__always)
+    public func capSlice(model: Int?) -> Int {
+        guard let model, gpuModels.count > 1 else { return 0 }
+        return (model + 1) * maxGPUsPerNode * blockParent.count
+    }
+
+    /// Applies the pending changes of a leaf's nodes of one model to it and its ancestors, and clears them.
+    private mutating func flush(
+        _ leaf: Int, _ model: Int, _ freeDelta: Int64, _ delta: UnsafeMutableBufferPointer<Int32>
+    ) {
         let blocks = blockParent.count
+        let slice = capSlice(model: model)
         var b = leaf
         while b >= 0 {
             blockFree[b] += freeDelta
-            for k in 0..<delta.count where delta[k] != 0 { cap[k * blocks + b] += delta[k] }
+            for k in 0..<delta.count where delta[k] != 0 {
+                cap[k * blocks + b] += delta[k]
+                if slice > 0 { cap[slice + k * blocks + b] += delta[k] }
+            }
             b = Int(blockParent[b])
         }
         for k in 0..<delta.count { delta[k] = 0 }
@@ -247,12 +270,14 @@ public struct Cluster: Sendable {
 
     private mutating func addToBlocks(_ node: Int, from old: Int, to new: Int) {
         let blocks = blockParent.count
+        let slice = capSlice(model: Int(nodeModel[node]))
         var b = Int(nodeBlock[node])
         while b >= 0 {
             blockFree[b] += Int64(new - old)
             var k = old + 1
             while k <= new {
                 cap[(k - 1) * blocks + b] += 1
+                if slice > 0 { cap[slice + (k - 1) * blocks + b] += 1 }
                 k += 1
             }
             b = Int(blockParent[b])

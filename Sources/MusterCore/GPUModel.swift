@@ -21,4 +21,14 @@ public struct GPUModel: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let p100 = GPUModel(name: "P100", memoryGiB: 16, maxWatts: 250, idleWatts: 30)
 
     public var description: String { name }
+
+    /// The index of the model a job's `gpuModel` names: the one whose name it is (any case), else the only one
+    /// whose name contains it (`a100` for `NVIDIA A100-SXM4-80GB`, as Slurm's gres types name them); nil when
+    /// none or several do.
+    public static func resolve(_ asked: String, in models: [GPUModel]) -> Int? {
+        let asked = asked.lowercased()
+        if let exact = models.firstIndex(where: { $0.name.lowercased() == asked }) { return exact }
+        let containing = models.indices.filter { models[$0].name.lowercased().contains(asked) }
+        return containing.count == 1 ? containing[0] : nil
+    }
 }

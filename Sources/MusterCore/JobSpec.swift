@@ -20,11 +20,13 @@ public struct JobSpec: Sendable, Hashable, Codable {
     public var priority: PriorityClass
     /// When the job was submitted.
     public var submitTime: Seconds
+    /// The GPU model it must run on (a name of the cluster's models, any case); nil: any model.
+    public var gpuModel: String?
 
     public init(
         name: String = "job", gpus: Int, nodes: Int? = nil, gpusPerNode: Int? = nil, cpusPerNode: Int = 0,
         memoryMiBPerNode: Int = 0, timeLimit: Seconds, team: String = "default", priority: PriorityClass = .normal,
-        submitTime: Seconds = 0
+        submitTime: Seconds = 0, gpuModel: String? = nil
     ) {
         self.name = name
         self.gpus = gpus
@@ -36,6 +38,7 @@ public struct JobSpec: Sendable, Hashable, Codable {
         self.team = team
         self.priority = priority
         self.submitTime = submitTime
+        self.gpuModel = gpuModel
     }
 
     /// The documented range of every field; requests outside it are refused before anything is computed, so
@@ -92,6 +95,9 @@ public struct JobSpec: Sendable, Hashable, Codable {
         }
         if team.isEmpty || team.count > Limits.maxNameLength {
             throw .invalid(field: "team", "must be 1 to \(Limits.maxNameLength) characters")
+        }
+        if let gpuModel, gpuModel.isEmpty || gpuModel.count > Limits.maxNameLength {
+            throw .invalid(field: "gpu_model", "must be 1 to \(Limits.maxNameLength) characters")
         }
     }
 

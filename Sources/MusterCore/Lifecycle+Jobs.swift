@@ -544,8 +544,8 @@ extension Lifecycle {
         return Seconds(t)
     }
 
-    /// The queue entry of a pending job.
-    func pendingEntry(_ job: Job) -> PendingJob {
+    /// The queue entry of a pending job, for a cluster of `models` (the snapshot's when nil).
+    func pendingEntry(_ job: Job, models: [GPUModel]? = nil) -> PendingJob {
         var entry = PendingJob(
             id: job.id, shape: job.shape, cpusPerNode: job.spec.cpusPerNode,
             memoryMiBPerNode: job.spec.memoryMiBPerNode, priority: job.spec.priority.rank,
@@ -553,6 +553,11 @@ extension Lifecycle {
         if let teamTable { entry.team = Int32(teamTable.team(named: job.spec.team)) }
         if let by = job.preemption?.by { entry.preemptedBy = by }
         entry.attained = job.attained
+        if let name = job.spec.gpuModel {
+            // A model no node has any more leaves the job waiting (an index no node has).
+            let models = models ?? snapshot?.cluster.gpuModels ?? []
+            entry.model = Int16(GPUModel.resolve(name, in: models) ?? Int(Int16.max))
+        }
         return entry
     }
 }

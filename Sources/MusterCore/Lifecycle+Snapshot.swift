@@ -53,7 +53,7 @@ extension Lifecycle {
         var snap = Snapshot(cluster: cluster)
         if let sharing { snap.sharing = SharingState(policy: sharing, totalGPUs: cluster.totalGPUs) }
         for id in active.sorted() where jobs[id]?.state == .pending && !held.contains(id) {
-            snap.pending.append(pendingEntry(jobs[id]!))
+            snap.pending.append(pendingEntry(jobs[id]!, models: cluster.gpuModels))
         }
         // Running jobs first (a preemptor waiting for its victims owns their GPUs already), in start order (the
         // earliest jobs of a team are the ones inside its guarantee); then attempts still stopping.

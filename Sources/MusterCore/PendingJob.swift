@@ -14,6 +14,11 @@ public struct PendingJob: Sendable, Hashable {
     public var preemptedBy: JobID?
     /// GPU-seconds of service it has received in earlier attempts (LAS, SRTF).
     public var attained: Double = 0
+    /// The GPU model it must run on (an index of the cluster's `gpuModels`); -1: any.
+    public var model: Int16 = -1
+
+    /// `model` as placement takes it: nil for any model.
+    @inline(__always) public var gpuModel: Int? { model < 0 ? nil : Int(model) }
 
     /// Seconds of its time limit not yet served (SRTF's remaining time).
     public var remaining: Double {
@@ -37,10 +42,23 @@ public struct PendingJob: Sendable, Hashable {
     /// Builds the queue entry for `spec` on `cluster`, checking that it could ever run there.
     public init(id: JobID, spec: JobSpec, on cluster: Cluster) throws(JobSpecError) {
         let shape = try spec.shape(maxGPUsPerNode: cluster.maxGPUsPerNode)
-        guard cluster.couldEverFit(shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode)
+        var model: Int?
+        if let name = spec.gpuModel {
+            guard let m = GPUModel.resolve(name, in: cluster.gpuModels) else {
+                throw .invalid(
+                    field: "gpu_model",
+                    "\(name) names no GPU model of this cluster, or several; it has \(cluster.gpuModels.map(\.name).joined(separator: ", "))"
+                )
+            }
+            model = m
+        }
+        guard
+            cluster.couldEverFit(
+                shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode, model: model)
         else {
             throw .neverFits(
                 "job asks for \(shape.nodes) node(s) x \(shape.gpusPerNode) GPUs"
+                    + (model.map { " of model \(cluster.gpuModels[$0].name)" } ?? "")
                     + (spec.cpusPerNode > 0 ? ", \(spec.cpusPerNode) CPUs" : "")
                     + (spec.memoryMiBPerNode > 0 ? ", \(spec.memoryMiBPerNode) MiB" : "")
                     + " per node, but the cluster (\(cluster.nodeCount) nodes, \(cluster.totalGPUs) GPUs, at most "
@@ -49,5 +67,6 @@ public struct PendingJob: Sendable, Hashable {
         self.init(
             id: id, shape: shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode,
             priority: spec.priority.rank, submitTime: spec.submitTime, timeLimit: spec.timeLimit)
+        self.model = Int16(model ?? -1)
     }
 }

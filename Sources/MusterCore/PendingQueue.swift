@@ -28,18 +28,22 @@ public struct PendingQueue: Sendable, Sequence, ExpressibleByArrayLiteral {
         public var gpusPerNode: Int
         public var cpus: Int
         public var memory: Int
+        /// The GPU model asked for (-1: any).
+        public var model: Int16
 
         public init(_ job: PendingJob) {
             nodes = job.shape.nodes
             gpusPerNode = job.shape.gpusPerNode
             cpus = job.cpusPerNode
             memory = job.memoryMiBPerNode
+            model = job.model
         }
 
         /// A gang at least as large in every way fails wherever this one failed (the cluster only fills up
-        /// during a pass): as many or more nodes, each needing as much or more.
+        /// during a pass): as many or more nodes, each needing as much or more, on the same model or any subset.
         @inline(__always) func dominates(_ other: Shape) -> Bool {
             other.nodes >= nodes && other.gpusPerNode >= gpusPerNode && other.cpus >= cpus && other.memory >= memory
+                && (model < 0 || model == other.model)
         }
     }
 

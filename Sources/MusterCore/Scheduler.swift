@@ -55,7 +55,8 @@ public struct Scheduler: Sendable {
                 }
                 guard
                     let placement = snapshot.cluster.findPlacement(
-                        job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                        job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,
+                        model: job.gpuModel)
                 else {
                     if Self.startByPreempting(
                         job, admission: admission, now: now, snapshot: &snapshot, decisions: &decisions)

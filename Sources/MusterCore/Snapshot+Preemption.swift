@@ -106,12 +106,14 @@ extension Snapshot {
         func fits() -> Bool {
             guard cluster.freeTotal >= needed else { return false }
             if job.shape.gpusPerNode > 0,
-                cluster.nodesWithFree(atLeast: job.shape.gpusPerNode, in: cluster.root) < job.shape.nodes
+                cluster.nodesWithFree(atLeast: job.shape.gpusPerNode, in: cluster.root, model: job.gpuModel)
+                    < job.shape.nodes
             {
                 return false
             }
             return cluster.findPlacement(
-                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode) != nil
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel)
+                != nil
         }
         var chosen: [RunningJob] = []
         var found = false
@@ -137,7 +139,7 @@ extension Snapshot {
         }
         guard found, !victims.isEmpty,
             let placement = cluster.findPlacement(
-                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
+                job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel)
         else {
             for victim in victims {
                 cluster.allocate(

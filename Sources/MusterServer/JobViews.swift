@@ -25,7 +25,8 @@ enum JobViews {
             maxRestarts: job.maxRestarts > 0 ? job.maxRestarts : nil,
             preemptions: job.preemptions > 0 ? job.preemptions : nil, preemptedBy: job.preemption?.by,
             preemptedAt: job.preemption?.at, preemptionReason: job.preemption?.reason,
-            noRequeue: job.noRequeue ? true : nil, lastCheckpoint: job.state == .running ? attempt?.checkpointAt : nil)
+            noRequeue: job.noRequeue ? true : nil, lastCheckpoint: job.state == .running ? attempt?.checkpointAt : nil,
+            gpuModel: job.spec.gpuModel)
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.

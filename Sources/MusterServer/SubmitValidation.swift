@@ -91,7 +91,7 @@ enum SubmitValidation {
             gpus: request.gpus, nodes: request.nodes, gpusPerNode: request.gpusPerNode,
             cpusPerNode: request.cpusPerNode ?? 0, memoryMiBPerNode: request.memoryMibPerNode ?? 0,
             timeLimit: request.timeLimit ?? defaultTimeLimit, team: request.team ?? "default", priority: priority,
-            submitTime: Int64(now))
+            submitTime: Int64(now), gpuModel: request.gpuModel)
         do {
             try spec.validate()
         } catch {

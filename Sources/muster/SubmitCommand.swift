@@ -37,6 +37,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Team (account) that owns the job.")
     var team: String?
 
+    @Option(name: .customLong("gpu-model"), help: "GPU model to run on (muster nodes lists them); default any.")
+    var gpuModel: String?
+
     @Option(help: "Job name.")
     var name: String?
 
@@ -230,6 +233,7 @@ struct SubmitCommand: AsyncParsableCommand {
             export: exportMode, dependencies: dependencies.isEmpty ? nil : dependencies,
             array: array ?? directives.array,
             maxRestarts: maxRestarts ?? (requeue ? 5 : directives.requeue.map { $0 ? 5 : 0 }),
-            noRequeue: noRequeue || directives.requeue == false ? true : nil)
+            noRequeue: noRequeue || directives.requeue == false ? true : nil,
+            gpuModel: gpuModel ?? directives.gpuModel)
     }
 }

@@ -135,6 +135,31 @@ import Testing
 
     // MARK: Cancel
 
+    @Test func aJobThatAsksForAGPUModelRunsOnlyOnItsNodesAndAnUnknownModelIsRefused() throws {
+        var life = Lifecycle(config: Self.config)
+        for (name, model) in [("gpu-a", "NVIDIA H100 80GB HBM3"), ("gpu-b", "NVIDIA A100-SXM4-80GB")] {
+            var node = Self.inventory(name)
+            node.gpus = node.gpus.map { GPUDevice(index: $0.index, model: model, memoryMiB: $0.memoryMiB) }
+            _ = try life.register(node, now: 0)
+        }
+        let a100 = try life.submit(JobSpec(gpus: 4, timeLimit: 60, gpuModel: "a100"), owner: "alice", now: 0).id
+        let h100 = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 60, gpuModel: "nvidia h100 80gb hbm3"), owner: "alice", now: 0
+        ).id
+        let second = try life.submit(JobSpec(gpus: 8, timeLimit: 60, gpuModel: "H100"), owner: "alice", now: 0).id
+        _ = life.plan(now: 0)
+        #expect(life.jobs[a100]?.attempt?.nodes == ["gpu-b"] && life.jobs[h100]?.attempt?.nodes == ["gpu-a"])
+        #expect(life.jobs[second]?.state == .pending, "4 A100s are free, but no H100")
+        for asked in ["B200", "80GB"] {
+            do {
+                _ = try life.submit(JobSpec(gpus: 1, timeLimit: 60, gpuModel: asked), owner: "alice", now: 0)
+                Issue.record("\(asked) names no model, or two: refused")
+            } catch {
+                #expect("\(error)".contains("gpu_model") && "\(error)".contains("H100 80GB"), "\(error)")
+            }
+        }
+    }
+
     @Test func cancellingAPendingJobEndsItAtOnce() throws {
         var life = try Self.live()
         let id = try life.submit(JobSpec(gpus: 8, timeLimit: 60), owner: "alice", now: 0).id

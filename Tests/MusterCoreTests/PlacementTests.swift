@@ -51,6 +51,56 @@ import Testing
         }
     }
 
+    /// Two leaves of H100 nodes and two of A100 nodes, interleaved with a mixed leaf: a gang that asks for a model
+    /// lands only on nodes of that model, and fails only when that model's nodes have no room; the per-model
+    /// counts stay right through any sequence of starts and ends.
+    @Test func aGangThatAsksForAModelLandsOnlyOnItsNodes() async {
+        var nodes: [ClusterLayout.NodeSpec] = []
+        for leaf in 0..<5 {
+            for i in 0..<4 {
+                let model = leaf == 4 ? i % 2 : leaf % 2
+                nodes.append(.init(name: "n\(leaf)-\(i)", gpus: 8, gpuModel: model, path: [leaf, leaf / 2]))
+            }
+        }
+        let layout = ClusterLayout(
+            gpuModels: [.h100, GPUModel(name: "A100", memoryGiB: 80, maxWatts: 400, idleWatts: 50)],
+            levelNames: ["leaf", "spine"], nodes: nodes)
+        let empty = try! Cluster(layout: layout)
+        await propertyCheck(count: 100, input: Gen.int(in: 0...999).array(of: 1...120)) { ops in
+            var cluster = empty
+            var held: [Placement] = []
+            for op in ops {
+                if op % 5 == 0, !held.isEmpty {
+                    cluster.release(held.remove(at: op % held.count))
+                    continue
+                }
+                let shape = testShapes[op % testShapes.count]
+                let model = (op / 7) % 3 == 2 ? nil : (op / 7) % 3
+                guard let placement = cluster.findPlacement(shape, model: model) else {
+                    if let model, shape.nodes == 1 {
+                        #expect(
+                            !(0..<cluster.nodeCount).contains {
+                                Int(cluster.nodeModel[$0]) == model && Int(cluster.freeGPUs[$0]) >= shape.gpusPerNode
+                            })
+                    }
+                    continue
+                }
+                if let model {
+                    #expect(placement.nodes.allSatisfy { Int(cluster.nodeModel[Int($0)]) == model })
+                }
+                cluster.allocate(placement)
+                held.append(placement)
+            }
+            #expect(cluster.invariantViolations(running: []).filter { "\($0)".contains("capacity") }.isEmpty)
+            for model in 0..<2 {
+                let free = (0..<cluster.nodeCount).filter {
+                    Int(cluster.nodeModel[$0]) == model && cluster.freeGPUs[$0] >= 8
+                }.count
+                #expect(cluster.nodesWithFree(atLeast: 8, in: cluster.root, model: model) == free)
+            }
+        }
+    }
+
     @Test func sixtyFourGPUJobLandsInOneLeafWhenOneHasRoom() {
         var cluster = testCluster(leaves: 4, nodesPerLeaf: 8)
         // Leave every leaf with some busy GPUs except leaf 2, which keeps all 8 nodes free; scatter one-GPU jobs.

@@ -25,7 +25,7 @@ import Testing
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
         dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5,
         preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
-        noRequeue: true, lastCheckpoint: 3.25)
+        noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM")
     static let checkpoint = CheckpointReport(task: task, time: 11.5)
     static let team = TeamInfo(
         name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
@@ -42,7 +42,7 @@ import Testing
         name: "train", gpus: 16, nodes: 2, gpusPerNode: 8, tasksPerNode: 8, cpusPerNode: 32, memoryMibPerNode: 1024,
         timeLimit: 3600, team: "llm", priority: "high", command: ["python3", "train.py"], script: "#!/bin/bash\n",
         workdir: "/home/alice", env: ["A": "1"], output: "/home/alice/out-%j.log", export: "none",
-        dependencies: [dependency], array: "0-9%2", maxRestarts: 3, noRequeue: true)
+        dependencies: [dependency], array: "0-9%2", maxRestarts: 3, noRequeue: true, gpuModel: "h100-sxm")
     static let register = RegisterAgentRequest(
         name: "gpu-001", gpus: [GPUInfo(index: 0, model: "H100", memoryMib: 81_559, uuid: "GPU-0")], cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", address: "10.0.0.1", instance: "a1")

@@ -75,7 +75,7 @@ struct BatchScriptTests {
             echo hi
             #SBATCH --nodes=99
             """)
-        #expect(script.nodes == 2 && script.gpusPerNode == 4 && script.name == "train")
+        #expect(script.nodes == 2 && script.gpusPerNode == 4 && script.gpuModel == "a100" && script.name == "train")
         #expect(script.timeLimit == 3600 && script.output == "out-%j.txt" && script.team == "research")
         #expect(script.tasksPerNode == 4 && script.memoryMib == 8192)
         #expect(script.warnings.count == 1 && script.warnings[0].contains("--partition"))
@@ -93,6 +93,8 @@ struct BatchScriptTests {
 
     @Test func gresWithoutCountMeansOneGPU() throws {
         #expect(try BatchScript.parse("#SBATCH --gres=gpu").gpusPerNode == 1)
+        let typed = try BatchScript.parse("#SBATCH --gres=gpu:h100")
+        #expect(typed.gpusPerNode == 1 && typed.gpuModel == "h100")
     }
 }
 

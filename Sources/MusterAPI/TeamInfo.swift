@@ -19,11 +19,14 @@ public struct TeamInfo: Codable, Sendable, Hashable {
     public var pendingJobs: Int
     /// A team that runs jobs (false: an org).
     public var isLeaf: Bool
+    /// Its guarantees of single GPU models (`guarantee.MODEL`), with what its jobs that asked for them use.
+    public var models: [TeamModelInfo]?
 
     public init(
         name: String, guarantee: Int, borrowLimit: Int?, lendLimit: Int?, using: Int, borrowed: Int, lent: Int,
-        fairShare: Double, pendingJobs: Int, isLeaf: Bool
+        fairShare: Double, pendingJobs: Int, isLeaf: Bool, models: [TeamModelInfo]? = nil
     ) {
+        self.models = models
         self.name = name
         self.guarantee = guarantee
         self.borrowLimit = borrowLimit
@@ -44,6 +47,24 @@ public struct TeamInfo: Codable, Sendable, Hashable {
         case fairShare = "fair_share"
         case pendingJobs = "pending_jobs"
         case isLeaf = "is_leaf"
+        case models
+    }
+}
+
+/// A team's guarantee of one GPU model and its use of it.
+public struct TeamModelInfo: Codable, Sendable, Hashable {
+    public var model: String
+    public var guarantee: Int
+    /// GPUs of the model its jobs hold: those that asked for the model, and those of any model that run there.
+    public var using: Int
+    /// Of those, GPUs beyond the guarantee (a job of any model on the model's GPUs always borrows them).
+    public var borrowed: Int
+
+    public init(model: String, guarantee: Int, using: Int, borrowed: Int) {
+        self.model = model
+        self.guarantee = guarantee
+        self.using = using
+        self.borrowed = borrowed
     }
 }
 

@@ -39,8 +39,7 @@ extension Lifecycle {
     public mutating func reload(sharing policy: SharingPolicy) -> [Directive] {
         useSharing(policy)
         if isStatic {
-            let total = snapshot?.cluster.totalGPUs ?? 0
-            snapshot?.sharing = SharingState(policy: policy, totalGPUs: total)
+            if let cluster = snapshot?.cluster { snapshot?.sharing = SharingState(policy: policy, cluster: cluster) }
         } else {
             // At once: readers (`teamReport`) must never see the new teams with the old quotas.
             rebuildSnapshot()
@@ -186,13 +185,23 @@ extension Lifecycle {
                 if t < pending.count { pending[t] += 1 }
             }
         }
+        let models = snapshot?.cluster.gpuModels ?? []
+        let ledgers = (snapshot?.sharing?.modelQuotas ?? [:]).sorted { $0.key < $1.key }
         return quotas.names.indices.map { t in
-            TeamUsage(
+            var usage = TeamUsage(
                 name: quotas.names[t], guarantee: quotas.guarantee[t],
                 borrowLimit: quotas.borrowLimit[t] == .max ? nil : quotas.borrowLimit[t],
                 lendLimit: quotas.lendLimit[t] == .max ? nil : quotas.lendLimit[t], using: quotas.used(t),
                 borrowed: quotas.borrowedUse[t], lent: quotas.lent(t),
                 fairShare: t < factors.count ? factors[t] : 1, pendingJobs: pending[t], isLeaf: quotas.isLeaf[t])
+            for (m, ledger) in ledgers where m < models.count && t < ledger.names.count {
+                guard ledger.guarantee[t] > 0 || ledger.used(t) > 0 else { continue }
+                usage.models.append(
+                    TeamUsage.Model(
+                        model: models[m].name, guarantee: ledger.guarantee[t], using: ledger.used(t),
+                        borrowed: ledger.borrowedUse[t]))
+            }
+            return usage
         }
     }
 }
@@ -213,4 +222,21 @@ public struct TeamUsage: Sendable, Hashable, Codable {
     public var fairShare: Double
     public var pendingJobs: Int
     public var isLeaf: Bool
+    /// Per GPU model with guarantees: the team's guarantee of it, the GPUs of it its jobs hold (those that asked
+    /// for it, and those of any model running there), and of those, how many beyond the guarantee.
+    public var models: [Model] = []
+
+    public struct Model: Sendable, Hashable, Codable {
+        public var model: String
+        public var guarantee: Int
+        public var using: Int
+        public var borrowed: Int
+
+        public init(model: String, guarantee: Int, using: Int, borrowed: Int) {
+            self.model = model
+            self.guarantee = guarantee
+            self.using = using
+            self.borrowed = borrowed
+        }
+    }
 }

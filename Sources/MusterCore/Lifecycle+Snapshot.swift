@@ -51,7 +51,7 @@ extension Lifecycle {
         nodeIndex = [:]
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
         var snap = Snapshot(cluster: cluster)
-        if let sharing { snap.sharing = SharingState(policy: sharing, totalGPUs: cluster.totalGPUs) }
+        if let sharing { snap.sharing = SharingState(policy: sharing, cluster: cluster) }
         for id in active.sorted() where jobs[id]?.state == .pending && !held.contains(id) {
             snap.pending.append(pendingEntry(jobs[id]!, models: cluster.gpuModels))
         }
@@ -88,8 +88,13 @@ extension Lifecycle {
             running.stopping = job.state != .running
             if let at = attempt.checkpointAt { running.checkpoint = Self.seconds(at) }
             if let teamTable { running.team = Int32(teamTable.team(named: job.spec.team)) }
-            if !running.stopping, let quotas = snap.sharing?.quotas {
-                running.borrowed = quotas.admit(Int(running.team), gpus: placement.gpuCount) != .guaranteed
+            if let sharing = snap.sharing {
+                let asked = job.spec.gpuModel.flatMap { GPUModel.resolve($0, in: cluster.gpuModels) }
+                snap.setLedgers(&running, askedFor: Int16(asked ?? -1))
+                if !running.stopping {
+                    let quotas = running.ledger < 0 ? sharing.quotas : sharing.modelQuotas[Int(running.ledger)]!
+                    running.borrowed = quotas.admit(Int(running.team), gpus: placement.gpuCount) != .guaranteed
+                }
             }
             snap.hold(running)
         }

@@ -88,7 +88,7 @@ public struct Lifecycle: Sendable {
         capacity = cluster
         useSharing(config.sharing)
         if let sharing = config.sharing {
-            snapshot!.sharing = SharingState(policy: sharing, totalGPUs: cluster.totalGPUs)
+            snapshot!.sharing = SharingState(policy: sharing, cluster: cluster)
         }
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
     }

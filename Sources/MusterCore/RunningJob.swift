@@ -12,6 +12,12 @@ public struct RunningJob: Sendable, Hashable {
     public var team: Int32 = 0
     /// It runs on lent capacity: the first to be reclaimed.
     public var borrowed = false
+    /// The quota ledger it is charged to: -1 the any-model one, else the GPU model (an index of the cluster's
+    /// `gpuModels`) it asked for and some team is guaranteed (`SharingState.modelQuotas`).
+    public var ledger: Int16 = -1
+    /// A job of the any-model ledger running on GPUs of a model with guarantees borrows them from that model's
+    /// ledger (-1: it does not): teams guaranteed that model reclaim them.
+    public var squats: Int16 = -1
     /// When it last reported a checkpoint (its start when it has not): work after it is lost if preempted.
     public var checkpoint: Seconds = .min
     /// Its job has ended or been preempted and its ranks are stopping: it holds GPUs but is never a victim.

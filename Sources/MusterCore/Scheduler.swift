@@ -97,7 +97,7 @@ public struct Scheduler: Sendable {
                 || now.subtractingReportingOverflow(snapshot.pending.orderedAt).partialValue >= 60
             let total = snapshot.cluster.totalGPUs
             snapshot.pending.order(all: all, kind: 3, at: now) { job in
-                let guaranteed = sharing.quotas.admit(Int(job.team), gpus: job.shape.gpus) == .guaranteed
+                let guaranteed = sharing.admit(job) == .guaranteed
                 return (
                     -Int64(job.priority) * 2 + (guaranteed ? 0 : 1), -sharing.priority(job, now: now, totalGPUs: total)
                 )
@@ -123,7 +123,7 @@ public struct Scheduler: Sendable {
 
     /// What quotas say about `job` now (`guaranteed` without sharing).
     public static func admit(_ job: PendingJob, in snapshot: Snapshot) -> Admission {
-        snapshot.sharing?.quotas.admit(Int(job.team), gpus: job.shape.gpus) ?? .guaranteed
+        snapshot.sharing?.admit(job) ?? .guaranteed
     }
 
     /// Starts `job` by preempting running jobs if that frees a placement for it now (`Snapshot.preemptFor`):

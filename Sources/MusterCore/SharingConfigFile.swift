@@ -29,6 +29,8 @@
 /// guarantee = 128
 /// borrow_limit = 64           # GPUs beyond the guarantee (absent: no limit)
 /// lend_limit = 128            # GPUs of its idle guarantee it lends (absent: all)
+/// guarantee.h100 = 64         # and 64 GPUs of the model named so (for its jobs that ask for it; any case,
+///                             # or a part of one model's name; a ledger per model, lending within the model)
 /// ```
 /// Comments start with `#`. A file that breaks a rule is refused with its line and the reason.
 public enum SharingConfigFile {
@@ -170,6 +172,14 @@ public enum SharingConfigFile {
                     case "guarantee": team.guarantee = try integer(gpus)
                     case "borrow_limit": team.borrowLimit = try integer(gpus)
                     case "lend_limit": team.lendLimit = try integer(gpus)
+                    case let k where k.hasPrefix("guarantee.") && k.count > "guarantee.".count:
+                        // guarantee.MODEL, the model as a job names it; quoted for names with spaces.
+                        var model = String(k.dropFirst("guarantee.".count))
+                        if model.count >= 2, model.hasPrefix("\""), model.hasSuffix("\"") {
+                            model = String(model.dropFirst().dropLast())
+                        }
+                        guard !model.isEmpty, model.count <= JobSpec.Limits.maxNameLength else { throw unknown() }
+                        team.modelGuarantees[model] = try integer(gpus)
                     default: throw unknown()
                     }
                     teams[name] = (team, at)
@@ -199,7 +209,7 @@ public enum SharingConfigFile {
         for (name, entry) in teams.sorted(by: { $0.key < $1.key }) {
             let (team, line) = entry
             let isOrg = teams.keys.contains { $0.hasPrefix(name + "/") }
-            if isOrg, team.guarantee > 0 {
+            if isOrg, team.guarantee > 0 || team.modelGuarantees.values.contains(where: { $0 > 0 }) {
                 throw ConfigFileError(
                     line: line,
                     "guarantees belong to teams, not orgs: \(name)'s guarantee is the sum of its teams'; use "

@@ -2,7 +2,12 @@
 /// each team's fair-share factor. Part of the `Snapshot`; nil there means one queue with no teams.
 public struct SharingState: Sendable {
     public var policy: SharingPolicy
+    /// The any-model ledger: `TeamPolicy.guarantee`, limits, and every job that asks for no model with guarantees.
     public var quotas: Quotas
+    /// One ledger per GPU model some team is guaranteed (`TeamPolicy.modelGuarantees`), keyed by the cluster's
+    /// model index, over that model's GPUs: jobs that ask for the model are charged here, and jobs of the
+    /// any-model ledger that run on its GPUs borrow them (`RunningJob.squats`).
+    public var modelQuotas: [Int: Quotas] = [:]
     /// Fair-share factor per team (indices of `quotas`), in 0...1.
     public var fairShare: [Double]
     /// The simulator's model: running jobs checkpoint this often (for the work a preemption loses); nil on a live
@@ -14,13 +19,72 @@ public struct SharingState: Sendable {
     /// Class of each rank seen, so a pass looks it up in O(1).
     private var classes: [Int: ClassPolicy] = [:]
 
-    public init(policy: SharingPolicy, totalGPUs: Int) {
+    /// `models` and `modelGPUs` (GPUs of each model) are the cluster's; model guarantees naming no model of it
+    /// are ignored.
+    public init(policy: SharingPolicy, totalGPUs: Int, models: [GPUModel] = [], modelGPUs: [Int] = []) {
         self.policy = policy
         quotas = Quotas(policy: policy, totalGPUs: totalGPUs)
+        for m in models.indices where m < modelGPUs.count {
+            var ledger = policy
+            var any = false
+            ledger.teams = policy.teams.map { team in
+                var g = 0
+                for (name, n) in team.modelGuarantees where GPUModel.resolve(name, in: models) == m { g += n }
+                any = any || g > 0
+                return TeamPolicy(name: team.name, guarantee: g)
+            }
+            if any { modelQuotas[m] = Quotas(policy: ledger, totalGPUs: modelGPUs[m]) }
+        }
         fairShare = Array(repeating: 1, count: quotas.names.count)
         for c in policy.classes { classes[c.rank] = c }
         lowRank = policy.classes.map(\.rank).min() ?? 0
         highRank = policy.classes.map(\.rank).max() ?? 0
+    }
+
+    /// The state for `policy` on `cluster` (its GPU models and how many GPUs each has).
+    public init(policy: SharingPolicy, cluster: Cluster) {
+        var modelGPUs = [Int](repeating: 0, count: cluster.gpuModels.count)
+        if cluster.gpuModels.count > 1 {
+            for node in 0..<cluster.nodeCount { modelGPUs[Int(cluster.nodeModel[node])] += Int(cluster.nodeGPUs[node]) }
+        } else if !modelGPUs.isEmpty {
+            modelGPUs[0] = cluster.totalGPUs
+        }
+        self.init(policy: policy, totalGPUs: cluster.totalGPUs, models: cluster.gpuModels, modelGPUs: modelGPUs)
+    }
+
+    /// The ledger a job that asks for `model` (-1: none) is charged to: the model's, if some team is guaranteed
+    /// it, else the any-model one (-1).
+    @inline(__always) public func ledger(forModel model: Int16) -> Int16 {
+        model >= 0 && modelQuotas[Int(model)] != nil ? model : -1
+    }
+
+    /// Whether `job` starts within its team's guarantee, on lent GPUs, or not at all, in its ledger.
+    public func admit(_ job: PendingJob) -> Admission {
+        let l = ledger(forModel: job.model)
+        return l < 0
+            ? quotas.admit(Int(job.team), gpus: job.shape.gpus)
+            : modelQuotas[Int(l)]!.admit(Int(job.team), gpus: job.shape.gpus)
+    }
+
+    /// Charges (`sign` 1) or uncharges (-1) a running job to its ledger, and as borrowed to the model ledger it
+    /// squats on.
+    public mutating func account(_ job: RunningJob, _ sign: Int) {
+        let gpus = job.placement.gpuCount
+        func apply(_ q: inout Quotas, borrowed: Bool) {
+            if sign > 0 {
+                q.charge(Int(job.team), gpus: gpus, borrowed: borrowed)
+            } else {
+                q.uncharge(Int(job.team), gpus: gpus, borrowed: borrowed)
+            }
+        }
+        if job.ledger < 0 {
+            apply(&quotas, borrowed: job.borrowed)
+        } else if modelQuotas[Int(job.ledger)] != nil {
+            apply(&modelQuotas[Int(job.ledger)]!, borrowed: job.borrowed)
+        }
+        if job.squats >= 0, modelQuotas[Int(job.squats)] != nil {
+            apply(&modelQuotas[Int(job.squats)]!, borrowed: true)
+        }
     }
 
     /// The class of a job of priority `rank`.

@@ -20,8 +20,12 @@ extension Snapshot {
             return false
         }
         if victim.team == job.team { return jobClass.mayPreempt && victim.priority < job.priority }
-        guard victim.borrowed else { return false }
-        return guaranteed || (jobClass.mayPreempt && victim.priority < job.priority)
+        // A guarantee is reclaimed from what others borrow in its own ledger, or squat on of its model.
+        let ledger = sharing.ledger(forModel: job.model)
+        if guaranteed && ((victim.borrowed && victim.ledger == ledger) || (ledger >= 0 && victim.squats == ledger)) {
+            return true
+        }
+        return victim.borrowed && jobClass.mayPreempt && victim.priority < job.priority
     }
 
     /// Frees one placement for `job` by preempting running jobs, if that lets it start now; nil otherwise (and
@@ -78,12 +82,10 @@ extension Snapshot {
         }
         guard let (victims, placement) = fewestVictims(for: job, from: candidates) else { return nil }
         // Quotas with the victims gone: a borrowing job must still find enough lent.
-        var quotas = sharing.quotas
-        for victim in victims {
-            quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
-        }
-        let after = quotas.admit(Int(job.team), gpus: needed)
-        if case .refused = after {
+        var after = sharing
+        for victim in victims { after.account(victim, -1) }
+        let admission = after.admit(job)
+        if case .refused = admission {
             for victim in victims {
                 cluster.allocate(
                     victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
@@ -93,9 +95,9 @@ extension Snapshot {
         for victim in victims {
             running.remove(victim.id)
         }
-        self.sharing!.quotas = quotas
+        self.sharing = after
         if reserved == nil { reservation = nil }
-        return (victims.sorted { $0.id < $1.id }, placement, after == .borrowing)
+        return (victims.sorted { $0.id < $1.id }, placement, admission == .borrowing)
     }
 
     /// Releases `candidates` in order until `job`'s gang fits, then keeps running every one the placement does
@@ -181,7 +183,7 @@ extension Snapshot {
         guard let (victims, placement) = fewestVictims(for: job, from: candidates.map(\.0)) else { return nil }
         for victim in victims {
             running.remove(victim.id)
-            sharing?.quotas.uncharge(Int(victim.team), gpus: victim.placement.gpuCount, borrowed: victim.borrowed)
+            sharing?.account(victim, -1)
         }
         reservation = nil
         return (victims.sorted { $0.id < $1.id }, placement)

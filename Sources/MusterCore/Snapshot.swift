@@ -23,22 +23,33 @@ public struct Snapshot: Sendable {
     /// `borrowed`: it starts on lent capacity (charged to its team as borrowed).
     public mutating func start(_ job: PendingJob, on placement: Placement, at now: Seconds, borrowed: Bool = false) {
         cluster.allocate(placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-        running.insert(
-            RunningJob(
-                id: job.id, placement: placement, cpusPerNode: job.cpusPerNode,
-                memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
-                expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
-                priority: job.priority, team: job.team, borrowed: borrowed, attainedBefore: job.attained))
-        sharing?.quotas.charge(Int(job.team), gpus: placement.gpuCount, borrowed: borrowed)
+        var entry = RunningJob(
+            id: job.id, placement: placement, cpusPerNode: job.cpusPerNode,
+            memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
+            expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
+            priority: job.priority, team: job.team, borrowed: borrowed, attainedBefore: job.attained)
+        if sharing != nil {
+            setLedgers(&entry, askedFor: job.model)
+            sharing!.account(entry, 1)
+        }
+        running.insert(entry)
+    }
+
+    /// Sets which ledger a job that asked for `model` is charged to, and the model ledger it squats on.
+    public func setLedgers(_ job: inout RunningJob, askedFor model: Int16) {
+        guard let sharing, !sharing.modelQuotas.isEmpty else { return }
+        job.ledger = sharing.ledger(forModel: model)
+        if job.ledger < 0, let node = job.placement.nodes.first {
+            let onModel = Int16(cluster.nodeModel[Int(node)])
+            if sharing.modelQuotas[Int(onModel)] != nil { job.squats = onModel }
+        }
     }
 
     /// Adds a job that already holds GPUs (a shell rebuilding its view): charged to its team unless `stopping`.
     public mutating func hold(_ job: RunningJob) {
         cluster.allocate(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
         running.insert(job)
-        if !job.stopping {
-            sharing?.quotas.charge(Int(job.team), gpus: job.placement.gpuCount, borrowed: job.borrowed)
-        }
+        if !job.stopping { sharing?.account(job, 1) }
     }
 
     /// Ends a running job: gives its GPUs back. Returns it, or nil if it was not running.
@@ -46,9 +57,7 @@ public struct Snapshot: Sendable {
     public mutating func finish(_ id: JobID) -> RunningJob? {
         guard let job = running.remove(id) else { return nil }
         cluster.release(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
-        if !job.stopping {
-            sharing?.quotas.uncharge(Int(job.team), gpus: job.placement.gpuCount, borrowed: job.borrowed)
-        }
+        if !job.stopping { sharing?.account(job, -1) }
         return job
     }
 }

@@ -12,12 +12,19 @@ public struct TeamPolicy: Sendable, Hashable, Codable {
     public var borrowLimit: Int?
     /// GPUs of its idle guarantee it lends to others; nil: all of it.
     public var lendLimit: Int?
+    /// GPUs of one model guaranteed to the team's jobs that ask for that model (`guarantee.MODEL = N`; the model
+    /// as a job names it, `GPUModel.resolve`), on top of `guarantee`, which is of any model (leaf teams only).
+    public var modelGuarantees: [String: Int]
 
-    public init(name: String, guarantee: Int = 0, borrowLimit: Int? = nil, lendLimit: Int? = nil) {
+    public init(
+        name: String, guarantee: Int = 0, borrowLimit: Int? = nil, lendLimit: Int? = nil,
+        modelGuarantees: [String: Int] = [:]
+    ) {
         self.name = name
         self.guarantee = guarantee
         self.borrowLimit = borrowLimit
         self.lendLimit = lendLimit
+        self.modelGuarantees = modelGuarantees
     }
 
     /// The path's components.

@@ -9,7 +9,12 @@ extension Controller {
             TeamInfo(
                 name: t.name, guarantee: t.guarantee, borrowLimit: t.borrowLimit, lendLimit: t.lendLimit,
                 using: t.using, borrowed: t.borrowed, lent: t.lent, fairShare: (t.fairShare * 1000).rounded() / 1000,
-                pendingJobs: t.pendingJobs, isLeaf: t.isLeaf)
+                pendingJobs: t.pendingJobs, isLeaf: t.isLeaf,
+                models: t.models.isEmpty
+                    ? nil
+                    : t.models.map {
+                        TeamModelInfo(model: $0.model, guarantee: $0.guarantee, using: $0.using, borrowed: $0.borrowed)
+                    })
         }
         return TeamList(
             teams: teams, classes: sharing.classes.sorted { $0.rank > $1.rank }.map(\.name),

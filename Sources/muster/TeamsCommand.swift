@@ -26,6 +26,11 @@ struct TeamsCommand: AsyncParsableCommand {
             ])
         }
         print(table.text)
+        for t in list.teams {
+            for m in t.models ?? [] {
+                print("\(t.name) on \(m.model): guarantee \(m.guarantee), using \(m.using), borrowed \(m.borrowed)")
+            }
+        }
         print(
             "classes: \(list.classes.joined(separator: " > ")); lending \(list.lending ? "on" : "off"), "
                 + "preemption \(list.preemption ? "on" : "off")")

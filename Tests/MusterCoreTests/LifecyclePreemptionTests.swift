@@ -77,6 +77,39 @@ import Testing
         #expect(life.jobs[ids[0]]?.preemptions == 1 && life.jobs[ids[1]]?.preemptions == 0, "\(directives)")
     }
 
+    @Test func aModelGuaranteeIsReclaimedLiveAndReportedAndSurvivesARestore() throws {
+        let sharing = SharingPolicy(
+            classes: SharingTests.classes,
+            teams: [TeamPolicy(name: "a", modelGuarantees: ["h100": 8]), TeamPolicy(name: "b")])
+        var life = Lifecycle(config: Self.config(sharing))
+        for (name, model) in [("gpu-a", "NVIDIA H100 80GB HBM3"), ("gpu-b", "NVIDIA A100-SXM4-80GB")] {
+            var node = T.inventory(name)
+            node.gpus = node.gpus.map { GPUDevice(index: $0.index, model: model, memoryMiB: $0.memoryMiB) }
+            _ = try life.register(node, now: 0)
+        }
+        var squatter: JobID = 0
+        for _ in 0..<2 {
+            let id = try life.submit(JobSpec(gpus: 8, timeLimit: 3_600, team: "b"), owner: "bob", now: 0).id
+            _ = life.plan(now: 0)
+            if life.jobs[id]?.attempt?.nodes == ["gpu-a"] { squatter = id }
+        }
+        #expect(squatter != 0)
+        let b = try #require(life.teamReport().first { $0.name == "b" })
+        #expect(b.models == [TeamUsage.Model(model: "NVIDIA H100 80GB HBM3", guarantee: 0, using: 8, borrowed: 8)])
+        // A restore rebuilds the ledgers from the running jobs: the squatter still borrows the H100s.
+        var (restored, _) = Lifecycle.restore(
+            config: Self.config(sharing), jobs: Array(life.jobs.values), nodes: Array(life.nodes.values), now: 10)
+        _ = restored.plan(now: 10)
+        #expect(restored.teamReport().first { $0.name == "b" }?.models == b.models)
+        let claim = try life.submit(
+            JobSpec(gpus: 8, timeLimit: 3_600, team: "a", gpuModel: "H100"), owner: "alice", now: 1_000
+        ).id
+        _ = life.plan(now: 1_000)
+        #expect(life.jobs[squatter]?.preemptions == 1 && life.awaitingVictims[claim] == [squatter])
+        let a = try #require(life.teamReport().first { $0.name == "a" })
+        #expect(a.models.first?.guarantee == 8 && a.models.first?.using == 8 && a.models.first?.borrowed == 0)
+    }
+
     @Test func aJobThatOptsOutOfRequeueEndsAsPreempted() throws {
         var life = try Self.live()
         let low = try life.submit(

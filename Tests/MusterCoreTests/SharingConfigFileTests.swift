@@ -31,7 +31,10 @@ import Testing
             lend_limit = 8
             [team.nlp]
             guarantee = 64
+            guarantee.h100 = 16
+            guarantee."A100 80GB" = 8
             """)
+        #expect(policy.teams.first { $0.name == "nlp" }?.modelGuarantees == ["h100": 16, "A100 80GB": 8])
         #expect(policy.preemption == false && policy.lending && policy.checkpointInterval == 900)
         #expect(policy.weights.fairShare == 5_000 && policy.weights.halfLife == 86_400 && policy.weights.age == 1_000)
         #expect(policy.classes.map(\.name) == ["urgent", "batch"])
@@ -55,6 +58,9 @@ import Testing
         ("[team.a]\nguarantee = -1", 2, "guarantee must be a whole number from 0"),
         ("[team.a]\nguarantee = 1.5", 2, "guarantee must be a whole number"),
         ("[team.org]\nguarantee = 8\n[team.org/a]\nguarantee = 8", 1, "guarantees belong to teams, not orgs"),
+        ("[team.org]\nguarantee.h100 = 8\n[team.org/a]", 1, "guarantees belong to teams, not orgs"),
+        ("[team.a]\nguarantee.h100 = lots", 2, "lots is not a number"),
+        ("[team.a]\nguarantee. = 8", 2, "unknown key"),
         ("[class.a]\nrank = 1\n[class.b]\nrank = 1", 3, "class b has the same rank (1) as a"),
         ("[class.a]\nrank = 1\naliases = [\"b\"]\n[class.b]\nrank = 2", 4, "the name b is used by two classes"),
         ("[class.A]", 1, "a class name is"),

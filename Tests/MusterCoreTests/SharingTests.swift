@@ -39,6 +39,61 @@ import Testing
 
     // MARK: Quotas
 
+    /// One H100 node and one A100 node; team a is guaranteed the H100s (`guarantee.h100 = 8`), team b nothing.
+    static func twoModels() -> Snapshot {
+        let layout = ClusterLayout(
+            gpuModels: [
+                GPUModel(name: "NVIDIA H100 80GB HBM3", memoryGiB: 80, maxWatts: 700, idleWatts: 70),
+                GPUModel(name: "NVIDIA A100-SXM4-80GB", memoryGiB: 80, maxWatts: 400, idleWatts: 50),
+            ],
+            levelNames: ["leaf"],
+            nodes: [
+                .init(name: "h", gpus: 8, gpuModel: 0, path: [0]), .init(name: "a", gpus: 8, gpuModel: 1, path: [0]),
+            ])
+        let cluster = try! Cluster(layout: layout)
+        var snapshot = Snapshot(cluster: cluster)
+        let policy = Self.policy([
+            TeamPolicy(name: "a", modelGuarantees: ["h100": 8]), TeamPolicy(name: "b"),
+        ])
+        snapshot.sharing = SharingState(policy: policy, cluster: cluster)
+        return snapshot
+    }
+
+    @Test func aModelGuaranteeIsReclaimedFromJobsOnThatModelOnly() {
+        var snapshot = Self.twoModels()
+        #expect(snapshot.sharing!.modelQuotas.keys.sorted() == [0], "a ledger for the H100s only")
+        let scheduler = Scheduler(policy: .backfill)
+        // b's two any-model jobs take both nodes: the one on the H100 borrows it from the H100 ledger.
+        for id in [1, 2] as [JobID] {
+            snapshot.pending.append(Self.job(id, gpus: 8, team: "b", in: snapshot, submit: id))
+        }
+        _ = scheduler.plan(&snapshot, now: 1_000)
+        let squatter = snapshot.running.byID.values.first {
+            snapshot.cluster.nodeModel[Int($0.placement.nodes[0])] == 0
+        }!
+        #expect(squatter.squats == 0 && squatter.ledger == -1)
+        #expect(snapshot.sharing!.modelQuotas[0]!.borrowedTotal == 8)
+        // a asks for H100s within its guarantee: only the job on the H100 is preempted.
+        var ask = Self.job(3, gpus: 8, team: "a", in: snapshot, submit: 3)
+        ask.model = 0
+        #expect(snapshot.sharing!.admit(ask) == .guaranteed)
+        snapshot.pending.append(ask)
+        let decisions = scheduler.plan(&snapshot, now: 2_000)
+        #expect(decisions.contains(.preempt(squatter.id, by: 3)), "\(decisions)")
+        #expect(!decisions.contains { if case .preempt(let v, _) = $0 { v != squatter.id } else { false } })
+        let started = snapshot.running[3]
+        #expect(started?.ledger == 0 && started?.borrowed == false && started?.placement.nodes == [0])
+        #expect(snapshot.sharing!.modelQuotas[0]!.guaranteedUse[snapshot.sharing!.quotas.team(named: "a")] == 8)
+        // b asking for the H100s has no guarantee there: it would borrow, and nothing is lent while a uses them.
+        var other = Self.job(4, gpus: 8, team: "b", in: snapshot, submit: 4)
+        other.model = 0
+        #expect(snapshot.sharing!.admit(other) != .guaranteed)
+        // Accounting comes back to zero when everything ends.
+        for id in snapshot.running.byID.keys.sorted() { snapshot.finish(id) }
+        #expect(snapshot.sharing!.modelQuotas[0]!.borrowedTotal == 0 && snapshot.sharing!.quotas.borrowedTotal == 0)
+        #expect(snapshot.sharing!.modelQuotas[0]!.guaranteedUse.allSatisfy { $0 == 0 })
+    }
+
     @Test func aJobWithinItsGuaranteeIsGuaranteedAndOneBeyondItBorrows() {
         var quotas = Quotas(policy: Self.policy(Self.twoTeams), totalGPUs: 16)
         let a = quotas.team(named: "a")

@@ -29,7 +29,8 @@ import Testing
     static let checkpoint = CheckpointReport(task: task, time: 11.5)
     static let team = TeamInfo(
         name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
-        fairShare: 0.5, pendingJobs: 3, isLeaf: true)
+        fairShare: 0.5, pendingJobs: 3, isLeaf: true,
+        models: [TeamModelInfo(model: "NVIDIA H100 80GB HBM3", guarantee: 32, using: 40, borrowed: 8)])
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9],
@@ -59,6 +60,7 @@ import Testing
             ],
             "SubmitResponse": [SubmitResponse(id: 7, count: 10), SubmitResponse(id: 7)],
             "TeamInfo": [Self.team],
+            "TeamModelInfo": Self.team.models!,
             "TeamList": [
                 TeamList(teams: [Self.team], classes: ["inference", "research"], lending: true, preemption: true)
             ],

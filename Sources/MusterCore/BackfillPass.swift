@@ -126,7 +126,7 @@ struct BackfillPass {
                         started.append(job.id)
                         continue
                     }
-                    if explain { reasons[job.id] = .overQuota(why) }
+                    if explain { reasons[job.id] = Scheduler.quotaReason(why, for: job, in: snapshot) }
                     continue
                 }
             }

@@ -50,7 +50,7 @@ public struct Scheduler: Sendable {
                         started.append(job.id)
                         continue
                     }
-                    reasons?[job.id] = .overQuota(why)
+                    reasons?[job.id] = Self.quotaReason(why, for: job, in: snapshot)
                     continue
                 }
                 guard
@@ -128,6 +128,14 @@ public struct Scheduler: Sendable {
 
     /// Starts `job` by preempting running jobs if that frees a placement for it now (`Snapshot.preemptFor`):
     /// records a `preempt` per victim, then the `start`. False, and nothing changed, otherwise.
+    /// Why a quota keeps `job` waiting, naming the GPU model when its ledger is a model's.
+    static func quotaReason(_ why: QuotaRefusal, for job: PendingJob, in snapshot: Snapshot) -> WaitReason {
+        guard let ledger = snapshot.sharing?.ledger(forModel: job.model), ledger >= 0,
+            Int(ledger) < snapshot.cluster.gpuModels.count
+        else { return .overQuota(why) }
+        return .overModelQuota(model: snapshot.cluster.gpuModels[Int(ledger)].name, .overQuota(why))
+    }
+
     static func startByPreempting(
         _ job: PendingJob, admission: Admission, now: Seconds, snapshot: inout Snapshot, decisions: inout [Decision]
     ) -> Bool {

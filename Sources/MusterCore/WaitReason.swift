@@ -15,6 +15,8 @@ public enum WaitReason: Sendable, Hashable {
     case beyondBackfillDepth(Int)
     /// Its team's quota keeps it waiting, whatever is free.
     case overQuota(QuotaRefusal)
+    /// Its team's quota of the GPU model it asked for keeps it waiting.
+    indirect case overModelQuota(model: String, WaitReason)
 
     /// Words a user can act on; times are given relative to `now`, the pass's time.
     public func description(now: Seconds) -> String {
@@ -37,6 +39,10 @@ public enum WaitReason: Sendable, Hashable {
         case .overQuota(.nothingToBorrow(let team, let guarantee, let lendable)):
             return "over quota: team \(team) is beyond its guarantee of \(guarantee) GPUs and only \(lendable) GPUs "
                 + "are lent now; it starts when others lend more or its own jobs end"
+        case .overModelQuota(let model, let inner):
+            let text = inner.description(now: now)
+            let rest = text.hasPrefix("over quota: ") ? String(text.dropFirst("over quota: ".count)) : text
+            return "over quota of \(model) GPUs (its ledger counts that model's GPUs only): " + rest
         case .beyondBackfillDepth(let depth):
             return "queued behind the reservation and \(depth) other jobs: the last pass examined no further (its "
                 + "backfill depth); it moves up as jobs ahead start"

@@ -88,6 +88,17 @@ import Testing
         var other = Self.job(4, gpus: 8, team: "b", in: snapshot, submit: 4)
         other.model = 0
         #expect(snapshot.sharing!.admit(other) != .guaranteed)
+        // Without lending, b's quota of H100s (none) keeps it waiting, and `why` names the model.
+        var strict = Self.twoModels()
+        strict.sharing = SharingState(
+            policy: Self.policy(
+                [TeamPolicy(name: "a", modelGuarantees: ["h100": 8]), TeamPolicy(name: "b")], lending: false),
+            cluster: strict.cluster)
+        strict.pending.append(other)
+        var reasons: [JobID: WaitReason]? = [:]
+        _ = scheduler.plan(&strict, now: 3_000, reasons: &reasons)
+        let why = reasons?[4]?.description(now: 3_000) ?? ""
+        #expect(why.hasPrefix("over quota of NVIDIA H100 80GB HBM3 GPUs") && why.contains("team b"), "\(why)")
         // Accounting comes back to zero when everything ends.
         for id in snapshot.running.byID.keys.sorted() { snapshot.finish(id) }
         #expect(snapshot.sharing!.modelQuotas[0]!.borrowedTotal == 0 && snapshot.sharing!.quotas.borrowedTotal == 0)

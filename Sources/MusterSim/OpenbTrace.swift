@@ -12,7 +12,9 @@ import MusterCore
 ///   (empty `scheduled_time`: the `Pending` pods, 897 in `default`) runs `deletion_time` - `creation_time`, its
 ///   whole lifetime, and is counted in the notes. The time limit is the runtime (the trace has no estimates).
 /// - team = `qos`; priority LS and Guaranteed → high, Burstable → normal, BE → low; the name is the pod's.
-/// - `gpu_spec` (GPU-model constraints, only in the `gpuspec*` variants) is ignored and counted in the notes.
+/// - `gpu_spec` (GPU-model constraints, only in the `gpuspec*` variants): a single model becomes the job's
+///   `gpuModel` (it runs only on that model's nodes); a set of several (`P100|T4`) is taken as any model and
+///   counted in the notes.
 ///
 /// The `multigpu*` variants carry no times (FGD packs them, it does not replay them) and are refused.
 public enum OpenbTrace {
@@ -91,7 +93,11 @@ public enum OpenbTrace {
             let milli = try row.int(4)
             guard (1...1000).contains(milli) else { throw row.fail(4, "must be 1 to 1000 for a GPU pod, got \(milli)") }
             if milli < 1000 { fractional += 1 }
-            if !row.isEmpty(5) { constrained += 1 }
+            var model: String?
+            if !row.isEmpty(5) {
+                let spec = row.string(5)
+                if spec.contains("|") { constrained += 1 } else { model = spec }
+            }
             let priority: PriorityClass
             switch row.string(6) {
             case "LS", "Guaranteed": priority = .high
@@ -119,7 +125,8 @@ public enum OpenbTrace {
             let runtime = Seconds(max(1, deleted - started))
             let spec = JobSpec(
                 name: row.string(0), gpus: gpus, cpusPerNode: (cpuMilli + 999) / 1000, memoryMiBPerNode: memory,
-                timeLimit: runtime, team: row.string(6), priority: priority, submitTime: Seconds(created))
+                timeLimit: runtime, team: row.string(6), priority: priority, submitTime: Seconds(created),
+                gpuModel: model)
             rows.append((TraceJob(spec: spec, runtime: runtime), line))
         }
         rows.sort { a, b in
@@ -134,7 +141,9 @@ public enum OpenbTrace {
             notes.append(
                 "\(neverScheduled) never-scheduled pods replayed for their whole lifetime (deletion - creation)")
         }
-        if constrained > 0 { notes.append("\(constrained) pods' gpu_spec (GPU model constraint) ignored") }
+        if constrained > 0 {
+            notes.append("\(constrained) pods' gpu_spec of several models taken as any model")
+        }
         return Workload(name: name ?? reader.fileName, jobs: rows.map(\.job), notes: notes)
     }
 

@@ -68,7 +68,8 @@ import Testing
             "pods.csv.gz",
             Self.header + "p0,12000,16384,1,1000,,LS,Running,100,200,150\n"
                 + "p1,500,1024,1,470,T4,BE,Pending,50,90,\n" + "p2,1000,0,0,0,,BE,Running,10,20,10\n"
-                + "p3,64000,4096,8,1000,,Burstable,Failed,100,100,100\n" + "p4,1,1,2,1000,,Guaranteed,Running,0,5,0\n")
+                + "p3,64000,4096,8,1000,P100|T4,Burstable,Failed,100,100,100\n"
+                + "p4,1,1,2,1000,,Guaranteed,Running,0,5,0\n")
         let workload = try OpenbTrace.load(path: path)
         let jobs = workload.jobs
         #expect(jobs.map(\.spec.name) == ["p4", "p1", "p0", "p3"])
@@ -78,11 +79,12 @@ import Testing
         #expect(jobs.map(\.spec.priority) == [.high, .low, .high, .normal])
         #expect(jobs.map(\.spec.team) == ["Guaranteed", "BE", "LS", "Burstable"])
         #expect(jobs.map(\.spec.submitTime) == [0, 50, 100, 100])
+        #expect(jobs.map(\.spec.gpuModel) == [nil, "T4", nil, nil], "one model is a constraint, several are any")
         #expect(workload.notes.count == 4)
         #expect(workload.notes[0].hasPrefix("1 CPU-only"))
         #expect(workload.notes[1].hasPrefix("1 fractional-GPU"))
         #expect(workload.notes[2].hasPrefix("1 never-scheduled"))
-        #expect(workload.notes[3].hasPrefix("1 pods' gpu_spec"))
+        #expect(workload.notes[3].hasPrefix("1 pods' gpu_spec of several models"))
     }
 
     @Test(arguments: [

@@ -21,8 +21,14 @@ public struct FairShare: Sendable, Hashable {
     /// Moves the clock to `now`: past use decays, and the GPUs each team holds (`quotas`) accrue since the
     /// last call.
     public mutating func advance(to now: Double, quotas: Quotas) {
+        advance(to: now, held: quotas.names.indices.map { quotas.guaranteedUse[$0] + quotas.borrowedUse[$0] })
+    }
+
+    /// As `advance(to:quotas:)`, with the GPUs each team's running jobs hold given (`SharingState.held`: every
+    /// ledger's jobs, each once).
+    public mutating func advance(to now: Double, held: [Int]) {
         guard now.isFinite else { return }
-        if usage.count != quotas.names.count { usage = Array(repeating: 0, count: quotas.names.count) }
+        if usage.count != held.count { usage = Array(repeating: 0, count: held.count) }
         guard let last = time else {
             time = now
             return
@@ -30,10 +36,10 @@ public struct FairShare: Sendable, Hashable {
         let dt = now - last
         guard dt > 0 else { return }
         let decay = Double.power2(-dt / halfLife)
-        for t in usage.indices where quotas.isLeaf[t] {
-            let held = Double(quotas.guaranteedUse[t] + quotas.borrowedUse[t])
-            // Held GPUs accrue over dt, themselves decaying from the middle of the interval.
-            usage[t] = usage[t] * decay + held * dt * Double.power2(-dt / (2 * halfLife))
+        for t in usage.indices {
+            // Held GPUs accrue over dt, themselves decaying from the middle of the interval (only leaf teams
+            // run jobs, so an org's count stays 0).
+            usage[t] = usage[t] * decay + Double(held[t]) * dt * Double.power2(-dt / (2 * halfLife))
         }
         time = now
     }

@@ -23,10 +23,27 @@ extension Lifecycle {
         teamTable = table
     }
 
+    /// Past use rebuilt from the stored jobs after a restart: each job's latest attempt, from its start to its end
+    /// (or `now`), decayed from its end. Earlier attempts of requeued jobs are not stored and do not count.
+    mutating func recountFairShare(now: Double) {
+        guard let teamTable, now.isFinite else { return }
+        var usage = Array(repeating: 0.0, count: teamTable.names.count)
+        let halfLife = fairShare.halfLife
+        for job in jobs.values {
+            guard let start = job.attempt?.startedAt, start.isFinite else { continue }
+            let end = min(now, job.endTime.flatMap { $0.isFinite ? $0 : nil } ?? now)
+            guard end > start else { continue }
+            let t = teamTable.team(named: job.spec.team)
+            guard t < usage.count else { continue }
+            usage[t] += Double(job.shape.gpus) * (end - start) * Double.power2(-(now - end) / halfLife)
+        }
+        fairShare.restore(usage: usage, time: now)
+    }
+
     /// Teams' use up to `time` counts in fair share (before the GPUs held change: a start or a release).
     mutating func accrueFairShare(at time: Double) {
-        guard let quotas = snapshot?.sharing?.quotas else { return }
-        fairShare.advance(to: time, quotas: quotas)
+        guard let held = snapshot?.sharing?.held else { return }
+        fairShare.advance(to: time, held: held)
     }
 
     /// The simulator's model of checkpoints: every running job checkpoints every `seconds` since its start.

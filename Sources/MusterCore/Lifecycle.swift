@@ -172,6 +172,7 @@ public struct Lifecycle: Sendable {
         for id in lifecycle.held.sorted() { lifecycle.recheckHeld(id, at: now, &directives) }
         lifecycle.purgeAttemptDeadlines()
         lifecycle.rebuildSnapshot()
+        lifecycle.recountFairShare(now: now)
         directives.append(.wake)
         return (lifecycle, directives)
     }

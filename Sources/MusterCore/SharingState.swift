@@ -8,6 +8,8 @@ public struct SharingState: Sendable {
     /// model index, over that model's GPUs: jobs that ask for the model are charged here, and jobs of the
     /// any-model ledger that run on its GPUs borrow them (`RunningJob.squats`).
     public var modelQuotas: [Int: Quotas] = [:]
+    /// GPUs each team's running jobs hold, whatever their ledger (fair share counts every job once).
+    public private(set) var held: [Int]
     /// Fair-share factor per team (indices of `quotas`), in 0...1.
     public var fairShare: [Double]
     /// The simulator's model: running jobs checkpoint this often (for the work a preemption loses); nil on a live
@@ -24,6 +26,7 @@ public struct SharingState: Sendable {
     public init(policy: SharingPolicy, totalGPUs: Int, models: [GPUModel] = [], modelGPUs: [Int] = []) {
         self.policy = policy
         quotas = Quotas(policy: policy, totalGPUs: totalGPUs)
+        held = Array(repeating: 0, count: quotas.names.count)
         for m in models.indices where m < modelGPUs.count {
             var ledger = policy
             var any = false
@@ -70,6 +73,7 @@ public struct SharingState: Sendable {
     /// squats on.
     public mutating func account(_ job: RunningJob, _ sign: Int) {
         let gpus = job.placement.gpuCount
+        if Int(job.team) < held.count { held[Int(job.team)] += sign * gpus }
         func apply(_ q: inout Quotas, borrowed: Bool) {
             if sign > 0 {
                 q.charge(Int(job.team), gpus: gpus, borrowed: borrowed)

@@ -110,6 +110,25 @@ import Testing
         #expect(a.models.first?.guarantee == 8 && a.models.first?.using == 8 && a.models.first?.borrowed == 0)
     }
 
+    @Test func fairShareUsageSurvivesARestart() throws {
+        let sharing = SharingPolicy(
+            classes: SharingTests.classes, teams: [TeamPolicy(name: "a", guarantee: 4), TeamPolicy(name: "b")])
+        var life = Lifecycle(config: Self.config(sharing))
+        _ = try life.register(T.inventory("gpu-a"), now: 0)
+        let id = try life.submit(JobSpec(gpus: 8, timeLimit: 3_600, team: "a"), owner: "alice", now: 0).id
+        _ = life.plan(now: 0)
+        _ = life.taskStarted(T.rank(0, job: id), on: "gpu-a", at: 0, now: 0)
+        _ = life.taskExited(T.rank(0, job: id), on: "gpu-a", exitCode: 0, reason: nil, at: 3_000, now: 3_000)
+        _ = life.plan(now: 3_600)
+        let before = try #require(life.teamReport().first { $0.name == "a" }?.fairShare)
+        #expect(abs(before - 0.5) < 0.01, "a used every GPU-second so far: 2^-(1 / its share of 1)")
+        let (restored, _) = Lifecycle.restore(
+            config: Self.config(sharing), jobs: Array(life.jobs.values), nodes: Array(life.nodes.values), now: 3_600)
+        let after = try #require(restored.teamReport().first { $0.name == "a" }?.fairShare)
+        #expect(abs(after - before) < 0.01, "\(before) before the restart, \(after) after")
+        #expect(restored.teamReport().first { $0.name == "b" }?.fairShare == 1)
+    }
+
     @Test func aJobThatOptsOutOfRequeueEndsAsPreempted() throws {
         var life = try Self.live()
         let low = try life.submit(

@@ -135,9 +135,14 @@ struct BackfillPass {
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
                 ) {
-                    snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                    let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
+                    guard let granted else {
+                        if explain { reasons[job.id] = why }
+                        continue
+                    }
+                    snapshot.start(job, on: granted, at: now, borrowed: borrowed)
                     started.append(job.id)
-                    decisions.append(.start(job.id, placement))
+                    decisions.append(.start(job.id, granted))
                     if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
                     continue
                 }
@@ -231,6 +236,29 @@ struct BackfillPass {
                             job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,
                             model: job.gpuModel)
                     }
+                    if var placement = found, let power = snapshot.sharing?.power,
+                        power.refusal(placement, in: snapshot.cluster) != nil
+                    {
+                        // Another placement must stay off the reserved GPUs too: hold them back first.
+                        if blocker == nil {
+                            block(&snapshot.cluster)
+                            guard
+                                let again = snapshot.cluster.findPlacement(
+                                    job.shape, cpusPerNode: job.cpusPerNode,
+                                    memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel)
+                            else {
+                                if explain { reasons[job.id] = power.refusal(placement, in: snapshot.cluster)?.reason }
+                                continue
+                            }
+                            placement = again
+                        }
+                        let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
+                        found = granted
+                        if granted == nil {
+                            if explain { reasons[job.id] = why }
+                            continue
+                        }
+                    }
                     if let placement = found {
                         if blocker == nil && placement.nodes.count == 1 {
                             // Off the reserved GPUs on one node: only that node's count of lost nodes changes.
@@ -262,9 +290,14 @@ struct BackfillPass {
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
                 ) {
-                    snapshot.start(job, on: placement, at: now, borrowed: borrowed)
+                    let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
+                    guard let granted else {
+                        if explain { reasons[job.id] = why }
+                        continue
+                    }
+                    snapshot.start(job, on: granted, at: now, borrowed: borrowed)
                     started.append(job.id)
-                    decisions.append(.start(job.id, placement))
+                    decisions.append(.start(job.id, granted))
                     reservedFreeCache = nil
                     reservedLostCache = nil
                     continue

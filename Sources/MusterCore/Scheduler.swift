@@ -69,9 +69,16 @@ public struct Scheduler: Sendable {
                     blockedBy = job.id
                     continue
                 }
-                snapshot.start(job, on: placement, at: now, borrowed: admission == .borrowing)
+                let (granted, why) = Self.withinPower(job, placement, in: &snapshot)
+                guard let granted else {
+                    guard reasons != nil else { break }
+                    reasons?[job.id] = why
+                    blockedBy = job.id
+                    continue
+                }
+                snapshot.start(job, on: granted, at: now, borrowed: admission == .borrowing)
                 started.append(job.id)
-                decisions.append(.start(job.id, placement))
+                decisions.append(.start(job.id, granted))
             }
         case .backfill, .sjf, .srtf, .las:
             var pass = BackfillPass(now: now, explain: reasons != nil, depth: backfillDepth, policy: policy)
@@ -128,6 +135,44 @@ public struct Scheduler: Sendable {
 
     /// Starts `job` by preempting running jobs if that frees a placement for it now (`Snapshot.preemptFor`):
     /// records a `preempt` per victim, then the `start`. False, and nothing changed, otherwise.
+    /// Where `job` may start within the power budgets, given the `placement` found for it: the same, or, when a
+    /// block would go over, another found with that block's free GPUs held back (up to 4 blocks); or why not.
+    /// Leaves the cluster as it found it.
+    static func withinPower(
+        _ job: PendingJob, _ placement: Placement, in snapshot: inout Snapshot
+    ) -> (placement: Placement?, refusal: WaitReason?) {
+        guard let power = snapshot.sharing?.power else { return (placement, nil) }
+        var held: [Placement] = []
+        defer { for p in held.reversed() { snapshot.cluster.release(p) } }
+        var candidate = placement
+        var first: WaitReason?
+        for _ in 0..<5 {
+            guard let (block, reason) = power.refusal(candidate, in: snapshot.cluster) else {
+                return (candidate, nil)
+            }
+            first = first ?? reason
+            guard block != snapshot.cluster.root, held.count < 4 else { break }
+            var nodes: [Int32] = []
+            var masks: [UInt64] = []
+            for node in Int(snapshot.cluster.blockNodeStart[block])..<Int(snapshot.cluster.blockNodeEnd[block])
+            where snapshot.cluster.freeMask[node] != 0 {
+                nodes.append(Int32(node))
+                masks.append(snapshot.cluster.freeMask[node])
+            }
+            guard !nodes.isEmpty else { break }
+            let hold = Placement(nodes: nodes, gpuMasks: masks)
+            snapshot.cluster.allocate(hold)
+            held.append(hold)
+            guard
+                let next = snapshot.cluster.findPlacement(
+                    job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,
+                    model: job.gpuModel)
+            else { break }
+            candidate = next
+        }
+        return (nil, first)
+    }
+
     /// Why a quota keeps `job` waiting, naming the GPU model when its ledger is a model's.
     static func quotaReason(_ why: QuotaRefusal, for job: PendingJob, in snapshot: Snapshot) -> WaitReason {
         guard let ledger = snapshot.sharing?.ledger(forModel: job.model), ledger >= 0,

@@ -31,6 +31,11 @@
 /// lend_limit = 128            # GPUs of its idle guarantee it lends (absent: all)
 /// guarantee.h100 = 64         # and 64 GPUs of the model named so (for its jobs that ask for it; any case,
 ///                             # or a part of one model's name; a ledger per model, lending within the model)
+///
+/// [power]                     # budgets a start must keep (modelled IT draw: idle parts plus busy GPUs at peak)
+/// budget_mw = 150             # the whole cluster (or budget_kw)
+/// leaf_budget_kw = 400        # every block of a level (leaf, spine: the topology's level names)
+/// node_other_w = 4600         # a node's CPUs, memory, NICs, fans (default: a DGX H100's)
 /// ```
 /// Comments start with `#`. A file that breaks a rule is refused with its line and the reason.
 public enum SharingConfigFile {
@@ -82,10 +87,13 @@ public enum SharingConfigFile {
                         throw ConfigFileError(line: lineNumber, "at most \(maxTeams) teams")
                     }
                     teams[name] = (TeamPolicy(name: name), lineNumber)
+                } else if section == "power" {
+                    policy.power = policy.power ?? PowerPolicy()
                 } else if section != "scheduler" && section != "priority" {
                     throw ConfigFileError(
                         line: lineNumber,
-                        "unknown table [\(section)]; the tables are [scheduler], [priority], [class.NAME], [team.PATH]")
+                        "unknown table [\(section)]; the tables are [scheduler], [priority], [power], [class.NAME], "
+                            + "[team.PATH]")
                 }
                 continue
             }
@@ -132,6 +140,17 @@ public enum SharingConfigFile {
                 case "preemption": policy.preemption = try bool()
                 case "checkpoint_interval": policy.checkpointInterval = try number(1...ClassPolicy.maxSeconds * 30)
                 case "restart_overhead": policy.restartOverhead = try number(0...ClassPolicy.maxSeconds)
+                default: throw unknown()
+                }
+            case "power":
+                // budget_mw / budget_kw: the whole cluster; LEVEL_budget_kw: every block of that level.
+                let kilowatts = 0.001...1e9
+                switch key {
+                case "budget_mw": policy.power!.budgets["cluster"] = try number(0.000001...1e6) * 1e6
+                case "budget_kw": policy.power!.budgets["cluster"] = try number(kilowatts) * 1_000
+                case "node_other_w": policy.power!.nodeOtherWatts = try number(0...1e6)
+                case let k where k.hasSuffix("_budget_kw") && k.count > "_budget_kw".count:
+                    policy.power!.budgets[String(k.dropLast("_budget_kw".count))] = try number(kilowatts) * 1_000
                 default: throw unknown()
                 }
             case "priority":

@@ -20,6 +20,8 @@ public struct SharingPolicy: Sendable, Hashable {
     /// processes, initialising collectives and reading the checkpoint back (as long as writing it, 2 min, in the
     /// example above). Default 2 min.
     public var restartOverhead: Double
+    /// Power budgets (`[power]`); nil: none.
+    public var power: PowerPolicy?
 
     public init(
         classes: [ClassPolicy] = SharingPolicy.defaultClasses, teams: [TeamPolicy] = [],

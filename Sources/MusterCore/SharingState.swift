@@ -8,6 +8,8 @@ public struct SharingState: Sendable {
     /// model index, over that model's GPUs: jobs that ask for the model are charged here, and jobs of the
     /// any-model ledger that run on its GPUs borrow them (`RunningJob.squats`).
     public var modelQuotas: [Int: Quotas] = [:]
+    /// The modelled draw of every block and the power budgets (`[power]` in the config); nil: none.
+    public var power: PowerState?
     /// GPUs each team's running jobs hold, whatever their ledger (fair share counts every job once).
     public private(set) var held: [Int]
     /// Fair-share factor per team (indices of `quotas`), in 0...1.
@@ -53,6 +55,10 @@ public struct SharingState: Sendable {
             modelGPUs[0] = cluster.totalGPUs
         }
         self.init(policy: policy, totalGPUs: cluster.totalGPUs, models: cluster.gpuModels, modelGPUs: modelGPUs)
+        if let power = policy.power, !power.budgets.isEmpty {
+            self.power = PowerState(
+                cluster: cluster, nodeOtherWatts: power.nodeOtherWatts, levelBudgets: power.budgets)
+        }
     }
 
     /// The ledger a job that asks for `model` (-1: none) is charged to: the model's, if some team is guaranteed

@@ -83,7 +83,10 @@ extension Snapshot {
         guard let (victims, placement) = fewestVictims(for: job, from: candidates) else { return nil }
         // Quotas with the victims gone: a borrowing job must still find enough lent.
         var after = sharing
-        for victim in victims { after.account(victim, -1) }
+        for victim in victims {
+            after.account(victim, -1)
+            after.power?.account(victim.placement, in: cluster, -1)
+        }
         let admission = after.admit(job)
         if case .refused = admission {
             for victim in victims {
@@ -184,6 +187,7 @@ extension Snapshot {
         for victim in victims {
             running.remove(victim.id)
             sharing?.account(victim, -1)
+            sharing?.power?.account(victim.placement, in: cluster, -1)
         }
         reservation = nil
         return (victims.sorted { $0.id < $1.id }, placement)

@@ -31,6 +31,7 @@ public struct Snapshot: Sendable {
         if sharing != nil {
             setLedgers(&entry, askedFor: job.model)
             sharing!.account(entry, 1)
+            sharing!.power?.account(placement, in: cluster, 1)
         }
         running.insert(entry)
     }
@@ -50,6 +51,8 @@ public struct Snapshot: Sendable {
         cluster.allocate(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
         running.insert(job)
         if !job.stopping { sharing?.account(job, 1) }
+        // A stopping job's GPUs still draw power until its ranks end.
+        sharing?.power?.account(job.placement, in: cluster, 1)
     }
 
     /// Ends a running job: gives its GPUs back. Returns it, or nil if it was not running.
@@ -58,6 +61,7 @@ public struct Snapshot: Sendable {
         guard let job = running.remove(id) else { return nil }
         cluster.release(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
         if !job.stopping { sharing?.account(job, -1) }
+        sharing?.power?.account(job.placement, in: cluster, -1)
         return job
     }
 }

@@ -15,6 +15,8 @@ public enum WaitReason: Sendable, Hashable {
     case beyondBackfillDepth(Int)
     /// Its team's quota keeps it waiting, whatever is free.
     case overQuota(QuotaRefusal)
+    /// Starting it would take a block's modelled draw past its power budget (watts).
+    case overPowerBudget(block: String, budgetWatts: Double, drawWatts: Double, jobWatts: Double)
     /// Its team's quota of the GPU model it asked for keeps it waiting.
     indirect case overModelQuota(model: String, WaitReason)
 
@@ -39,6 +41,9 @@ public enum WaitReason: Sendable, Hashable {
         case .overQuota(.nothingToBorrow(let team, let guarantee, let lendable)):
             return "over quota: team \(team) is beyond its guarantee of \(guarantee) GPUs and only \(lendable) GPUs "
                 + "are lent now; it starts when others lend more or its own jobs end"
+        case .overPowerBudget(let block, let budget, let draw, let job):
+            return "power budget: \(block) draws \(Self.kilowatts(draw)) of its \(Self.kilowatts(budget)) budget and "
+                + "this job would add \(Self.kilowatts(job)) at peak; it starts when running jobs end there"
         case .overModelQuota(let model, let inner):
             let text = inner.description(now: now)
             let rest = text.hasPrefix("over quota: ") ? String(text.dropFirst("over quota: ".count)) : text
@@ -50,6 +55,13 @@ public enum WaitReason: Sendable, Hashable {
             return "it needs \(needs.nodes) node(s) with \(needs.gpusPerNode) GPUs each, more than the nodes up now "
                 + "have even when idle; it waits for nodes to come back"
         }
+    }
+
+    /// Watts as "12.3 kW" (or "1.25 MW").
+    static func kilowatts(_ watts: Double) -> String {
+        guard watts.isFinite else { return "no limit" }
+        if watts >= 1_000_000 { return "\((watts / 10_000).rounded() / 100) MW" }
+        return "\((watts / 100).rounded() / 10) kW"
     }
 
     /// "within 1h20m" (or "now").

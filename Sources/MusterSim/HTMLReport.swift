@@ -9,6 +9,7 @@ public enum HTMLReport {
         let utilization = report.series.utilization.enumerated().map { (x: Double($0) * days, y: $1 * 100) }
         let queue = report.series.queueLength.enumerated().map { (x: Double($0) * days, y: $1) }
         let cdf = report.series.jctCDF.map { (x: $0[0], y: $0[1] * 100) }
+        let power = (report.power?.facilityMW ?? []).enumerated().map { (x: Double($0) * days, y: $1) }
         let charts = [
             SVGLineChart(
                 title: "GPU utilisation", xLabel: "days since first submit", yLabel: "% of GPUs busy",
@@ -16,6 +17,9 @@ public enum HTMLReport {
             SVGLineChart(
                 title: "Queue length", xLabel: "days since first submit", yLabel: "jobs waiting", points: queue,
                 color: "#dc2626"),
+            SVGLineChart(
+                title: "Facility power (\(report.power?.model ?? "-"), PUE \(report.power?.pue ?? 0))",
+                xLabel: "days since first submit", yLabel: "MW", points: power, color: "#d97706"),
             SVGLineChart(
                 title: "Job completion time (CDF)", xLabel: "JCT, seconds (log scale)", yLabel: "% of jobs",
                 points: cdf, logX: true, yMax: 100, color: "#16a34a"),

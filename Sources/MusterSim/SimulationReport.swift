@@ -87,6 +87,24 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var series: Series
     /// Teams and preemption (with `--config`, or Philly's partitions): absent otherwise.
     public var sharing: Sharing? = nil
+    /// The facility's modelled draw (`PowerModel`) over the replay.
+    public var power: Power? = nil
+
+    /// Facility power from the busy GPUs of each time bucket: busy GPUs at their typical draw, the others idle,
+    /// every node's other parts on, times the PUE.
+    public struct Power: Sendable, Codable, Hashable {
+        /// The power model used (a preset's name, or the GPU model's with its node parts not modelled).
+        public var model: String
+        public var pue: Double
+        public var meanMW: Double
+        /// The highest and lowest bucket averages: how far the load swings.
+        public var peakMW: Double
+        public var lowMW: Double
+        /// Over the makespan.
+        public var energyMWh: Double
+        /// Per bucket of `series.bucketSeconds`.
+        public var facilityMW: [Double]
+    }
 
     /// How well guarantees held and what preemption cost.
     public struct Sharing: Sendable, Codable, Hashable {

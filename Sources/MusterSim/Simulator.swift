@@ -268,7 +268,50 @@ public struct Simulator: Sendable {
                     preemptions: preemptions, lostGPUHours: rounded(lostGPUSeconds / 3600),
                     guaranteeViolationJobHours: guarantees.tracked
                         ? rounded(guarantees.violationJobSeconds / 3600) : nil) : nil)
-        return (report, JobOutcomes(start: startTime, end: endTime))
+        var withPower = report
+        withPower.power = Self.power(
+            model: Self.powerModel(partitions.map(\.cluster)), gpus: totalGPUCount,
+            utilization: report.series.utilization, bucketSeconds: width, makespan: end - firstSubmit)
+        return (withPower, JobOutcomes(start: startTime, end: endTime))
+    }
+
+    /// The power model of a cluster: the preset of its (most common) GPU model when there is one (`h100`,
+    /// `gb200`), else one built from the GPU model's idle and maximum watts, typical at 85 % of the maximum and no
+    /// other node parts.
+    static func powerModel(_ clusters: [Cluster]) -> PowerModel {
+        var gpusByModel: [String: (GPUModel, Int)] = [:]
+        for cluster in clusters {
+            for node in 0..<cluster.nodeCount {
+                let model = cluster.gpuModels[Int(cluster.nodeModel[node])]
+                gpusByModel[model.name, default: (model, 0)].1 += Int(cluster.nodeGPUs[node])
+            }
+        }
+        let (model, _) =
+            gpusByModel.values.max { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.name > $1.0.name }
+            ?? (GPUModel.h100, 0)
+        let name = model.name.lowercased()
+        if name.contains("h100") { return .h100 }
+        if name.contains("gb200") { return .gb200 }
+        let maxGPUs = clusters.map(\.maxGPUsPerNode).max() ?? 8
+        return PowerModel(
+            name: "\(model.name) (GPUs only)", gpuIdleWatts: Double(model.idleWatts),
+            gpuTypicalWatts: 0.85 * Double(model.maxWatts), gpuMaxWatts: Double(model.maxWatts),
+            gpusPerNode: maxGPUs, nodeOtherWatts: 0, pue: 1.2)
+    }
+
+    /// Facility power per bucket from the busy share of the GPUs in each.
+    static func power(
+        model: PowerModel, gpus: Int, utilization: [Double], bucketSeconds: Int64, makespan: Int64
+    ) -> SimulationReport.Power? {
+        guard gpus > 0, !utilization.isEmpty else { return nil }
+        let mw = utilization.map { u in
+            (model.itWatts(gpus: gpus, busy: Int((u * Double(gpus)).rounded())) * model.pue / 1e4).rounded() / 100
+        }
+        let mean = mw.reduce(0, +) / Double(mw.count)
+        let energy = mean * Double(max(0, makespan)) / 3_600
+        return .init(
+            model: model.name, pue: model.pue, meanMW: (mean * 100).rounded() / 100, peakMW: mw.max() ?? 0,
+            lowMW: mw.min() ?? 0, energyMWh: energy.rounded(), facilityMW: mw)
     }
 }
 

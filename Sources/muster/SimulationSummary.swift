@@ -39,6 +39,12 @@ enum SimulationSummary {
                     r.topology.meanLeafBlocksSpanned, r.topology.meanMinimalLeafBlocks,
                     r.topology.shareInOneLeafWhenItFits * 100))
         }
+        if let p = r.power {
+            lines.append(
+                String(
+                    format: "power            facility %.2f MW on average, %.2f-%.2f MW over time, %.0f MWh", p.meanMW,
+                    p.lowMW, p.peakMW, p.energyMWh) + " (\(p.model), PUE \(p.pue))")
+        }
         lines.append(
             "scheduler        \(r.planningPasses) planning passes, \(r.reservations) reservations"
                 + (r.backfillSkipped.map { ", \($0) job examinations skipped beyond the backfill depth" } ?? "")

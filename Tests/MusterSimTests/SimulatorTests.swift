@@ -161,10 +161,26 @@ import Testing
         #expect(abs(SVGLineChart.niceStep(raw) - step) < 1e-9)
     }
 
-    @Test func htmlReportHasItsThreeCharts() throws {
+    @Test func htmlReportHasItsFourCharts() throws {
         let html = HTMLReport.render(try simulate(.backfill, gpus: 512, check: false))
-        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
         #expect(html.contains("GPU utilisation"))
+        #expect(html.contains("Facility power (h100, PUE 1.2)"))
         #expect(html.contains("Job completion time"))
+    }
+
+    /// Facility power follows the busy GPUs: idle nodes draw their other parts and idle GPUs, a busy GPU its
+    /// typical draw, all times the PUE.
+    @Test func facilityPowerFollowsTheBusyGPUs() throws {
+        let report = try simulate(.backfill, gpus: 512, check: false)
+        let power = try #require(report.power)
+        #expect(power.model == "h100" && power.facilityMW.count == report.series.utilization.count)
+        let idle = PowerModel.h100.itWatts(gpus: 512, busy: 0) * 1.2 / 1e6
+        let full = PowerModel.h100.itWatts(gpus: 512, busy: 512) * 1.2 / 1e6
+        #expect(power.lowMW >= idle - 0.01 && power.peakMW <= full + 0.01 && power.lowMW <= power.peakMW)
+        for (u, mw) in zip(report.series.utilization, power.facilityMW) {
+            let expected = PowerModel.h100.itWatts(gpus: 512, busy: Int((u * 512).rounded())) * 1.2 / 1e6
+            #expect(abs(mw - expected) <= 0.006, "utilisation \(u): \(mw) MW, expected \(expected)")
+        }
     }
 }

@@ -135,15 +135,11 @@ struct BackfillPass {
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
                 ) {
-                    let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
-                    guard let granted else {
-                        if explain { reasons[job.id] = why }
-                        continue
+                    if start(job, placement, borrowed: borrowed, &snapshot, &started, &decisions),
+                        snapshot.reservation?.jobID == job.id
+                    {
+                        snapshot.reservation = nil
                     }
-                    snapshot.start(job, on: granted, at: now, borrowed: borrowed)
-                    started.append(job.id)
-                    decisions.append(.start(job.id, granted))
-                    if snapshot.reservation?.jobID == job.id { snapshot.reservation = nil }
                     continue
                 }
                 // Before any reservation, a job may preempt as the head (behind one, only `reclaim`).
@@ -290,16 +286,10 @@ struct BackfillPass {
                 if let placement = snapshot.cluster.findPlacement(
                     job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode, model: job.gpuModel
                 ) {
-                    let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
-                    guard let granted else {
-                        if explain { reasons[job.id] = why }
-                        continue
+                    if start(job, placement, borrowed: borrowed, &snapshot, &started, &decisions) {
+                        reservedFreeCache = nil
+                        reservedLostCache = nil
                     }
-                    snapshot.start(job, on: granted, at: now, borrowed: borrowed)
-                    started.append(job.id)
-                    decisions.append(.start(job.id, granted))
-                    reservedFreeCache = nil
-                    reservedLostCache = nil
                     continue
                 } else {
                     failedShort.append(key)
@@ -321,6 +311,23 @@ struct BackfillPass {
             }
         }
         unblock(&snapshot.cluster)
+    }
+
+    /// Starts `job` on `placement`, or on another within the power budgets (`Scheduler.withinPower`); false, with
+    /// the reason when explaining, when the budgets keep it waiting.
+    private mutating func start(
+        _ job: PendingJob, _ placement: Placement, borrowed: Bool, _ snapshot: inout Snapshot,
+        _ started: inout [JobID], _ decisions: inout [Decision]
+    ) -> Bool {
+        let (granted, why) = Scheduler.withinPower(job, placement, in: &snapshot)
+        guard let granted else {
+            if explain { reasons[job.id] = why }
+            return false
+        }
+        snapshot.start(job, on: granted, at: now, borrowed: borrowed)
+        started.append(job.id)
+        decisions.append(.start(job.id, granted))
+        return true
     }
 
     /// Shapes of teams whose reclaim behind the reservation already failed this pass.

@@ -146,7 +146,7 @@ public struct Cluster: Sendable {
         freeCPUs = nodeCPUs
         freeMemoryMiB = nodeMemoryMiB
         freeTotal = totalGPUs
-        let slices = layout.gpuModels.count > 1 ? 1 + layout.gpuModels.count : 1
+        let slices = (2...Self.maxModelSlices).contains(layout.gpuModels.count) ? 1 + layout.gpuModels.count : 1
         cap = [Int32](repeating: 0, count: slices * maxGPUsPerNode * blockCount)
         blockFree = [Int64](repeating: 0, count: blockCount)
         bucketHead = [Int32](repeating: -1, count: maxGPUsPerNode + 1)
@@ -243,10 +243,14 @@ public struct Cluster: Sendable {
         }
     }
 
+    /// Most GPU models given their own capacity counts; a cluster of more (only a misconfigured one) places
+    /// model-bound gangs by filtering nodes only, which may miss a fit, rather than grow `cap` per model.
+    public static let maxModelSlices = 64
+
     /// Where the capacity counts of `model`'s nodes start in `cap`: 0 (all nodes) for nil or a one-model cluster.
     @inline(__always)
     public func capSlice(model: Int?) -> Int {
-        guard let model, gpuModels.count > 1 else { return 0 }
+        guard let model, (2...Self.maxModelSlices).contains(gpuModels.count) else { return 0 }
         return (model + 1) * maxGPUsPerNode * blockParent.count
     }
 

@@ -40,6 +40,7 @@ public struct ClusterLayout: Sendable, Hashable, Codable {
     public func validate() throws(ClusterLayoutError) {
         if nodes.isEmpty { throw .invalid("a cluster needs at least one node") }
         if gpuModels.isEmpty { throw .invalid("a cluster needs at least one GPU model") }
+        if gpuModels.count > Int(UInt16.max) { throw .invalid("a cluster has at most \(UInt16.max) GPU models") }
         for (i, node) in nodes.enumerated() {
             if node.gpus < 0 || node.gpus > 64 {
                 throw .invalid("node \(node.name) (#\(i)) has \(node.gpus) GPUs; 0 to 64 are supported")

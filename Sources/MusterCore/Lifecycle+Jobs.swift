@@ -556,7 +556,7 @@ extension Lifecycle {
         if let name = job.spec.gpuModel {
             // A model no node has any more leaves the job waiting (an index no node has).
             let models = models ?? snapshot?.cluster.gpuModels ?? []
-            entry.model = Int16(GPUModel.resolve(name, in: models) ?? Int(Int16.max))
+            entry.model = Int16(clamping: GPUModel.resolve(name, in: models) ?? Int(Int16.max))
         }
         return entry
     }

@@ -90,7 +90,7 @@ extension Lifecycle {
             if let teamTable { running.team = Int32(teamTable.team(named: job.spec.team)) }
             if let sharing = snap.sharing {
                 let asked = job.spec.gpuModel.flatMap { GPUModel.resolve($0, in: cluster.gpuModels) }
-                snap.setLedgers(&running, askedFor: Int16(asked ?? -1))
+                snap.setLedgers(&running, askedFor: Int16(clamping: asked ?? -1))
                 if !running.stopping {
                     let quotas = running.ledger < 0 ? sharing.quotas : sharing.modelQuotas[Int(running.ledger)]!
                     running.borrowed = quotas.admit(Int(running.team), gpus: placement.gpuCount) != .guaranteed

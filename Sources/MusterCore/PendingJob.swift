@@ -67,6 +67,6 @@ public struct PendingJob: Sendable, Hashable {
         self.init(
             id: id, shape: shape, cpusPerNode: spec.cpusPerNode, memoryMiBPerNode: spec.memoryMiBPerNode,
             priority: spec.priority.rank, submitTime: spec.submitTime, timeLimit: spec.timeLimit)
-        self.model = Int16(model ?? -1)
+        self.model = Int16(clamping: model ?? -1)
     }
 }

@@ -41,7 +41,7 @@ public struct Snapshot: Sendable {
         guard let sharing, !sharing.modelQuotas.isEmpty else { return }
         job.ledger = sharing.ledger(forModel: model)
         if job.ledger < 0, let node = job.placement.nodes.first {
-            let onModel = Int16(cluster.nodeModel[Int(node)])
+            let onModel = Int16(clamping: Int(cluster.nodeModel[Int(node)]))
             if sharing.modelQuotas[Int(onModel)] != nil { job.squats = onModel }
         }
     }

@@ -34,11 +34,23 @@ failed=0
 fuzz() { # NAME TOKEN [schemathesis options...]
     local name="$1" token="$2"
     shift 2
-    set +e
-    schemathesis "$@" --header "Authorization: Bearer $token" --checks not_a_server_error \
-        --max-examples "$examples" --workers 2 --no-color >"$dir/$name.log" 2>&1
-    local status=$?
-    set -e
+    local status
+    for attempt in 1 2; do
+        set +e
+        schemathesis "$@" --header "Authorization: Bearer $token" --checks not_a_server_error \
+            --max-examples "$examples" --workers 2 --request-timeout 60 --no-color >"$dir/$name.log" 2>&1
+        status=$?
+        set -e
+        # Schemathesis's own runtime errors (no check failed, the controller alive) are shown and the round run
+        # once more; a failed check, a dead controller or a second error fails the fuzz.
+        if [ "$status" -ne 0 ] && [ "$attempt" -eq 1 ] && ! grep -q "Failures:" "$dir/$name.log" \
+            && grep -q "Runtime Error" "$dir/$name.log" && kill -0 "$pid" 2>/dev/null; then
+            echo "fuzz $name: schemathesis reported a runtime error of its own, no failed check; running it again:"
+            sed -n '/= ERRORS =/,/= SUMMARY =/p' "$dir/$name.log" | head -60
+            continue
+        fi
+        break
+    done
     local count
     count=$(grep -aoE '[0-9]+ generated' "$dir/$name.log" | head -1 | grep -oE '[0-9]+' || echo 0)
     total=$((total + count))

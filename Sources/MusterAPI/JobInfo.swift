@@ -54,6 +54,9 @@ public struct JobInfo: Codable, Sendable, Hashable {
     public var lastCheckpoint: Double?
     /// The GPU model it asked for (absent: any).
     public var gpuModel: String?
+    /// Energy its attempts used so far, in watt-hours, modelled (each GPU at an H100's typical draw plus its share
+    /// of the node's other parts, 1,175 W).
+    public var energyWh: Double?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
@@ -63,8 +66,9 @@ public struct JobInfo: Codable, Sendable, Hashable {
         dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
         restarts: Int? = nil, maxRestarts: Int? = nil, preemptions: Int? = nil, preemptedBy: Int64? = nil,
         preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil,
-        lastCheckpoint: Double? = nil, gpuModel: String? = nil
+        lastCheckpoint: Double? = nil, gpuModel: String? = nil, energyWh: Double? = nil
     ) {
+        self.energyWh = energyWh
         self.id = id
         self.name = name
         self.state = state
@@ -130,6 +134,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case noRequeue = "no_requeue"
         case lastCheckpoint = "last_checkpoint"
         case gpuModel = "gpu_model"
+        case energyWh = "energy_wh"
     }
 }
 

@@ -218,6 +218,7 @@ public enum OpenAPIDocument {
                 "restarts": {"type": "integer"}, "max_restarts": {"type": "integer"},
                 "preemptions": {"type": "integer"}, "preempted_by": {"type": "integer"}, "preempted_at": {"type": "number"},
                 "preemption_reason": {"type": "string"}, "no_requeue": {"type": "boolean"}, "gpu_model": {"type": "string"},
+                "energy_wh": {"type": "number", "description": "watt-hours its attempts used so far, modelled: each GPU at an H100's typical 600 W plus its share of the node's other parts (1,175 W per GPU)"},
                 "last_checkpoint": {"type": "number", "description": "when the running attempt last wrote to MUSTER_CHECKPOINT_DIR (Unix seconds); preemption prefers victims that lose the least since"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {

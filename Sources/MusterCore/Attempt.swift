@@ -20,6 +20,8 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var masterPort: Int
     /// When a rank last reported a checkpoint (bounded by `scheduledAt` and the controller's clock).
     public var checkpointAt: Double?
+    /// Joules the job's earlier attempts used (carried from attempt to attempt; nil for a first attempt).
+    public var priorEnergyJoules: Double?
 
     public init(
         epoch: Int, nodes: [String], gpus: [[Int]], tasksPerNode: Int, scheduledAt: Double, masterPort: Int
@@ -39,6 +41,21 @@ public struct Attempt: Sendable, Hashable, Codable {
             ranks[r] = RankState(started: true, exitCode: exitCode, exitedAt: time)
         }
         if startedAt == nil { startedAt = scheduledAt }
+    }
+
+    /// When its last rank exited, if every rank has.
+    public var endedAt: Double? {
+        guard !ranks.isEmpty, ranks.allSatisfy(\.exited) else { return nil }
+        return ranks.compactMap(\.exitedAt).max()
+    }
+
+    /// Joules this attempt used from its start to `until` (or its end), modelled: each of its GPUs at
+    /// `wattsPerGPU` (its typical draw and its share of the node's other parts); 0 before it starts.
+    public func energyJoules(wattsPerGPU: Double, until now: Double) -> Double {
+        guard let start = startedAt, start.isFinite else { return 0 }
+        let end = Swift.min(endedAt ?? now, now)
+        guard end.isFinite, end > start else { return 0 }
+        return Double(gpus.reduce(0) { $0 + $1.count }) * wattsPerGPU * (end - start)
     }
 
     /// The node rank `rank` runs on.

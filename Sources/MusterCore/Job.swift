@@ -70,6 +70,19 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         if event == .requeue { restarts += 1 }
     }
 
+    /// Modelled watts per GPU for energy accounting: an H100's typical training draw and its share of a DGX H100's
+    /// other parts (`PowerModel.h100`: 600 W + 4.6 kW / 8).
+    public static let modelledWattsPerGPU =
+        PowerModel.h100.gpuTypicalWatts + PowerModel.h100.nodeOtherWatts / Double(PowerModel.h100.gpusPerNode)
+
+    /// Joules all its attempts used by `now`, modelled (`modelledWattsPerGPU`).
+    public func energyJoules(until now: Double) -> Double {
+        guard let attempt else { return 0 }
+        return (attempt.priorEnergyJoules ?? 0)
+            + attempt.energyJoules(
+                wattsPerGPU: Self.modelledWattsPerGPU, until: endTime.map { Swift.min($0, now) } ?? now)
+    }
+
     /// Restores a stored job's state (shells loading rows); the lifecycle checks it on load.
     public mutating func restore(state: JobState) {
         self.state = state

@@ -395,9 +395,11 @@ extension Lifecycle {
             // `jobs.values[j]` reads and changes the row in place; `jobs[id]` would copy it out and back.
             jobs.values[j].apply(.start)
             let epoch = jobs.values[j].epoch + 1
+            let prior = jobs.values[j].energyJoules(until: now)
             jobs.values[j].attempt = Attempt(
                 epoch: epoch, nodes: names, gpus: gpus, tasksPerNode: jobs.values[j].tasksPerNode, scheduledAt: now,
                 masterPort: port)
+            if prior > 0 { jobs.values[j].attempt!.priorEnergyJoules = prior }
             jobs.values[j].reason = nil
             if isStatic {
                 holding.insert(id)

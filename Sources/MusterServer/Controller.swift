@@ -105,7 +105,9 @@ public actor Controller {
     /// One job, if `principal` may see it.
     public func job(_ id: JobID, for principal: Principal) throws(ControllerError) -> JobInfo {
         do {
-            return JobViews.info(try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir)
+            return JobViews.info(
+                try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir, now: clock.now()
+            )
         } catch {
             throw ControllerError(error)
         }
@@ -118,6 +120,7 @@ public actor Controller {
         limit: Int?
     ) -> [JobInfo] {
         var out: [JobInfo] = []
+        let now = clock.now()
         let onlyActive = states.map { $0.allSatisfy { !$0.isTerminal } } ?? false
         for id in onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder {
             guard let job = lifecycle.jobs[id], principal.owns(job.owner) else { continue }
@@ -128,7 +131,7 @@ public actor Controller {
                 continue
             }
             if let team, job.spec.team != team { continue }
-            out.append(JobViews.info(job, why: lifecycle.why(job.id), dataDir: config.dataDir))
+            out.append(JobViews.info(job, why: lifecycle.why(job.id), dataDir: config.dataDir, now: now))
         }
         if let limit, out.count > limit { out.removeFirst(out.count - limit) }
         return out

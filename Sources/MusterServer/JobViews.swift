@@ -6,8 +6,9 @@ import MusterCore
 /// Pure functions of the lifecycle's values.
 enum JobViews {
     /// The job as the API shows it; `why` (`Lifecycle.why`) is a pending job's reason.
-    static func info(_ job: Job, why: String?, dataDir: String) -> JobInfo {
+    static func info(_ job: Job, why: String?, dataDir: String, now: Double) -> JobInfo {
         let attempt = job.attempt
+        let joules = job.energyJoules(until: now)
         return JobInfo(
             id: job.id, name: job.spec.name, state: job.state.rawValue, owner: job.owner, team: job.spec.team,
             priority: job.spec.priority.name, gpus: job.shape.gpus, nodes: job.shape.nodes,
@@ -26,7 +27,7 @@ enum JobViews {
             preemptions: job.preemptions > 0 ? job.preemptions : nil, preemptedBy: job.preemption?.by,
             preemptedAt: job.preemption?.at, preemptionReason: job.preemption?.reason,
             noRequeue: job.noRequeue ? true : nil, lastCheckpoint: job.state == .running ? attempt?.checkpointAt : nil,
-            gpuModel: job.spec.gpuModel)
+            gpuModel: job.spec.gpuModel, energyWh: joules > 0 ? (joules / 36).rounded() / 100 : nil)
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.

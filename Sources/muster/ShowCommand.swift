@@ -37,6 +37,13 @@ struct ShowCommand: AsyncParsableCommand {
             "ended       \(time(job.endTime))",
         ]
         if let output = job.output { lines.append("output      \(output)") }
+        if let wh = job.energyWh {
+            lines.append(
+                "energy      " + (wh >= 1_000 ? String(format: "%.2f kWh", wh / 1_000) : String(format: "%.2f Wh", wh))
+                    + " (modelled: 1,175 W per GPU, an H100's typical draw and its share of the node)")
+        }
+        if let model = job.gpuModel { lines.append("GPU model   \(model)") }
+        if let at = job.lastCheckpoint { lines.append("checkpoint  \(time(at))") }
         for (i, entry) in job.placement.enumerated() {
             let gpus = entry.gpus.isEmpty ? "none" : entry.gpus.map(String.init).joined(separator: ",")
             lines.append("node \(i)      \(entry.node) GPUs \(gpus)")

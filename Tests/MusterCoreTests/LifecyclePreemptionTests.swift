@@ -51,6 +51,13 @@ import Testing
         // The victim is back in the queue, and may not preempt its preemptor back.
         #expect(life.plan(now: 73).isEmpty)
         #expect(life.why(low)?.hasPrefix("preempted by job \(high)") == true)
+        // Energy, modelled: 8 GPUs x 1,175 W from its start (1) to its ranks' exit (72), carried to its restart.
+        let used = 8 * Job.modelledWattsPerGPU * 71
+        #expect(abs(life.jobs[low]!.energyJoules(until: 500) - used) < 1)
+        _ = life.taskStarted(T.rank(0, job: high), on: "gpu-a", at: 74, now: 74)
+        _ = life.taskExited(T.rank(0, job: high), on: "gpu-a", exitCode: 0, reason: nil, at: 80, now: 80)
+        _ = life.plan(now: 80)
+        #expect(life.jobs[low]?.epoch == 2 && life.jobs[low]?.attempt?.priorEnergyJoules == used)
     }
 
     @Test func theVictimIsTheJobThatLosesLeastSinceItsReportedCheckpoint() throws {

@@ -164,7 +164,7 @@ extension EndToEnd {
                     return try #require(line.flatMap { Int64($0.dropFirst("submitted job ".count)) }, "\(result)")
                 }
                 let marks = cluster.dir + "/order"
-                let first = try submit(["--", "/bin/sh", "-c", "sleep 1; echo first >> \(marks)"])
+                let first = try submit(["--gpus", "2", "--", "/bin/sh", "-c", "sleep 1; echo first >> \(marks)"])
                 let second = try submit(["--afterok", "\(first)", "--", "/bin/sh", "-c", "echo second >> \(marks)"])
                 let script = """
                     #!/bin/bash
@@ -182,6 +182,14 @@ extension EndToEnd {
                 #expect(try await cluster.waitForJob(third, ["completed", "failed", "cancelled"]).state == "completed")
                 let order = try String(contentsOfFile: marks, encoding: .utf8)
                 #expect(order == "first\nsecond\nthird\n")
+                // Its energy, modelled: 1,175 W per GPU from its first rank's start to its end.
+                let ran = try await cluster.client.job(first)
+                let seconds = try #require(ran.endTime) - (try #require(ran.startTime))
+                let expected = Double(ran.gpus) * 1_175 * seconds / 3_600
+                let energy = try #require(ran.energyWh)
+                #expect(ran.gpus == 2 && seconds >= 1 && abs(energy - expected) <= 0.02, "\(energy) Wh vs \(expected)")
+                let firstShown = try cluster.cli(["show", "\(first)"], cwd: cluster.dir).output
+                #expect(firstShown.contains("energy      ") && firstShown.contains("Wh (modelled"), "\(firstShown)")
 
                 let failing = try submit(["--", "/bin/sh", "-c", "sleep 1; exit 3"])
                 let doomed = try submit(["-d", "afterok:\(failing)", "--", "/bin/sh", "-c", "echo ran >> \(marks)"])

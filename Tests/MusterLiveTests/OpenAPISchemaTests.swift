@@ -25,7 +25,7 @@ import Testing
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
         dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5,
         preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
-        noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM")
+        noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM", energyWh: 1.5)
     static let checkpoint = CheckpointReport(task: task, time: 11.5)
     static let team = TeamInfo(
         name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,

@@ -120,9 +120,10 @@ extension Lifecycle {
 
     /// A running job lost ranks to a failure that is not its own (`reason`): it goes back to the queue while it
     /// has restarts left (after a backoff, once its old attempt has stopped), else it fails.
+    /// In the simulator (a static cluster) a job always restarts, at once: its restart cost is modelled there.
     mutating func lose(_ id: JobID, reason: String, at time: Double, _ directives: inout [Directive]) {
         guard let job = jobs[id], job.state == .running else { return }
-        guard job.failureRestarts < job.maxRestarts else {
+        guard isStatic || job.failureRestarts < job.maxRestarts else {
             let note = job.maxRestarts > 0 ? " (all \(job.maxRestarts) restarts used)" : ""
             end(id, .fail, exitCode: -1, reason: reason + note, at: time, &directives)
             return
@@ -130,8 +131,8 @@ extension Lifecycle {
         jobs[id]!.apply(.requeue)
         awaitingVictims.removeValue(forKey: id)
         let restarts = jobs[id]!.failureRestarts
-        let delay = min(600, config.requeueBackoff * Double(1 << min(max(restarts - 1, 0), 20)))
-        notBefore[id] = time + delay
+        let delay = isStatic ? 0 : min(600, config.requeueBackoff * Double(1 << min(max(restarts - 1, 0), 20)))
+        if delay > 0 { notBefore[id] = time + delay }
         jobs[id]!.reason =
             "requeued (restart \(restarts) of \(job.maxRestarts)) after: \(reason); it may start again "
             + "\(Int(delay)) s later, once its last attempt has stopped"

@@ -55,6 +55,8 @@ public struct Lifecycle: Sendable {
     /// Requeued jobs waiting out their backoff: the time each may start again (not stored: after a restart they
     /// may start at once).
     var notBefore: [JobID: Double] = [:]
+    /// The simulator's failed nodes (static clusters): the GPUs held until their repair, by node index.
+    var downNodes: [Int32: UInt64] = [:]
     /// Why each job left in the queue by the last planning pass waits, and that pass's time (`explainWaits`).
     public internal(set) var waits: [JobID: WaitReason] = [:]
     var waitsAt: Seconds = 0

@@ -89,6 +89,29 @@ public struct SimulationReport: Sendable, Codable, Hashable {
     public var sharing: Sharing? = nil
     /// The facility's modelled draw (`PowerModel`) over the replay.
     public var power: Power? = nil
+    /// Injected failures (`Simulator.failures`) and what they cost; absent without.
+    public var failures: Failures? = nil
+
+    /// Failures and their cost.
+    public struct Failures: Sendable, Codable, Hashable {
+        public var nodeFailures: Int
+        /// Node failures per day of the makespan.
+        public var perDay: Double
+        /// Running jobs a failure interrupted (a job interrupted twice counts twice).
+        public var jobInterruptions: Int
+        /// GPU-hours of work thrown away (since the interrupted jobs' last checkpoints, plus their restarts).
+        public var lostGPUHours: Double
+        /// The largest jobs (at least 1,024 GPUs, at most 20, largest first): effective training time ratio.
+        public var largeJobs: [LargeJob]
+
+        /// A large job's interruptions and ETTR: its run time over the wall time from its first start to its end.
+        public struct LargeJob: Sendable, Codable, Hashable {
+            public var job: Int
+            public var gpus: Int
+            public var interruptions: Int
+            public var ettr: Double
+        }
+    }
 
     /// Facility power from the busy GPUs of each time bucket: busy GPUs at their typical draw, the others idle,
     /// every node's other parts on, times the PUE.

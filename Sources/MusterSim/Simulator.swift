@@ -1,3 +1,4 @@
+import Foundation
 import MusterCore
 
 /// Replays a workload on a cluster through the production `Lifecycle` (and so the production `Scheduler`), on a
@@ -22,6 +23,13 @@ public struct Simulator: Sendable {
     /// A preempted job loses the work since its last checkpoint (every `checkpointInterval`) and pays
     /// `restartOverhead` when it starts again.
     public var sharing: SharingPolicy?
+    /// Failures to inject (`muster sim --failures`); nil: none. An interrupted job restarts, losing the work since
+    /// its last checkpoint (`checkpointInterval`) and paying `restartOverhead`.
+    public var failures: FailureModel?
+    /// Seconds between a running job's checkpoints, and a restart's cost, for failures; nil: the sharing
+    /// config's, else 30 min and 2 min (`SharingPolicy`'s defaults).
+    public var checkpointInterval: Seconds?
+    public var restartOverhead: Seconds?
 
     /// A simulator for one cluster scheduled as a whole; jobs' partitions are ignored.
     public init(
@@ -66,8 +74,13 @@ public struct Simulator: Sendable {
         // attempts and GPUs; the simulator only turns its `assign` directives into completion events.
         let config = LifecycleConfig(policy: policy, retainEnded: false, explainWaits: false, sharing: sharing)
         var lifecycles = partitions.map { Lifecycle(cluster: $0.cluster, config: config) }
-        let checkpointEvery = sharing.map { Seconds(max(0, $0.checkpointInterval)) } ?? 0
-        let restartOverhead = sharing.map { Seconds(max(0, $0.restartOverhead)) } ?? 0
+        let defaults = SharingPolicy()
+        let checkpointEvery =
+            checkpointInterval ?? sharing.map { Seconds(max(0, $0.checkpointInterval)) }
+            ?? (failures != nil ? Seconds(defaults.checkpointInterval) : 0)
+        let restartOverhead =
+            self.restartOverhead ?? sharing.map { Seconds(max(0, $0.restartOverhead)) }
+            ?? (failures != nil ? Seconds(defaults.restartOverhead) : 0)
         if sharing != nil { for p in lifecycles.indices { lifecycles[p].assumeCheckpoints(every: checkpointEvery) } }
         // Each job's partition: the one it names, else the default.
         var lane = [Int32](repeating: 0, count: n)
@@ -99,6 +112,19 @@ public struct Simulator: Sendable {
         var currentEpoch = [Int32](repeating: 0, count: n)
         var preemptions = 0
         var lostGPUSeconds = 0.0
+        // Failures: the next one, repairs due, and what they cost.
+        var failureRNG = SplitMix64(seed: (seed ?? 0) ^ 0xFA11_0000_0000_0001)
+        let failuresPerSecond =
+            (failures?.perGPUHour ?? 0) * Double(partitions.reduce(0) { $0 + $1.cluster.totalGPUs }) / 3_600
+        func nextFailureGap() -> Seconds {
+            Seconds(max(1, (-log(1 - failureRNG.nextUnit()) / failuresPerSecond).rounded()))
+        }
+        let firstArrival = order.first.map { jobs[$0].spec.submitTime } ?? 0
+        var nextFailure: Seconds = failuresPerSecond > 0 ? firstArrival + nextFailureGap() : .max
+        var repairs: [(time: Seconds, partition: Int, node: Int32)] = []
+        var nodeFailures = 0
+        var interruptions = [Int32](repeating: 0, count: n)
+        var failureLostGPUSeconds = 0.0
         var guarantees = GuaranteeTally(
             jobs: jobs, lane: lane, partitions: partitions, quotas: lifecycles[0].snapshot?.sharing?.quotas)
         var timedOut = 0
@@ -115,9 +141,10 @@ public struct Simulator: Sendable {
         let checkEvery = nodeCount <= 5_000 ? 1 : 1_000
         let progressEvery = max(1, n / 200)
 
-        while next < n || !completions.isEmpty {
+        while next < n || !completions.isEmpty || (queued > 0 && !repairs.isEmpty) {
             let arrival = next < n ? jobs[order[next]].spec.submitTime : Seconds.max
-            let now = min(arrival, completions.nextTime ?? Seconds.max)
+            let repairDue = repairs.map(\.time).min() ?? .max
+            let now = min(arrival, completions.nextTime ?? Seconds.max, nextFailure, repairDue)
             let clock = Double(now)
             utilization.advance(to: now)
             queueLength.advance(to: now)
@@ -150,6 +177,50 @@ public struct Simulator: Sendable {
                 } catch {
                     rejected += 1
                 }
+            }
+            while now == nextFailure, let model = failures {
+                // A GPU of the cluster, uniformly: its partition and node (nodes in index order).
+                var g = Int(failureRNG.nextUnit() * totalGPUs)
+                var p = 0
+                while p < partitions.count - 1 && g >= partitions[p].cluster.totalGPUs {
+                    g -= partitions[p].cluster.totalGPUs
+                    p += 1
+                }
+                let cluster = partitions[p].cluster
+                var node: Int32 = 0
+                while Int(node) < cluster.nodeCount - 1 && g >= Int(cluster.nodeGPUs[Int(node)]) {
+                    g -= Int(cluster.nodeGPUs[Int(node)])
+                    node += 1
+                }
+                let component = model.component(failureRNG.nextUnit())
+                let wasDown = lifecycles[p].isNodeDown(node)
+                let hit = lifecycles[p].nodeFailed(
+                    node, reason: component.name, down: component.repairHours > 0, now: clock)
+                nodeFailures += 1
+                if component.repairHours > 0 && !wasDown {
+                    repairs.append((now + Seconds((component.repairHours * 3_600).rounded()), p, node))
+                }
+                for id in hit {
+                    // The interrupted attempt keeps the work up to its last checkpoint.
+                    let job = Int(id)
+                    let elapsed = now - attemptStart[job]
+                    let progress = max(0, elapsed - attemptOverhead[job])
+                    let kept = checkpointEvery > 0 ? progress / checkpointEvery * checkpointEvery : 0
+                    remaining[job] = max(0, remaining[job] - kept)
+                    failureLostGPUSeconds += Double(elapsed - kept) * Double(jobs[job].spec.gpus)
+                    interruptions[job] += 1
+                    busy -= jobs[job].spec.gpus
+                    queued += 1
+                    currentEpoch[job] = -1
+                    guarantees.queued(job)
+                }
+                touched[p] = true
+                nextFailure = now + nextFailureGap()
+            }
+            while let i = repairs.firstIndex(where: { $0.time == now }) {
+                let repair = repairs.remove(at: i)
+                lifecycles[repair.partition].nodeRepaired(repair.node)
+                touched[repair.partition] = true
             }
             for p in lifecycles.indices where touched[p] {
                 touched[p] = false
@@ -269,6 +340,24 @@ public struct Simulator: Sendable {
                     guaranteeViolationJobHours: guarantees.tracked
                         ? rounded(guarantees.violationJobSeconds / 3600) : nil) : nil)
         var withPower = report
+        if failures != nil {
+            let large = (0..<n).filter {
+                jobs[$0].spec.gpus >= 1_024 && endTime[$0] > startTime[$0] && startTime[$0] >= 0
+            }
+            .sorted { jobs[$0].spec.gpus != jobs[$1].spec.gpus ? jobs[$0].spec.gpus > jobs[$1].spec.gpus : $0 < $1 }
+            .prefix(20)
+            let days = Double(max(1, end - firstSubmit)) / 86_400
+            withPower.failures = .init(
+                nodeFailures: nodeFailures, perDay: rounded(Double(nodeFailures) / days),
+                jobInterruptions: Int(interruptions.reduce(0) { $0 + Int($1) }),
+                lostGPUHours: rounded(failureLostGPUSeconds / 3_600),
+                largeJobs: large.map { job in
+                    let ran = min(jobs[job].runtime, jobs[job].spec.timeLimit)
+                    return .init(
+                        job: job, gpus: jobs[job].spec.gpus, interruptions: Int(interruptions[job]),
+                        ettr: rounded(Double(ran) / Double(endTime[job] - startTime[job])))
+                })
+        }
         withPower.power = Self.power(
             model: Self.powerModel(partitions.map(\.cluster)), gpus: totalGPUCount,
             utilization: report.series.utilization, bucketSeconds: width, makespan: end - firstSubmit)

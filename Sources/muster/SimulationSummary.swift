@@ -39,6 +39,18 @@ enum SimulationSummary {
                     r.topology.meanLeafBlocksSpanned, r.topology.meanMinimalLeafBlocks,
                     r.topology.shareInOneLeafWhenItFits * 100))
         }
+        if let f = r.failures {
+            lines.append(
+                String(
+                    format: "failures         %d node failures (%.1f a day), %d job interruptions, %.0f GPU-hours lost",
+                    f.nodeFailures, f.perDay, f.jobInterruptions, f.lostGPUHours))
+            for job in f.largeJobs.prefix(3) {
+                lines.append(
+                    String(
+                        format: "                 job %d (%d GPUs): %d interruptions, effective training time %.1f %%",
+                        job.job, job.gpus, job.interruptions, job.ettr * 100))
+            }
+        }
         if let p = r.power {
             lines.append(
                 String(

@@ -442,12 +442,20 @@ public actor Agent {
         }
     }
 
-    /// Runs the health script (if any) every `healthInterval` seconds; a change is sent at once.
+    /// Runs the health script (if any) and, on real GPUs, the agent's own `nvidia-smi` check (`GPUHealth`) every
+    /// `healthInterval` seconds; a change is sent at once.
     private func healthLoop() async {
-        guard let script = config.healthScript else { return }
-        let check = HealthCheck(script: script, node: config.name, timeout: 60)
+        let realGPUs = config.fakeGPUs == nil && !gpus.isEmpty
+        guard config.healthScript != nil || realGPUs else { return }
+        let check = config.healthScript.map { HealthCheck(script: $0, node: config.name, timeout: 60) }
+        let expected = gpus.map(\.uuid)
         while !Task.isCancelled {
-            let failure = await check.run()
+            var failures: [String] = []
+            if let check, let failure = await check.run() { failures.append(failure) }
+            if realGPUs, case .some(.some(let failure)) = GPUHealth.check(expected: expected) {
+                failures.append(failure)
+            }
+            let failure = failures.isEmpty ? nil : failures.joined(separator: "; ")
             if failure != healthFailure {
                 healthFailure = failure
                 if let failure { logger.warning("health check failed: \(failure)") }

@@ -106,6 +106,25 @@ struct GPUDiscoveryTests {
         #expect(gpus[0].memoryMib == 81_559)
     }
 
+    /// The agent's own GPU check reads nvidia-smi's answer: healthy GPUs pass; an uncorrectable ECC error, a GPU
+    /// too hot, a GPU missing from the answer (off the bus) or a failing nvidia-smi each drain the node, with why.
+    @Test func gpuHealthFindsECCErrorsHeatLostGPUsAndAFailingNvidiaSMI() {
+        let expected = ["GPU-aaa", "GPU-bbb"]
+        #expect(
+            GPUHealth.assess(status: 0, output: "0, GPU-aaa, 0, 41\n1, GPU-bbb, [N/A], 43\n", expected: expected) == nil
+        )
+        #expect(
+            GPUHealth.assess(status: 0, output: "0, GPU-aaa, 2, 41\n1, GPU-bbb, 0, 93\n", expected: expected)
+                == "GPU 0: 2 uncorrectable ECC errors; GPU 1 at 93 °C (limit 90)")
+        #expect(
+            GPUHealth.assess(status: 0, output: "0, GPU-aaa, 0, 41\n", expected: expected)
+                == "1 GPU fell off the bus (GPU-bbb)")
+        let lost = "Unable to determine the device handle for GPU 0000:1B:00.0: GPU is lost.  Reboot the system."
+        #expect(
+            GPUHealth.assess(status: 15, output: lost + "\n", expected: expected)
+                == "nvidia-smi failed (exit 15): " + lost)
+    }
+
     @Test func garbageIsAnError() {
         #expect(throws: GPUDiscoveryError.badLine(1, "No devices were found")) {
             try GPUDiscovery.parse("No devices were found")

@@ -11,7 +11,7 @@ struct Muster: AsyncParsableCommand {
             // Live cluster (see MusterServer, MusterAgent).
             UpCommand.self, ControllerCommand.self, AgentCommand.self, SubmitCommand.self, QueueCommand.self,
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
-            DrainCommand.self, ResumeCommand.self, TeamsCommand.self, AdminCommand.self,
+            DrainCommand.self, ResumeCommand.self, TeamsCommand.self, UsageCommand.self, AdminCommand.self,
             InstallSlurmCommandsCommand.self,
             SimCommand.self, BenchCommand.self,
         ]

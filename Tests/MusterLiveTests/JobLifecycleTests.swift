@@ -190,6 +190,11 @@ extension EndToEnd {
                 #expect(ran.gpus == 2 && seconds >= 1 && abs(energy - expected) <= 0.02, "\(energy) Wh vs \(expected)")
                 let firstShown = try cluster.cli(["show", "\(first)"], cwd: cluster.dir).output
                 #expect(firstShown.contains("energy      ") && firstShown.contains("Wh (modelled"), "\(firstShown)")
+                // `muster usage` sums GPU-hours and energy by team.
+                let usage = try cluster.cli(["usage", "--json"], cwd: cluster.dir).output
+                let rows = try JSONDecoder().decode([UsageRow].self, from: Data(usage.utf8))
+                let team = try #require(rows.first { $0.team == ran.team }, "\(usage)")
+                #expect(team.jobs >= 3 && team.energy_kwh >= energy / 1_000 && team.gpu_hours >= 2 * seconds / 3_600)
 
                 let failing = try submit(["--", "/bin/sh", "-c", "sleep 1; exit 3"])
                 let doomed = try submit(["-d", "afterok:\(failing)", "--", "/bin/sh", "-c", "echo ran >> \(marks)"])
@@ -345,4 +350,12 @@ extension EndToEnd {
             }
         }
     }
+}
+
+/// A row of `muster usage --json`.
+private struct UsageRow: Decodable {
+    var team: String
+    var jobs: Int
+    var gpu_hours: Double
+    var energy_kwh: Double
 }

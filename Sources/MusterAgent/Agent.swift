@@ -452,9 +452,7 @@ public actor Agent {
         while !Task.isCancelled {
             var failures: [String] = []
             if let check, let failure = await check.run() { failures.append(failure) }
-            if realGPUs, case .some(.some(let failure)) = GPUHealth.check(expected: expected) {
-                failures.append(failure)
-            }
+            if realGPUs, let failure = GPUHealth.check(expected: expected) { failures.append(failure) }
             let failure = failures.isEmpty ? nil : failures.joined(separator: "; ")
             if failure != healthFailure {
                 healthFailure = failure

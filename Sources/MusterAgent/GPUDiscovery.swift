@@ -38,27 +38,8 @@ public enum GPUDiscovery {
     public static var hasNvidiaGPUs: Bool { !discover(fake: nil).isEmpty }
 
     private static func runNvidiaSMI() -> String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard
-            let tool = paths.map({ "\($0)/nvidia-smi" }).first(where: {
-                FileManager.default.isExecutableFile(atPath: $0)
-            })
-        else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return nil
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let (status, output) = NvidiaSMI.run(arguments, withErrors: false), status == 0 else { return nil }
+        return output
     }
 }
 

@@ -43,29 +43,9 @@ public enum GPUHealth {
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
     }
 
-    /// Runs the query: nil when there is no `nvidia-smi`, else why the GPUs are unhealthy (or nil).
-    static func check(expected: [String]) -> String?? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        guard
-            let tool = paths.map({ "\($0)/nvidia-smi" }).first(where: {
-                FileManager.default.isExecutableFile(atPath: $0)
-            })
-        else { return nil }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        do {
-            try process.run()
-        } catch {
-            return .some("cannot run nvidia-smi: \(error.localizedDescription)")
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .some(
-            assess(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self), expected: expected)
-        )
+    /// Runs the query: why the GPUs are unhealthy, or nil (healthy, or no `nvidia-smi` on the PATH).
+    static func check(expected: [String]) -> String? {
+        guard let (status, output) = NvidiaSMI.run(arguments, withErrors: true) else { return nil }
+        return assess(status: status, output: output, expected: expected)
     }
 }

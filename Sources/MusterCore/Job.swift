@@ -75,6 +75,11 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public static let modelledWattsPerGPU =
         PowerModel.h100.gpuTypicalWatts + PowerModel.h100.nodeOtherWatts / Double(PowerModel.h100.gpusPerNode)
 
+    /// How energy is modelled, in words for the CLI.
+    public static var energyModelText: String {
+        "\(Int(modelledWattsPerGPU.rounded())) W per GPU, an H100's typical draw and its share of the node"
+    }
+
     /// Joules all its attempts used by `now`, modelled (`modelledWattsPerGPU`).
     public func energyJoules(until now: Double) -> Double {
         guard let attempt else { return 0 }

@@ -88,7 +88,7 @@ public enum SharingConfigFile {
                     }
                     teams[name] = (TeamPolicy(name: name), lineNumber)
                 } else if section == "power" {
-                    policy.power = policy.power ?? PowerPolicy()
+                    policy.power = policy.power ?? PowerBudget()
                 } else if section != "scheduler" && section != "priority" {
                     throw ConfigFileError(
                         line: lineNumber,

@@ -21,7 +21,7 @@ public struct SharingPolicy: Sendable, Hashable {
     /// example above). Default 2 min.
     public var restartOverhead: Double
     /// Power budgets (`[power]`); nil: none.
-    public var power: PowerPolicy?
+    public var power: PowerBudget?
 
     public init(
         classes: [ClassPolicy] = SharingPolicy.defaultClasses, teams: [TeamPolicy] = [],

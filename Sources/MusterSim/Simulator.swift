@@ -114,13 +114,11 @@ public struct Simulator: Sendable {
         var lostGPUSeconds = 0.0
         // Failures: the next one, repairs due, and what they cost.
         var failureRNG = SplitMix64(seed: (seed ?? 0) ^ 0xFA11_0000_0000_0001)
-        let failuresPerSecond =
-            (failures?.perGPUHour ?? 0) * Double(partitions.reduce(0) { $0 + $1.cluster.totalGPUs }) / 3_600
+        let failuresPerSecond = (failures?.perGPUHour ?? 0) * totalGPUs / 3_600
         func nextFailureGap() -> Seconds {
             Seconds(max(1, (-log(1 - failureRNG.nextUnit()) / failuresPerSecond).rounded()))
         }
-        let firstArrival = order.first.map { jobs[$0].spec.submitTime } ?? 0
-        var nextFailure: Seconds = failuresPerSecond > 0 ? firstArrival + nextFailureGap() : .max
+        var nextFailure: Seconds = failuresPerSecond > 0 ? firstSubmit + nextFailureGap() : .max
         var repairs: [(time: Seconds, partition: Int, node: Int32)] = []
         var nodeFailures = 0
         var interruptions = [Int32](repeating: 0, count: n)
@@ -143,7 +141,7 @@ public struct Simulator: Sendable {
 
         while next < n || !completions.isEmpty || (queued > 0 && !repairs.isEmpty) {
             let arrival = next < n ? jobs[order[next]].spec.submitTime : Seconds.max
-            let repairDue = repairs.map(\.time).min() ?? .max
+            let repairDue = repairs.lazy.map(\.time).min() ?? .max
             let now = min(arrival, completions.nextTime ?? Seconds.max, nextFailure, repairDue)
             let clock = Double(now)
             utilization.advance(to: now)

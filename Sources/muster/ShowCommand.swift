@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MusterAPI
+import MusterCore
 
 /// `muster show ID`: everything about one job.
 struct ShowCommand: AsyncParsableCommand {
@@ -40,7 +41,7 @@ struct ShowCommand: AsyncParsableCommand {
         if let wh = job.energyWh {
             lines.append(
                 "energy      " + (wh >= 1_000 ? String(format: "%.2f kWh", wh / 1_000) : String(format: "%.2f Wh", wh))
-                    + " (modelled: 1,175 W per GPU, an H100's typical draw and its share of the node)")
+                    + " (modelled: \(Job.energyModelText))")
         }
         if let model = job.gpuModel { lines.append("GPU model   \(model)") }
         if let at = job.lastCheckpoint { lines.append("checkpoint  \(time(at))") }

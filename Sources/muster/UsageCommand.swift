@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MusterAPI
+import MusterCore
 
 /// `muster usage`: GPU-hours and energy by team, over the jobs the caller may see (all of them for an admin).
 struct UsageCommand: AsyncParsableCommand {
@@ -64,6 +65,6 @@ struct UsageCommand: AsyncParsableCommand {
             ])
         }
         print(table.text)
-        print("energy is modelled: 1,175 W per GPU (an H100's typical draw and its share of the node)")
+        print("energy is modelled: \(Job.energyModelText)")
     }
 }

@@ -20,7 +20,7 @@ import Testing
         let cluster = testCluster(leaves: 2, nodesPerLeaf: 2, leavesPerSpine: 2)
         var snapshot = Snapshot(cluster: cluster)
         var policy = SharingPolicy()
-        policy.power = PowerPolicy(budgets: budgets, nodeOtherWatts: 4_600)
+        policy.power = PowerBudget(budgets: budgets, nodeOtherWatts: 4_600)
         snapshot.sharing = SharingState(policy: policy, cluster: cluster)
         return snapshot
     }

@@ -16,11 +16,13 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     public var runningJobs: [Int64]
     /// Why an admin drained it; its `state` is then `drained`.
     public var drainReason: String?
+    /// A hot spare: held back for gangs a failure interrupts (its GPUs are not free to ordinary jobs).
+    public var spare: Bool
 
     public init(
         name: String, state: String, address: String, gpus: Int, freeGPUs: Int, gpuModel: String, cpus: Int,
         memoryMib: Int, leaf: String, spine: String, lastHeartbeat: Double, runningJobs: [Int64],
-        drainReason: String? = nil
+        drainReason: String? = nil, spare: Bool = false
     ) {
         self.name = name
         self.state = state
@@ -35,6 +37,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         self.lastHeartbeat = lastHeartbeat
         self.runningJobs = runningJobs
         self.drainReason = drainReason
+        self.spare = spare
     }
 
     enum CodingKeys: String, CodingKey {
@@ -47,6 +50,7 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         case lastHeartbeat = "last_heartbeat"
         case runningJobs = "running_jobs"
         case drainReason = "drain_reason"
+        case spare
     }
 }
 

@@ -225,7 +225,8 @@ public enum OpenAPIDocument {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
                 "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
-                "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}}}},
+                "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}},
+                "spare": {"type": "boolean", "description": "a hot spare ([spares] in the config): held back for gangs a failure interrupts"}}},
               "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}}},
               "GPUInfo": {"type": "object", "additionalProperties": false, "required": ["index", "model", "memory_mib", "uuid"], "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
               "RegisterAgentRequest": {"type": "object", "additionalProperties": false, "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {

@@ -11,6 +11,8 @@ extension Lifecycle {
         }
         hit.sort()
         var directives: [Directive] = []
+        // A spare leaves the pool, and a failed node is never made one, before its jobs give their GPUs back.
+        if down { snapshot!.withSpares { $0.failed(index, cluster: &$1) } }
         for id in hit {
             guard let attempt = jobs[id]?.attempt else { continue }
             let live = attempt.ranks.indices.filter { !attempt.ranks[$0].exited }
@@ -20,6 +22,7 @@ extension Lifecycle {
             let mask = snapshot!.cluster.freeMask[Int(index)]
             if mask != 0 { snapshot!.cluster.allocate(Placement(nodes: [index], gpuMasks: [mask])) }
             downNodes[index] = mask
+            snapshot!.withSpares { $0.refill(leaf: Int(cluster.nodeBlock[Int(index)]), cluster: &$1) }
         }
         // The reservation may have counted on this node.
         snapshot!.reservation = nil
@@ -30,6 +33,7 @@ extension Lifecycle {
     public mutating func nodeRepaired(_ index: Int32) {
         guard let mask = downNodes.removeValue(forKey: index) else { return }
         if mask != 0 { snapshot?.cluster.release(Placement(nodes: [index], gpuMasks: [mask])) }
+        snapshot?.withSpares { $0.repaired(index, cluster: &$1) }
         snapshot?.reservation = nil
     }
 
@@ -38,4 +42,10 @@ extension Lifecycle {
 
     /// Whether node `index` failed and is not repaired yet.
     public func isNodeDown(_ index: Int32) -> Bool { downNodes[index] != nil }
+
+    /// Whether the node named `name` is a hot spare now.
+    public func isSpare(_ name: String) -> Bool {
+        guard let pool = snapshot?.spares, let i = nodeIndex[name], Int(i) < pool.member.count else { return false }
+        return pool.member[Int(i)]
+    }
 }

@@ -131,7 +131,12 @@ extension Lifecycle {
         jobs[id]!.apply(.requeue)
         awaitingVictims.removeValue(forKey: id)
         let restarts = jobs[id]!.failureRestarts
-        let delay = isStatic ? 0 : min(600, config.requeueBackoff * Double(1 << min(max(restarts - 1, 0), 20)))
+        // A gang that may restart on hot spares does so as soon as its old attempt has stopped, before other work
+        // takes the nodes it keeps: no backoff.
+        let onSpares = snapshot?.spares != nil && snapshot?.running[id] != nil
+        if onSpares { snapshot!.spares!.claims[id] = snapshot!.running[id]!.placement.nodes }
+        let delay =
+            isStatic || onSpares ? 0 : min(600, config.requeueBackoff * Double(1 << min(max(restarts - 1, 0), 20)))
         if delay > 0 { notBefore[id] = time + delay }
         jobs[id]!.reason =
             "requeued (restart \(restarts) of \(job.maxRestarts)) after: \(reason); it may start again "
@@ -477,6 +482,7 @@ extension Lifecycle {
         held.remove(id)
         notBefore.removeValue(forKey: id)
         if !awaitingVictims.isEmpty { awaitingVictims.removeValue(forKey: id) }
+        if snapshot?.spares?.claims.isEmpty == false { snapshot!.spares!.claims.removeValue(forKey: id) }
         directives.append(.storeJobs([id]))
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)

@@ -48,6 +48,13 @@ extension Lifecycle {
             nodeIndex = [:]
             return
         }
+        // Gangs waiting to restart on spares keep their claim across the rebuild, by node name.
+        var claims: [JobID: [String]] = [:]
+        var spareNames: [String] = []
+        if let old = snapshot, let pool = old.spares {
+            for (id, nodes) in pool.claims { claims[id] = nodes.map { old.cluster.nodeNames[Int($0)] } }
+            spareNames = (0..<old.cluster.nodeCount).filter { pool.member[$0] }.map { old.cluster.nodeNames[$0] }
+        }
         nodeIndex = [:]
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
         var snap = Snapshot(cluster: cluster)
@@ -97,6 +104,14 @@ extension Lifecycle {
                 }
             }
             snap.hold(running)
+        }
+        if let spares = sparePolicy {
+            var ids: [JobID: [Int32]] = [:]
+            for (id, names) in claims { ids[id] = names.compactMap { nodeIndex[$0] } }
+            snap.spares = SparePool(
+                policy: spares, cluster: &snap.cluster, preferred: spareNames.compactMap { nodeIndex[$0] },
+                avoided: ids.values.flatMap { $0 })
+            snap.spares!.claims = ids
         }
         snapshot = snap
     }

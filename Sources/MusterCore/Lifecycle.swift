@@ -73,6 +73,12 @@ public struct Lifecycle: Sendable {
     /// The jobs the last planning pass preempted (the simulator charges their lost work).
     public internal(set) var preemptedInLastPass: [JobID] = []
 
+    /// The hot spares in force: the sharing policy's (`[spares]`), else the config's; nil when none or a zero share.
+    var sparePolicy: SparePolicy? {
+        guard let policy = sharing?.spares ?? config.spares, policy.share > 0 else { return nil }
+        return policy
+    }
+
     /// A lifecycle whose nodes register and heartbeat (the live controller).
     public init(config: LifecycleConfig) {
         self.config = config
@@ -92,6 +98,7 @@ public struct Lifecycle: Sendable {
         if let sharing = config.sharing {
             snapshot!.sharing = SharingState(policy: sharing, cluster: cluster)
         }
+        if let spares = sparePolicy { snapshot!.spares = SparePool(policy: spares, cluster: &snapshot!.cluster) }
         for i in 0..<cluster.nodeCount { nodeIndex[cluster.nodeNames[i]] = Int32(i) }
     }
 

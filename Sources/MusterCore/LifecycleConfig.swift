@@ -20,12 +20,14 @@ public struct LifecycleConfig: Sendable, Hashable {
     /// Classes, teams, quotas, fair share and preemption; nil: one queue ordered by class and age, no preemption
     /// (the simulator without `--config`). The controller always has one (the defaults without a config file).
     public var sharing: SharingPolicy?
+    /// Hot spares per leaf block when the sharing policy names none (`muster sim --spares`); nil: none.
+    public var spares: SparePolicy?
 
     public init(
         policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
         killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
         masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true, requeueBackoff: Double = 10,
-        sharing: SharingPolicy? = nil
+        sharing: SharingPolicy? = nil, spares: SparePolicy? = nil
     ) {
         self.policy = policy
         self.heartbeatTimeout = heartbeatTimeout
@@ -37,5 +39,6 @@ public struct LifecycleConfig: Sendable, Hashable {
         self.explainWaits = explainWaits
         self.requeueBackoff = requeueBackoff
         self.sharing = sharing
+        self.spares = spares
     }
 }

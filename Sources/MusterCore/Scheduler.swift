@@ -30,8 +30,12 @@ public struct Scheduler: Sendable {
     /// (the live controller's `muster why`; the simulator passes nil and pays nothing).
     public func plan(_ snapshot: inout Snapshot, now: Seconds, reasons: inout [JobID: WaitReason]?) -> [Decision] {
         guard !snapshot.pending.isEmpty else { return [] }
-        order(&snapshot, now: now)
         var decisions: [Decision] = []
+        if snapshot.spares != nil {
+            Self.restartOnSpares(&snapshot, now: now, decisions: &decisions)
+            guard !snapshot.pending.isEmpty else { return decisions }
+        }
+        order(&snapshot, now: now)
         var started: [JobID] = []
         switch policy {
         case .fifo, .priority:
@@ -87,6 +91,7 @@ public struct Scheduler: Sendable {
             if reasons != nil { reasons = pass.reasons }
         }
         for id in started { snapshot.pending.remove(id) }
+        if snapshot.spares != nil { Self.lendSpares(&snapshot, now: now, decisions: &decisions) }
         return decisions
     }
 

@@ -36,6 +36,10 @@
 /// budget_mw = 150             # the whole cluster (or budget_kw)
 /// leaf_budget_kw = 400        # every block of a level (leaf, spine: the topology's level names)
 /// node_other_w = 4600         # a node's CPUs, memory, NICs, fans (default: a DGX H100's)
+///
+/// [spares]                    # hot spares: idle nodes a failed gang restarts on, in its own leaf blocks
+/// share = 0.0625              # of each leaf block's nodes (0 to 0.5; 1/16 of 32-node leaves: 2 each)
+/// lend_limit = 3600           # one-node jobs with a time limit up to this (s) may use idle spares (0: none)
 /// ```
 /// Comments start with `#`. A file that breaks a rule is refused with its line and the reason.
 public enum SharingConfigFile {
@@ -89,10 +93,12 @@ public enum SharingConfigFile {
                     teams[name] = (TeamPolicy(name: name), lineNumber)
                 } else if section == "power" {
                     policy.power = policy.power ?? PowerBudget()
+                } else if section == "spares" {
+                    policy.spares = policy.spares ?? SparePolicy(share: 0)
                 } else if section != "scheduler" && section != "priority" {
                     throw ConfigFileError(
                         line: lineNumber,
-                        "unknown table [\(section)]; the tables are [scheduler], [priority], [power], [class.NAME], "
+                        "unknown table [\(section)]; the tables are [scheduler], [priority], [power], [spares], [class.NAME], "
                             + "[team.PATH]")
                 }
                 continue
@@ -151,6 +157,12 @@ public enum SharingConfigFile {
                 case "node_other_w": policy.power!.nodeOtherWatts = try number(0...1e6)
                 case let k where k.hasSuffix("_budget_kw") && k.count > "_budget_kw".count:
                     policy.power!.budgets[String(k.dropLast("_budget_kw".count))] = try number(kilowatts) * 1_000
+                default: throw unknown()
+                }
+            case "spares":
+                switch key {
+                case "share": policy.spares!.share = try number(SparePolicy.shares)
+                case "lend_limit": policy.spares!.lendLimit = Seconds(try number(0...ClassPolicy.maxSeconds))
                 default: throw unknown()
                 }
             case "priority":

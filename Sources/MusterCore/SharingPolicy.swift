@@ -22,6 +22,8 @@ public struct SharingPolicy: Sendable, Hashable {
     public var restartOverhead: Double
     /// Power budgets (`[power]`); nil: none.
     public var power: PowerBudget?
+    /// Hot spares per leaf block (`[spares]`); nil: none.
+    public var spares: SparePolicy?
 
     public init(
         classes: [ClassPolicy] = SharingPolicy.defaultClasses, teams: [TeamPolicy] = [],

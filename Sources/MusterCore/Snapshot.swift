@@ -9,6 +9,8 @@ public struct Snapshot: Sendable {
     public var reservation: Reservation?
     /// Teams, quotas, classes and fair share; nil: one queue, no quotas, no preemption.
     public var sharing: SharingState?
+    /// Hot spares held back from ordinary work, and the gangs that may restart on them; nil: none.
+    public var spares: SparePool?
 
     /// Jobs backfill passes left unexamined (beyond `Scheduler.backfillDepth`), summed over passes.
     public var backfillSkipped = 0
@@ -34,6 +36,12 @@ public struct Snapshot: Sendable {
             sharing!.power?.account(placement, in: cluster, 1)
         }
         running.insert(entry)
+    }
+
+    /// Runs `body` on the spare pool and the cluster together; nothing without a pool.
+    public mutating func withSpares(_ body: (inout SparePool, inout Cluster) -> Void) {
+        guard spares != nil else { return }
+        body(&spares!, &cluster)
     }
 
     /// Sets which ledger a job that asked for `model` is charged to, and the model ledger it squats on.
@@ -62,6 +70,10 @@ public struct Snapshot: Sendable {
         cluster.release(job.placement, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode)
         if !job.stopping { sharing?.account(job, -1) }
         sharing?.power?.account(job.placement, in: cluster, -1)
+        if spares != nil {
+            // A gang restarting on spares gets its nodes back first.
+            spares!.released(job.placement, refilling: spares!.claims[id] == nil, cluster: &cluster)
+        }
         return job
     }
 }

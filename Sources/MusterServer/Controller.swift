@@ -189,7 +189,7 @@ public actor Controller {
                 freeGPUs: node.schedulable ? free[name] ?? inv.gpus.count : 0,
                 gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMiB, leaf: inv.leaf,
                 spine: inv.spine, lastHeartbeat: node.lastHeard, runningJobs: runningOn[name] ?? [],
-                drainReason: node.drainReason)
+                drainReason: node.drainReason, spare: lifecycle.isSpare(name))
         }
     }
 

@@ -103,6 +103,9 @@ public struct SimulationReport: Sendable, Codable, Hashable {
         public var lostGPUHours: Double
         /// The largest jobs (at least 1,024 GPUs, at most 20, largest first): effective training time ratio.
         public var largeJobs: [LargeJob]
+        /// Hot spares in the pool at the end, and interrupted gangs restarted at once on their nodes and spares.
+        public var spares: Int = 0
+        public var restartsOnSpares: Int = 0
 
         /// A large job's interruptions and ETTR: its run time over the wall time from its first start to its end.
         public struct LargeJob: Sendable, Codable, Hashable {

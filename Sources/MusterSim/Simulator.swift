@@ -30,6 +30,11 @@ public struct Simulator: Sendable {
     /// config's, else 30 min and 2 min (`SharingPolicy`'s defaults).
     public var checkpointInterval: Seconds?
     public var restartOverhead: Seconds?
+    /// Hot spares per leaf block (`muster sim --spares`); nil: the sharing config's, else none.
+    public var spares: SparePolicy?
+    /// Stop this many seconds after the first submit (jobs running then are unfinished; a large job's ETTR counts
+    /// its work up to then); nil: run until every job has ended.
+    public var horizon: Seconds?
 
     /// A simulator for one cluster scheduled as a whole; jobs' partitions are ignored.
     public init(
@@ -72,7 +77,8 @@ public struct Simulator: Sendable {
         }
         // One lifecycle per partition, the same instance the live controller runs: it owns every job's state,
         // attempts and GPUs; the simulator only turns its `assign` directives into completion events.
-        let config = LifecycleConfig(policy: policy, retainEnded: false, explainWaits: false, sharing: sharing)
+        let config = LifecycleConfig(
+            policy: policy, retainEnded: false, explainWaits: false, sharing: sharing, spares: spares)
         var lifecycles = partitions.map { Lifecycle(cluster: $0.cluster, config: config) }
         let defaults = SharingPolicy()
         let checkpointEvery =
@@ -137,12 +143,17 @@ public struct Simulator: Sendable {
         var topology = TopologyTally(clusters: partitions.map(\.cluster))
         var fragmentation = FragmentationTally(totalGPUs: totalGPUCount)
         let checkEvery = nodeCount <= 5_000 ? 1 : 1_000
+        var stoppedAt: Seconds?
         let progressEvery = max(1, n / 200)
 
         while next < n || !completions.isEmpty || (queued > 0 && !repairs.isEmpty) {
             let arrival = next < n ? jobs[order[next]].spec.submitTime : Seconds.max
             let repairDue = repairs.lazy.map(\.time).min() ?? .max
             let now = min(arrival, completions.nextTime ?? Seconds.max, nextFailure, repairDue)
+            if let horizon, now > firstSubmit + horizon {
+                stoppedAt = firstSubmit + horizon
+                break
+            }
             let clock = Double(now)
             utilization.advance(to: now)
             queueLength.advance(to: now)
@@ -285,7 +296,7 @@ public struct Simulator: Sendable {
         let skipped = lifecycles.reduce(0) { $0 + ($1.snapshot?.backfillSkipped ?? 0) }
         progress?(n, n)
 
-        let end = endTime.max() ?? firstSubmit
+        let end = stoppedAt ?? endTime.max() ?? firstSubmit
         var waits: [Double] = []
         var jcts: [Double] = []
         var slowdowns: [Double] = []
@@ -340,7 +351,7 @@ public struct Simulator: Sendable {
         var withPower = report
         if failures != nil {
             let large = (0..<n).filter {
-                jobs[$0].spec.gpus >= 1_024 && endTime[$0] > startTime[$0] && startTime[$0] >= 0
+                jobs[$0].spec.gpus >= 1_024 && startTime[$0] >= 0 && (endTime[$0] > startTime[$0] || stoppedAt != nil)
             }
             .sorted { jobs[$0].spec.gpus != jobs[$1].spec.gpus ? jobs[$0].spec.gpus > jobs[$1].spec.gpus : $0 < $1 }
             .prefix(20)
@@ -350,11 +361,20 @@ public struct Simulator: Sendable {
                 jobInterruptions: Int(interruptions.reduce(0) { $0 + Int($1) }),
                 lostGPUHours: rounded(failureLostGPUSeconds / 3_600),
                 largeJobs: large.map { job in
-                    let ran = min(jobs[job].runtime, jobs[job].spec.timeLimit)
+                    var ran = min(jobs[job].runtime, jobs[job].spec.timeLimit)
+                    var until = endTime[job]
+                    if until < 0 {
+                        // Still running at the horizon: the work kept so far, plus the current attempt's.
+                        until = end
+                        ran = jobs[job].runtime - remaining[job]
+                        if currentEpoch[job] >= 0 { ran += max(0, end - attemptStart[job] - attemptOverhead[job]) }
+                    }
                     return .init(
                         job: job, gpus: jobs[job].spec.gpus, interruptions: Int(interruptions[job]),
-                        ettr: rounded(Double(ran) / Double(endTime[job] - startTime[job])))
-                })
+                        ettr: rounded(Double(max(0, ran)) / Double(max(1, until - startTime[job]))))
+                },
+                spares: lifecycles.reduce(0) { $0 + ($1.snapshot?.spares?.total ?? 0) },
+                restartsOnSpares: lifecycles.reduce(0) { $0 + ($1.snapshot?.spares?.restarts ?? 0) })
         }
         withPower.power = Self.power(
             model: Self.powerModel(partitions.map(\.cluster)), gpus: totalGPUCount,

@@ -18,7 +18,8 @@ struct NodesCommand: AsyncParsableCommand {
         for node in nodes {
             table.add([
                 node.name, node.state, "\(node.gpus)", "\(node.freeGPUs)", node.gpuModel, node.leaf, node.spine,
-                node.address, node.runningJobs.map(String.init).joined(separator: ","), node.drainReason ?? "",
+                node.address, node.runningJobs.map(String.init).joined(separator: ","),
+                node.drainReason ?? (node.spare ? "hot spare" : ""),
             ])
         }
         print(table.text)

@@ -86,7 +86,24 @@ struct SimCommand: ParsableCommand {
         help: "Seconds a restarted job spends before it progresses, for failures (default: the config's, else 120).")
     var restartOverhead: Int64?
 
+    @Option(
+        help: ArgumentHelp(
+            "Share of each leaf block's nodes held back as hot spares (0 to 0.5, e.g. 0.0625): a gang a failure "
+                + "interrupts restarts at once on its nodes and spares of its leaf blocks."))
+    var spares: Double?
+
+    @Option(
+        name: .customLong("spare-lend"),
+        help: "With --spares: one-node jobs with a time limit up to this many seconds may run on idle spares.")
+    var spareLend: Int64?
+
     func validate() throws {
+        if let spares, !SparePolicy.shares.contains(spares) {
+            throw ValidationError("--spares must be a share from 0 to 0.5, got \(spares)")
+        }
+        if let spareLend, !(0...(7 * 86_400)).contains(spareLend) {
+            throw ValidationError("--spare-lend must be 0 to 604800 seconds")
+        }
         if let failureRate, !(failureRate > 0 && failureRate < 1) {
             throw ValidationError("--failure-rate must be above 0 and below 1 per GPU-hour, got \(failureRate)")
         }
@@ -119,6 +136,7 @@ struct SimCommand: ParsableCommand {
             seed: input.seed, checkInvariants: check)
         simulator.checkInvariants = check
         simulator.sharing = sharing
+        if let spares { simulator.spares = SparePolicy(share: spares, lendLimit: spareLend ?? 0) }
         if failures || failureRate != nil {
             var model = FailureModel.llama3
             if let failureRate { model.perGPUHour = failureRate }

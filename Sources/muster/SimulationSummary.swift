@@ -44,6 +44,11 @@ enum SimulationSummary {
                 String(
                     format: "failures         %d node failures (%.1f a day), %d job interruptions, %.0f GPU-hours lost",
                     f.nodeFailures, f.perDay, f.jobInterruptions, f.lostGPUHours))
+            if f.spares > 0 || f.restartsOnSpares > 0 {
+                lines.append(
+                    "                 \(f.spares) hot spares, \(f.restartsOnSpares) gangs restarted at once on their "
+                        + "nodes and spares")
+            }
             for job in f.largeJobs.prefix(3) {
                 lines.append(
                     String(

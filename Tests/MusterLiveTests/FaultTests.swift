@@ -186,5 +186,50 @@ extension EndToEnd {
             }
             _ = try await cluster.client.cancel(id)
         }
+
+        /// With a third of the leaf held as a hot spare, a two-node gang whose node fails its health check restarts
+        /// at once on its other node and the spare, ahead of a job that was waiting; `muster nodes` shows the spare.
+        @Test func aGangWhoseNodeFailsRestartsOnTheHotSpareOfItsLeaf() async throws {
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 2)
+            defer { cluster.stop() }
+            let config = cluster.dir + "/muster.toml"
+            try "[spares]\nshare = 0.34\n".write(toFile: config, atomically: true, encoding: .utf8)
+            cluster.controllerExtra = ["--config", config]
+            let script = cluster.dir + "/health.sh"
+            try """
+            #!/bin/sh
+            if [ -e \(cluster.dir)/sick-$MUSTER_NODE_NAME ]; then echo "uncorrectable ECC errors on GPU 1"; exit 1; fi
+            exit 0
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            try await cluster.startController()
+            for name in ["node-a", "node-b", "node-c"] {
+                try cluster.startAgent(name, extra: ["--health-script", script, "--health-interval", "0.3"])
+            }
+            try await cluster.waitForNodes(up: 3)
+            let spare = try await cluster.waitFor("a spare", timeout: 10) { () async throws -> String? in
+                try await cluster.client.nodes().first(where: \.spare)?.name
+            }
+            var request = cluster.request(
+                ["/bin/sh", "-c", "echo $MUSTER_RESTART_COUNT $MUSTER_NODE_NAME >> \(cluster.dir)/starts; sleep 30"],
+                gpus: 8, nodes: 2)
+            request.maxRestarts = 1
+            let id = try await cluster.client.submit(request)
+            let first = try await cluster.waitForJob(id, ["running"])
+            let nodes = Set(first.placement.map(\.node))
+            #expect(nodes.count == 2 && !nodes.contains(spare), "ordinary work stays off the spare")
+            let waiting = try await cluster.client.submit(cluster.request(["/bin/sleep", "30"], gpus: 4))
+            let sick = nodes.sorted()[0]
+            _ = FileManager.default.createFile(atPath: cluster.dir + "/sick-\(sick)", contents: nil)
+            let again = try await cluster.waitForRestart(id, timeout: 20)
+            #expect(Set(again.placement.map(\.node)) == nodes.subtracting([sick]).union([spare]))
+            let state = try await cluster.client.job(waiting).state
+            #expect(state == "pending", "the gang went first")
+            let list = try await cluster.client.nodes()
+            #expect(list.first { $0.name == sick }?.state == "drained")
+            #expect(list.filter(\.spare).isEmpty, "the leaf has no idle node left to be its spare")
+            _ = try await cluster.client.cancel(id)
+            _ = try await cluster.client.cancel(waiting)
+        }
     }
 }

@@ -136,7 +136,10 @@ final class LiveCluster: @unchecked Sendable {
             // the same pool has shut the client down deadlocks when two tests stop at once on a 2-core machine.
             Task { await client.shutdown() }
         }
-        try? FileManager.default.removeItem(atPath: dir)
+        // MUSTER_KEEP_TEST_DIRS=1 keeps the logs and data of every live test, to read after a failure.
+        if ProcessInfo.processInfo.environment["MUSTER_KEEP_TEST_DIRS"] == nil {
+            try? FileManager.default.removeItem(atPath: dir)
+        }
     }
 
     // MARK: Waiting

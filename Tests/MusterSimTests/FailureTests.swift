@@ -38,4 +38,40 @@ import Testing
         #expect(without < withSpares - 0.1, "ETTR \(without) without spares, \(withSpares) with")
         #expect(bare.jobs.completed == 1, "it still finishes once nodes are repaired")
     }
+
+    /// The same job on 17,408 GPUs beside a stream of two-day one-node jobs that take any node left idle, for five
+    /// days: with a pool of 128 hot spares (1/17 of each leaf) or without one.
+    static func busy(spares: SparePolicy?) throws -> SimulationReport {
+        let cluster = try ClusterPreset.superpod(gpus: 17_408).cluster()
+        var jobs = [
+            TraceJob(
+                spec: JobSpec(name: "pretrain", gpus: 16_384, timeLimit: 365 * 86_400, submitTime: 0),
+                runtime: 60 * 86_400)
+        ]
+        for i in 1...720 {
+            let spec = JobSpec(name: "side-\(i)", gpus: 8, timeLimit: 3 * 86_400, submitTime: Seconds(i * 600))
+            jobs.append(TraceJob(spec: spec, runtime: 2 * 86_400))
+        }
+        var simulator = Simulator(
+            cluster: cluster, clusterName: "superpod:17408", workload: Workload(name: "busy", jobs: jobs),
+            policy: .backfill, seed: 11)
+        simulator.failures = .llama3
+        simulator.checkpointInterval = 1_200
+        simulator.restartOverhead = 120
+        simulator.spares = spares
+        simulator.horizon = 5 * 86_400
+        return try simulator.run()
+    }
+
+    @Test func aSparePoolRestartsTheGangAtOnceWhereIdleNodesWouldHaveBeenTaken() throws {
+        let pooled = try Self.busy(spares: SparePolicy(share: 1.0 / 17))
+        let bare = try Self.busy(spares: nil)
+        let (p, b) = (try #require(pooled.failures), try #require(bare.failures))
+        #expect(
+            p.spares > 100 && p.spares <= 128 && p.restartsOnSpares > 0,
+            "\(p.spares) spares, \(p.restartsOnSpares) restarts")
+        #expect(b.spares == 0 && b.restartsOnSpares == 0)
+        let (withPool, without) = (p.largeJobs[0].ettr, b.largeJobs[0].ettr)
+        #expect(withPool > 0.85 && without < withPool - 0.1, "ETTR \(without) without a pool, \(withPool) with")
+    }
 }

@@ -17,6 +17,8 @@ public struct GPUModel: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public static let h100 = GPUModel(name: "H100-SXM", memoryGiB: 80, maxWatts: 700, idleWatts: 70)
+    /// A Blackwell GPU of a GB200 NVL72 rack (1.2 kW at most, 186 GB HBM3e; `PowerModel.gb200`).
+    public static let gb200 = GPUModel(name: "GB200", memoryGiB: 186, maxWatts: 1_200, idleWatts: 100)
     public static let v100 = GPUModel(name: "V100", memoryGiB: 16, maxWatts: 300, idleWatts: 40)
     public static let p100 = GPUModel(name: "P100", memoryGiB: 16, maxWatts: 250, idleWatts: 30)
 

@@ -10,9 +10,13 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
     case superpod(gpus: Int)
     /// xAI Colossus style: 8-GPU nodes, 32-node leaf blocks, 16 leaves per spine group.
     case colossus(gpus: Int)
+    /// GB200 NVL72 racks: 4-GPU compute trays (nodes), 18 per rack (the leaf block, one NVLink domain), 16 racks
+    /// per spine group.
+    case nvl72(gpus: Int)
 
     /// The accepted `--cluster` forms, for help texts and error messages.
-    public static let forms = "philly, openb, superpod:N or colossus:N (N GPUs, a multiple of 8; 100k and 1M work)"
+    public static let forms =
+        "philly, openb, superpod:N, colossus:N (N GPUs, a multiple of 8; 100k and 1M work) or nvl72:N (a multiple of 4)"
 
     /// Parses a `--cluster` argument.
     public static func parse(_ text: String) throws(TraceError) -> ClusterPreset {
@@ -22,11 +26,12 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         case ("openb", 1): return .openb
         case ("superpod", 2): return .superpod(gpus: try gpuCount(parts[1], in: text))
         case ("colossus", 2): return .colossus(gpus: try gpuCount(parts[1], in: text))
+        case ("nvl72", 2): return .nvl72(gpus: try gpuCount(parts[1], in: text, perNode: 4))
         default: throw .badArgument("unknown cluster '\(text)'; use \(forms)")
         }
     }
 
-    private static func gpuCount(_ text: String, in whole: String) throws(TraceError) -> Int {
+    private static func gpuCount(_ text: String, in whole: String, perNode: Int = 8) throws(TraceError) -> Int {
         var digits = Substring(text)
         var scale = 1
         if digits.hasSuffix("k") {
@@ -40,9 +45,10 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
             throw .badArgument("cluster '\(whole)': '\(text)' is not a GPU count; use \(forms)")
         }
         let (gpus, overflow) = n.multipliedReportingOverflow(by: scale)
-        guard !overflow, gpus > 0, gpus % 8 == 0 else {
+        guard !overflow, gpus > 0, gpus % perNode == 0 else {
             throw .badArgument(
-                "cluster '\(whole)': the GPU count must be a positive multiple of 8 (8-GPU nodes), got \(text)")
+                "cluster '\(whole)': the GPU count must be a positive multiple of \(perNode) (\(perNode)-GPU nodes), "
+                    + "got \(text)")
         }
         guard gpus <= 4_000_000 else {
             throw .badArgument("cluster '\(whole)': \(gpus) GPUs is more than the 4M supported")
@@ -57,6 +63,7 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         case .openb: "openb"
         case .superpod(let gpus): "superpod:\(gpus)"
         case .colossus(let gpus): "colossus:\(gpus)"
+        case .nvl72(let gpus): "nvl72:\(gpus)"
         }
     }
 
@@ -79,6 +86,9 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
         case .colossus(let gpus):
             return Self.fatTree(
                 nodes: gpus / 8, gpuModel: .h100, nodesPerLeaf: 32, leavesPerSpine: 16, prefix: "colossus")
+        case .nvl72(let gpus):
+            return Self.fatTree(
+                nodes: gpus / 4, gpuModel: .gb200, nodesPerLeaf: 18, leavesPerSpine: 16, prefix: "nvl72", gpus: 4)
         }
     }
 
@@ -129,15 +139,15 @@ public enum ClusterPreset: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 8-GPU nodes under leaf switches, optionally grouped under spines.
-    static func fatTree(nodes: Int, gpuModel: GPUModel, nodesPerLeaf: Int, leavesPerSpine: Int?, prefix: String)
-        -> ClusterLayout
-    {
+    static func fatTree(
+        nodes: Int, gpuModel: GPUModel, nodesPerLeaf: Int, leavesPerSpine: Int?, prefix: String, gpus: Int = 8
+    ) -> ClusterLayout {
         var specs: [ClusterLayout.NodeSpec] = []
         specs.reserveCapacity(nodes)
         for i in 0..<nodes {
             let leaf = i / nodesPerLeaf
             let path = leavesPerSpine.map { [leaf, leaf / $0] } ?? [leaf]
-            specs.append(.init(name: "\(prefix)-\(i)", gpus: 8, path: path))
+            specs.append(.init(name: "\(prefix)-\(i)", gpus: gpus, path: path))
         }
         return ClusterLayout(
             gpuModels: [gpuModel], levelNames: leavesPerSpine == nil ? ["leaf"] : ["leaf", "spine"], nodes: specs)

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A small self-contained SVG line chart: axes, ticks, one polyline. No scripts, no external assets.
+/// A small self-contained SVG line chart: axes, ticks, one polyline (more with a legend). No scripts, no external
+/// assets.
 struct SVGLineChart {
     var title: String
     var xLabel: String
@@ -11,20 +12,30 @@ struct SVGLineChart {
     var color = "#2563eb"
     var width = 720.0
     var height = 280.0
+    /// The main line's name in the legend (shown when there are `more` lines).
+    var label = ""
+    /// More lines on the same axes, each with its legend name and colour.
+    var more: [(label: String, color: String, points: [(x: Double, y: Double)])] = []
+    /// Mark each point with a dot (few points, e.g. one per cluster size).
+    var dots = false
 
     func render() -> String {
         let left = 64.0
         let right = 16.0
-        let top = 32.0
+        // A legend sits between the title and the plot, one line per series; the chart grows to hold it.
+        let legend = more.isEmpty ? 0 : 14 * Double(more.count + 1)
+        let top = 32.0 + legend
+        let height = self.height + legend
         let bottom = 44.0
         let plotW = width - left - right
         let plotH = height - top - bottom
         func tx(_ x: Double) -> Double { logX ? log10(max(x, 1)) : x }
-        let xs = points.map { tx($0.x) }
+        let all = points + more.flatMap(\.points)
+        let xs = all.map { tx($0.x) }
         let xMin = xs.min() ?? 0
         let xMax = max((xs.max() ?? 1), xMin + 1e-9)
         // The y axis ends on a round number: a multiple of a 1-2-2.5-5 step, about four steps up.
-        let yData = max(yMax ?? (points.map(\.y).max() ?? 1), 1e-9)
+        let yData = max(yMax ?? (all.map(\.y).max() ?? 1), 1e-9)
         let yStep = Self.niceStep(yData / 4)
         let yTop = yMax ?? (yData / yStep).rounded(.up) * yStep
         func px(_ x: Double) -> Double { left + (tx(x) - xMin) / (xMax - xMin) * plotW }
@@ -73,9 +84,24 @@ struct SVGLineChart {
 
                 """
         }
-        let path = points.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+        for (i, line) in ([(label: label, color: color, points: points)] + more).enumerated() {
+            let path = line.points.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
+            if dots {
+                for p in line.points {
+                    svg += "<circle cx=\"\(fmt(px(p.x)))\" cy=\"\(fmt(py(p.y)))\" r=\"3\" fill=\"\(line.color)\"/>\n"
+                }
+            }
+            if !more.isEmpty {
+                let y = 32.0 + 10 + Double(i) * 14
+                svg += """
+                    <rect x="\(fmt(left + 8))" y="\(fmt(y - 8))" width="10" height="3" fill="\(line.color)"/>\
+                    <text x="\(fmt(left + 22))" y="\(fmt(y - 4))">\(escapeHTML(line.label))</text>
+
+                    """
+            }
+        }
         svg += """
-            <polyline fill="none" stroke="\(color)" stroke-width="1.5" points="\(path)"/>
             <text x="\(fmt(left + plotW / 2))" y="\(fmt(height - 6))" text-anchor="middle">\(escapeHTML(xLabel))</text>
             <text x="14" y="\(fmt(top + plotH / 2))" text-anchor="middle" \
             transform="rotate(-90 14 \(fmt(top + plotH / 2)))">\(escapeHTML(yLabel))</text>

@@ -301,9 +301,11 @@ public struct Simulator: Sendable {
         var jcts: [Double] = []
         var slowdowns: [Double] = []
         waits.reserveCapacity(n)
-        for job in 0..<n where endTime[job] >= 0 {
+        for job in 0..<n where startTime[job] >= 0 {
             let submit = jobs[job].spec.submitTime
             waits.append(Double(startTime[job] - submit))
+            // Jobs still running at the horizon have waited, but have no completion time yet.
+            guard endTime[job] >= 0 else { continue }
             let jct = Double(endTime[job] - submit)
             jcts.append(jct)
             // Bounded slowdown: max(1, JCT / max(run, 10 s)), so jobs of a few seconds don't dominate the mean.

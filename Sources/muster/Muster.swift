@@ -13,7 +13,7 @@ struct Muster: AsyncParsableCommand {
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
             DrainCommand.self, ResumeCommand.self, TeamsCommand.self, UsageCommand.self, AdminCommand.self,
             InstallSlurmCommandsCommand.self,
-            SimCommand.self, BenchCommand.self,
+            SimCommand.self, PlanCommand.self, BenchCommand.self,
         ]
     )
 

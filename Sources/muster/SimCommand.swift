@@ -97,7 +97,13 @@ struct SimCommand: ParsableCommand {
         help: "With --spares: one-node jobs with a time limit up to this many seconds may run on idle spares.")
     var spareLend: Int64?
 
+    @Option(help: "Stop this many seconds after the first submit; jobs running then are unfinished.")
+    var horizon: Int64?
+
     func validate() throws {
+        if let horizon, !(1...(3_650 * 86_400)).contains(horizon) {
+            throw ValidationError("--horizon must be 1 s to 10 years in seconds")
+        }
         if let spares, !SparePolicy.shares.contains(spares) {
             throw ValidationError("--spares must be a share from 0 to 0.5, got \(spares)")
         }
@@ -137,6 +143,7 @@ struct SimCommand: ParsableCommand {
         simulator.checkInvariants = check
         simulator.sharing = sharing
         if let spares { simulator.spares = SparePolicy(share: spares, lendLimit: spareLend ?? 0) }
+        simulator.horizon = horizon
         if failures || failureRate != nil {
             var model = FailureModel.llama3
             if let failureRate { model.perGPUHour = failureRate }

@@ -22,6 +22,14 @@ import Testing
         #expect(cluster.gpuModels == [.h100])
     }
 
+    @Test func nvl72RacksAreLeavesOf18FourGPUTrays() throws {
+        let cluster = try ClusterPreset.parse("nvl72:7200").cluster()
+        #expect(cluster.nodeCount == 1_800 && cluster.totalGPUs == 7_200 && cluster.maxGPUsPerNode == 4)
+        #expect(cluster.levelBlocks[0].count == 100 && cluster.levelBlocks[1].count == 7)
+        #expect(cluster.gpuModels == [.gb200])
+        #expect(throws: TraceError.self) { try ClusterPreset.parse("nvl72:7202") }
+    }
+
     @Test func phillyIs352EightGPUNodesIn11Leaves() throws {
         let cluster = try ClusterPreset.parse("philly").cluster()
         #expect(cluster.nodeCount == 352)
@@ -72,8 +80,8 @@ import Testing
         ("colossus:-8", "must be a positive multiple of 8"),
         ("colossus:lots", "is not a GPU count"),
         ("colossus:99999999999999999m", "must be a positive multiple of 8"),
-        ("superpod", "unknown cluster 'superpod'; use philly, openb, superpod:N or colossus:N"),
-        ("mainframe", "unknown cluster 'mainframe'; use philly, openb, superpod:N or colossus:N"),
+        ("superpod", "unknown cluster 'superpod'; use philly, openb, superpod:N, colossus:N"),
+        ("mainframe", "unknown cluster 'mainframe'; use philly, openb, superpod:N, colossus:N"),
     ])
     func badClusterArgumentsExplainTheValidForms(text: String, message: String) {
         let text = InputFixtures.errorText { _ = try ClusterPreset.parse(text) }

@@ -33,7 +33,8 @@ extension Snapshot {
     /// returned placement in the same pass, so no job is preempted for a start that does not happen.
     ///
     /// Victims are chosen to lose the least: lowest class first, then the least work since their last
-    /// checkpoint, then the newest; those not needed in the end are kept running.
+    /// checkpoint, then the newest; those not needed in the end are kept running. The start must keep the power
+    /// budgets once the victims' draw is gone, else nothing is preempted.
     ///
     /// Behind a standing reservation (`keeping`: its GPU masks by node), no job running on the reserved GPUs is a victim and the
     /// reservation stands: the caller holds the reserved free GPUs back, so the job starts off them and the
@@ -88,7 +89,16 @@ extension Snapshot {
             after.power?.account(victim.placement, in: cluster, -1)
         }
         let admission = after.admit(job)
+        // The start must also keep the power budgets, with the victims' draw gone.
+        let overPower = after.power?.refusal(placement, in: cluster) != nil
         if case .refused = admission {
+            for victim in victims {
+                cluster.allocate(
+                    victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)
+            }
+            return nil
+        }
+        if overPower {
             for victim in victims {
                 cluster.allocate(
                     victim.placement, cpusPerNode: victim.cpusPerNode, memoryMiBPerNode: victim.memoryMiBPerNode)

@@ -67,6 +67,28 @@ import Testing
         #expect(reasons?[4]?.description(now: 0).hasPrefix("power budget: the cluster draws") == true)
     }
 
+    @Test func noJobIsPreemptedForAStartThatWouldBreakABudget() {
+        // 36 kW for the 4 nodes: idle 20.64 kW and 24 busy GPUs. Three best-effort 8-GPU jobs run, the fourth node
+        // stays idle; a production job of 2 x 8 GPUs could only start by preempting one of them, and would then
+        // take the cluster to 32 busy GPUs (40.8 kW).
+        var snapshot = Self.snapshot(budgets: ["cluster": 36_000])
+        let scheduler = Scheduler(policy: .backfill)
+        for id in [1, 2, 3, 4] as [JobID] {
+            var low = Self.job(id, gpus: 8)
+            low.priority = PriorityClass.low.rank
+            snapshot.pending.append(low)
+        }
+        _ = scheduler.plan(&snapshot, now: 0)
+        #expect(snapshot.running.count == 3)
+        let high = PendingJob(
+            id: 5, shape: GangShape(nodes: 2, gpusPerNode: 8), priority: PriorityClass.high.rank, submitTime: 10,
+            timeLimit: 3_600)
+        snapshot.pending.append(high)
+        let decisions = scheduler.plan(&snapshot, now: 3_600)
+        #expect(!decisions.contains { if case .preempt = $0 { true } else { false } }, "\(decisions)")
+        #expect(snapshot.running[5] == nil && snapshot.running.count == 3)
+    }
+
     @Test func aPowerTableIsReadFromTheConfig() throws {
         let policy = try SharingConfigFile.parse(
             "[power]\nbudget_mw = 150\nleaf_budget_kw = 400\nnode_other_w = 4000\n")

@@ -6,6 +6,8 @@ public enum Directive: Sendable, Hashable {
     case storeJobs([JobID])
     /// Write these nodes' current rows (read them from `Lifecycle.nodes`).
     case storeNodes([String])
+    /// Write these services' current records (read them from `Lifecycle.services`).
+    case storeServices([String])
     /// Send every rank of this attempt to its node.
     case assign(JobID, epoch: Int)
     /// Stop whatever still runs of this attempt (and older ones) on these nodes: SIGTERM, then SIGKILL.

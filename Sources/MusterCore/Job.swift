@@ -41,6 +41,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
     public var noRequeue = false
     /// GPU-seconds of service its ended attempts received (LAS and SRTF order by it; not stored).
     public var attained: Double = 0
+    /// The service replica it is, if it is one.
+    public var replica: ReplicaRef?
 
     public init(
         id: JobID, spec: JobSpec, shape: GangShape, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,

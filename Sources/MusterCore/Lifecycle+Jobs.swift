@@ -470,6 +470,7 @@ extension Lifecycle {
     ) {
         guard let j = jobs.index(forKey: id) else { return }
         let holds = holding.contains(id)
+        let replica = jobs.values[j].replica
         let kill = withJob(at: j) { job -> Directive? in
             job.apply(event)
             job.endTime = time
@@ -487,6 +488,9 @@ extension Lifecycle {
         if let kill { directives.append(kill) }
         resolveDependents(of: id, at: time, &directives)
         releaseArraySlot(id, at: time, &directives)
+        if let ref = replica, let state = jobs[id]?.state {
+            replicaEnded(id, ref, state: state, at: time, &directives)
+        }
         releaseIfDrained(id, at: time, &directives)
     }
 

@@ -52,6 +52,8 @@ public struct Lifecycle: Sendable {
     var dependents: [JobID: [JobID]] = [:]
     /// Capped job arrays (by their first task's id) with unfinished tasks.
     var arrays: [JobID: ArraySlots] = [:]
+    /// Services by name (stopped ones kept for their history).
+    public internal(set) var services: [String: Service] = [:]
     /// Requeued jobs waiting out their backoff: the time each may start again (not stored: after a restart they
     /// may start at once).
     var notBefore: [JobID: Double] = [:]

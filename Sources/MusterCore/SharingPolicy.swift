@@ -43,7 +43,7 @@ public struct SharingPolicy: Sendable, Hashable {
     public static let defaultClasses: [ClassPolicy] = [
         ClassPolicy(
             name: "inference", rank: 300, mayPreempt: true, preemptible: false, minRuntime: 0, grace: 30,
-            aliases: ["critical"]),
+            aliases: ["critical", "serving"]),
         ClassPolicy(
             name: "production", rank: 200, mayPreempt: true, preemptible: true, minRuntime: 600, grace: 30,
             aliases: ["high"]),

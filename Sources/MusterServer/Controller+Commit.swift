@@ -113,7 +113,7 @@ extension Controller {
         var touched: Set<String> = []
         for directive in directives {
             switch directive {
-            case .storeJobs, .storeNodes, .fence:
+            case .storeJobs, .storeNodes, .storeServices, .fence:
                 break  // fences go back in the heartbeat's answer
             case .wake:
                 wake()

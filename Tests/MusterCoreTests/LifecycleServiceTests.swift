@@ -1,0 +1,104 @@
+import MusterCore
+import Testing
+
+/// Services in the lifecycle: replicas are gangs placed like training, restarted whole when they end, scaled and
+/// stopped, and of a class that takes GPUs back from preemptible training.
+@Suite struct LifecycleServiceTests {
+    static let owner = Principal(user: "ana", admin: false)
+
+    static func lifecycle(sharing: SharingPolicy? = nil) -> Lifecycle {
+        Lifecycle(cluster: testCluster(leaves: 2, nodesPerLeaf: 4), config: LifecycleConfig(sharing: sharing))
+    }
+
+    static func spec(_ name: String = "embed", replicas: Int = 2, nodes: Int = 1, gpusPerNode: Int = 8)
+        -> ServiceSpec
+    {
+        ServiceSpec(
+            name: name,
+            replica: JobSpec(
+                gpus: nodes * gpusPerNode, nodes: nodes, gpusPerNode: gpusPerNode, timeLimit: 30 * 86_400,
+                priority: PriorityClass.critical),
+            autoscale: .fixed(replicas))
+    }
+
+    static func running(_ lifecycle: Lifecycle, _ name: String) -> [Int: JobID] {
+        (lifecycle.services[name]?.replicas ?? [:]).filter { lifecycle.jobs[$0.value]?.state == .running }
+    }
+
+    @Test func replicasAreGangsPlacedInOneLeafEach() throws {
+        var lifecycle = Self.lifecycle()
+        _ = try lifecycle.createService(Self.spec(replicas: 2, nodes: 2), owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let replicas = Self.running(lifecycle, "embed")
+        #expect(replicas.keys.sorted() == [0, 1])
+        let cluster = lifecycle.snapshot!.cluster
+        for id in replicas.values {
+            let placement = try #require(lifecycle.placement(of: id))
+            #expect(placement.nodes.count == 2 && leaves(of: placement, in: cluster).count == 1)
+            #expect(lifecycle.jobs[id]?.replica?.service == "embed")
+        }
+        #expect(lifecycle.jobs[replicas[0]!]?.spec.name == "embed-0")
+    }
+
+    @Test func aReplicaThatEndsIsReplacedByANewJobForTheSameIndexUntilStopped() throws {
+        var lifecycle = Self.lifecycle()
+        _ = try lifecycle.createService(Self.spec(replicas: 2), owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let old = try #require(lifecycle.services["embed"]?.replicas[1])
+        let epoch = try #require(lifecycle.jobs[old]?.attempt?.epoch)
+        _ = lifecycle.attemptExited(old, epoch: epoch, exitCode: 137, reason: "killed", now: 10)
+        let new = try #require(lifecycle.services["embed"]?.replicas[1])
+        #expect(new != old && lifecycle.jobs[old]?.state == .failed)
+        #expect(lifecycle.services["embed"]?.failures[1] == 1)
+        // A replica that keeps failing waits a backoff before its next start.
+        #expect(lifecycle.held.contains(new) && lifecycle.jobs[new]?.reason?.contains("failed 1 time") == true)
+        _ = lifecycle.tick(now: 30)
+        _ = lifecycle.plan(now: 30)
+        #expect(lifecycle.jobs[new]?.state == .running)
+        _ = lifecycle.replicaReady(new, true, at: 35)
+        #expect(lifecycle.services["embed"]?.failures[1] == nil && lifecycle.services["embed"]?.ready == [new])
+        _ = try lifecycle.stopService("embed", by: Self.owner, at: 40)
+        #expect(lifecycle.services["embed"]?.replicas.isEmpty == true)
+        #expect(lifecycle.jobs[new]?.state == .cancelled)
+    }
+
+    @Test func scalingStartsAndCancelsReplicasAndOnlyTheOwnerMayDoIt() throws {
+        var lifecycle = Self.lifecycle()
+        _ = try lifecycle.createService(Self.spec(replicas: 1, gpusPerNode: 4), owner: "ana", now: 0)
+        _ = try lifecycle.scaleService("embed", to: 3, by: Self.owner, at: 1)
+        _ = lifecycle.plan(now: 1)
+        #expect(Self.running(lifecycle, "embed").keys.sorted() == [0, 1, 2])
+        let two = lifecycle.services["embed"]!.replicas[2]!
+        _ = try lifecycle.scaleService("embed", to: 2, by: Self.owner, at: 2)
+        #expect(
+            lifecycle.services["embed"]!.replicas.keys.sorted() == [0, 1] && lifecycle.jobs[two]?.state == .cancelled)
+        #expect(throws: LifecycleError.self) {
+            try lifecycle.scaleService("embed", to: 5, by: Principal(user: "bob", admin: false), at: 3)
+        }
+        #expect(throws: LifecycleError.self) { try lifecycle.scaleService("embed", to: -1, by: Self.owner, at: 3) }
+        #expect(throws: LifecycleError.self) { try lifecycle.createService(Self.spec(), owner: "bob", now: 4) }
+        #expect(throws: LifecycleError.self) {
+            try lifecycle.createService(Self.spec("Bad_Name"), owner: "ana", now: 4)
+        }
+        #expect(throws: LifecycleError.self) {
+            try lifecycle.createService(Self.spec("huge", nodes: 9), owner: "ana", now: 4)
+        }
+        #expect(lifecycle.services["huge"] == nil, "a service whose replica can never fit is not kept")
+    }
+
+    @Test func aServingReplicaPreemptsPreemptibleTrainingForTheGPUsItNeeds() throws {
+        var lifecycle = Self.lifecycle(sharing: SharingPolicy())
+        for id in 1...8 as ClosedRange<JobID> {
+            _ = try lifecycle.submit(
+                JobSpec(gpus: 8, timeLimit: 86_400, priority: .normal), maxRestarts: 5, id: id, now: 0)
+        }
+        _ = lifecycle.plan(now: 0)
+        #expect((1...8).allSatisfy { lifecycle.jobs[JobID($0)]?.state == .running })
+        var spec = Self.spec(replicas: 1)
+        spec.replica.priority = PriorityClass(name: "serving", rank: 300)
+        _ = try lifecycle.createService(spec, owner: "ana", now: 600)
+        _ = lifecycle.plan(now: 600)
+        let preempted = (1...8).filter { lifecycle.jobs[JobID($0)]?.preemption != nil }
+        #expect(preempted.count == 1, "one 8-GPU training job makes room for one 8-GPU replica: \(preempted)")
+    }
+}

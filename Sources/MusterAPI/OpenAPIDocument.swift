@@ -111,6 +111,39 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "the node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeInfo"}}}}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
               }
             },
+            "/v1/services": {
+              "post": {
+                "summary": "Start a service: replicated model servers behind the router at /s/NAME/ (muster serve)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceRequest"}}}},
+                "responses": {"201": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+              },
+              "get": {
+                "summary": "The services the caller may see",
+                "responses": {"200": {"description": "services by name", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceList"}}}}, "401": {"$ref": "#/components/responses/Error"}}
+              }
+            },
+            "/v1/services/{name}": {
+              "get": {
+                "summary": "One service with its replicas, load and history",
+                "parameters": [{"$ref": "#/components/parameters/ServiceName"}],
+                "responses": {"200": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+              }
+            },
+            "/v1/services/{name}/scale": {
+              "post": {
+                "summary": "Set a service's replica count (muster scale)",
+                "parameters": [{"$ref": "#/components/parameters/ServiceName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScaleRequest"}}}},
+                "responses": {"200": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+              }
+            },
+            "/v1/services/{name}/stop": {
+              "post": {
+                "summary": "Stop a service: its replicas are cancelled (muster stop)",
+                "parameters": [{"$ref": "#/components/parameters/ServiceName"}],
+                "responses": {"200": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/agents/register": {
               "post": {
                 "summary": "A node agent registers its inventory",
@@ -176,7 +209,8 @@ public enum OpenAPIDocument {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "user/admin API token; agents: the join token to register, then their node's agent token"}},
             "parameters": {
               "JobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
-              "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}
+              "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+              "ServiceName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 63}}
             },
             "responses": {
               "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
@@ -234,6 +268,27 @@ public enum OpenAPIDocument {
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"}, "address": {"type": "string"}, "instance": {"type": "string"}}},
               "RegisterAgentResponse": {"type": "object", "properties": {"heartbeat_interval": {"type": "number"}, "controller_instance": {"type": "string"}, "agent_token": {"type": "string"}}},
               "LogUpload": {"type": "object", "additionalProperties": false, "required": ["task", "offset", "data"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "offset": {"type": "integer", "minimum": 0}, "data": {"type": "string", "contentEncoding": "base64"}}},
+              "ServiceRequest": {"type": "object", "additionalProperties": false, "required": ["name", "replica"], "properties": {
+                "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,62}$", "description": "part of the service's URL, /s/NAME/"},
+                "replica": {"$ref": "#/components/schemas/SubmitRequest", "description": "one replica, as a job request without array, dependencies, max_restarts or no_requeue; priority defaults to serving"},
+                "replicas": {"type": "integer", "minimum": 0, "maximum": 1000, "description": "a fixed count (default 1)"},
+                "min_replicas": {"type": "integer", "minimum": 0, "maximum": 1000}, "max_replicas": {"type": "integer", "minimum": 0, "maximum": 1000},
+                "target_inflight": {"type": "number", "minimum": 0.1, "maximum": 10000, "description": "in-flight requests a replica is sized for (autoscaling, default 4)"},
+                "max_inflight": {"type": "integer", "minimum": 1, "maximum": 10000, "description": "requests one replica serves at once (default 16)"},
+                "max_queue": {"type": "integer", "minimum": 0, "maximum": 100000, "description": "requests the router holds beyond that before 503 (default 256)"},
+                "ready_path": {"type": "string", "maxLength": 256, "description": "probed for readiness (default /readyz)"},
+                "health_path": {"type": "string", "maxLength": 256, "description": "probed for liveness once ready (default /healthz)"},
+                "startup_deadline": {"type": "number", "minimum": 1, "maximum": 86400, "description": "seconds a replica has to become ready (default 600)"}}},
+              "ScaleRequest": {"type": "object", "additionalProperties": false, "required": ["replicas"], "properties": {"replicas": {"type": "integer", "minimum": 0, "maximum": 1000}}},
+              "ReplicaInfo": {"type": "object", "properties": {"index": {"type": "integer"}, "job": {"type": "integer"}, "state": {"type": "string"}, "ready": {"type": "boolean"}, "node": {"type": "string"}, "port": {"type": "integer"}, "inflight": {"type": "integer"}}},
+              "ServiceInfo": {"type": "object", "properties": {
+                "name": {"type": "string"}, "owner": {"type": "string"}, "state": {"type": "string", "enum": ["running", "stopped"]}, "url": {"type": "string"},
+                "desired": {"type": "integer"}, "ready": {"type": "integer"}, "min_replicas": {"type": "integer"}, "max_replicas": {"type": "integer"},
+                "target_inflight": {"type": "number"}, "max_inflight": {"type": "integer"}, "max_queue": {"type": "integer"}, "inflight": {"type": "integer"}, "queued": {"type": "integer"},
+                "gpus_per_replica": {"type": "integer"}, "class": {"type": "string"}, "team": {"type": "string"},
+                "replicas": {"type": "array", "items": {"$ref": "#/components/schemas/ReplicaInfo"}},
+                "events": {"type": "array", "items": {"type": "object", "properties": {"time": {"type": "number"}, "text": {"type": "string"}}}}}},
+              "ServiceList": {"type": "object", "properties": {"services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceInfo"}}}},
               "DrainRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 256}, "now": {"type": "boolean"}}},
               "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["user"], "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 64}, "role": {"type": "string", "enum": ["user", "admin", "join"]}}},
               "TokenResponse": {"type": "object", "properties": {"token": {"type": "string"}, "user": {"type": "string"}, "role": {"type": "string"}}},

@@ -18,6 +18,10 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var startedAt: Double?
     /// The rendezvous port on rank 0's node, unique among the attempts running there.
     public var masterPort: Int
+
+    /// Where rank 0 of a service replica listens (`MUSTER_PORT`): `masterPort` - 10000, so 10000-19999 with the
+    /// default `MASTER_PORT` range, as unique on its node as `masterPort` and below Linux's ephemeral ports.
+    public var servicePort: Int { masterPort - 10_000 }
     /// When a rank last reported a checkpoint (bounded by `scheduledAt` and the controller's clock).
     public var checkpointAt: Double?
     /// Joules the job's earlier attempts used (carried from attempt to attempt; nil for a first attempt).

@@ -28,7 +28,10 @@ extension Lifecycle {
         }
         noteHeard(inventory.name, at: now)
         if nodesChanged { refreshCapacity() }
-        return [.storeNodes([inventory.name]), .wake]
+        var directives: [Directive] = [.storeNodes([inventory.name]), .wake]
+        // Replicas that could not be started without nodes may start now.
+        if !services.isEmpty { reconcileServices(at: now, &directives) }
+        return directives
     }
 
     static func validate(_ inventory: NodeInventory) throws(LifecycleError) {

@@ -69,6 +69,8 @@ extension Lifecycle {
             stopReplica(name, index: index, reason: "service \(name) scaled to \(replicas)", at: now, &directives)
         }
         for index in 0..<replicas where services[name]!.replicas[index] == nil {
+            // Scaling is the owner's way to try a replica that kept failing again.
+            if (services[name]!.failures[index] ?? 0) >= Self.maxReplicaFailures { services[name]!.failures[index] = 0 }
             try startReplica(name, index: index, at: now, &directives)
         }
         return directives
@@ -102,6 +104,41 @@ extension Lifecycle {
         service.note("replica \(ref.index) (job \(id)) \(ready ? "ready" : "not ready")", at: now)
         services[ref.service] = service
         return [.storeServices([ref.service])]
+    }
+
+    /// The gateway gave up on replica job `id` (its alive check kept failing, or it was never ready within the
+    /// startup deadline): it fails with `reason` (its processes are killed) and counts as a failure of its replica,
+    /// which starts again after the crash-loop backoff.
+    public mutating func failReplica(_ id: JobID, reason: String, at now: Double) throws(LifecycleError)
+        -> [Directive]
+    {
+        guard let job = jobs[id], job.replica != nil else { throw .notFound("job \(id) is not a service replica") }
+        guard !job.state.isTerminal else { return [] }
+        var directives: [Directive] = []
+        if job.state == .pending { snapshot?.pending.remove(id) }
+        end(id, job.state == .running ? .fail : .cancel, exitCode: nil, reason: reason, at: now, &directives)
+        return directives
+    }
+
+    /// Replacements in a row after which a failing replica is left stopped (`muster scale` tries again).
+    public static let maxReplicaFailures = 5
+
+    /// Gives every replica a service wants a job: those whose job is gone or ended (a controller restart, a start
+    /// that failed for want of nodes) get a new one.
+    mutating func reconcileServices(at now: Double, _ directives: inout [Directive]) {
+        for name in services.keys.sorted() where !services[name]!.stopped {
+            let service = services[name]!
+            for index in 0..<service.desired where (service.failures[index] ?? 0) < Self.maxReplicaFailures {
+                if let id = service.replicas[index], let job = jobs[id], !job.state.isTerminal { continue }
+                services[name]!.replicas[index] = nil
+                do {
+                    try startReplica(name, index: index, at: now, &directives)
+                    directives.append(.storeServices([name]))
+                } catch {
+                    services[name]!.note("replica \(index) cannot start yet: \(error)", at: now)
+                }
+            }
+        }
     }
 
     /// Starts replica `index` of service `name` as a new job: restartable after node failures without limit of
@@ -152,7 +189,13 @@ extension Lifecycle {
         service.replicas[ref.index] = nil
         service.ready.remove(id)
         if state != .completed { service.failures[ref.index, default: 0] += 1 }
-        let again = !service.stopped && ref.index < service.desired
+        let failing = (service.failures[ref.index] ?? 0) >= Self.maxReplicaFailures
+        let again = !service.stopped && ref.index < service.desired && !failing
+        if failing && !service.stopped {
+            service.note(
+                "replica \(ref.index) failed \(Self.maxReplicaFailures) times in a row; not started again (muster "
+                    + "scale starts it anew)", at: time)
+        }
         service.note(
             "replica \(ref.index) (job \(id)) \(state.rawValue)" + (again ? "; starting a new one" : ""), at: time)
         services[ref.service] = service

@@ -110,7 +110,8 @@ public struct Lifecycle: Sendable {
     /// may not have reached the agents: assignments of ranks not yet started, kills of attempts that ended while
     /// ranks still ran.
     public static func restore(
-        config: LifecycleConfig, jobs stored: [Job], nodes storedNodes: [Node], now: Double
+        config: LifecycleConfig, jobs stored: [Job], nodes storedNodes: [Node], services: [Service] = [],
+        now: Double
     ) -> (Lifecycle, [Directive]) {
         var lifecycle = Lifecycle(config: config)
         var directives: [Directive] = []
@@ -184,6 +185,12 @@ public struct Lifecycle: Sendable {
         lifecycle.purgeAttemptDeadlines()
         lifecycle.rebuildSnapshot()
         lifecycle.recountFairShare(now: now)
+        // Services last: a replica whose job ended while the controller was down gets a new one.
+        for var service in services where lifecycle.services[service.spec.name] == nil {
+            service.ready = []
+            lifecycle.services[service.spec.name] = service
+        }
+        lifecycle.reconcileServices(at: now, &directives)
         directives.append(.wake)
         return (lifecycle, directives)
     }

@@ -27,7 +27,8 @@ public struct Service: Sendable, Hashable, Codable {
         replicas = [:]
     }
 
-    mutating func note(_ text: String, at time: Double) {
+    /// Adds a line to the history, dropping the oldest beyond `maxEvents`.
+    public mutating func note(_ text: String, at time: Double) {
         events.append(ServiceEvent(time: time, text: text))
         if events.count > Self.maxEvents { events.removeFirst(events.count - Self.maxEvents) }
     }
@@ -43,4 +44,9 @@ public struct ServiceEvent: Sendable, Hashable, Codable {
 public struct ReplicaRef: Sendable, Hashable, Codable {
     public var service: String
     public var index: Int
+
+    public init(service: String, index: Int) {
+        self.service = service
+        self.index = index
+    }
 }

@@ -17,8 +17,11 @@ extension Controller {
         var jobIDs: [JobID] = []
         var seenJobs: Set<JobID> = []
         var nodeNames: [String] = []
+        var serviceNames: [String] = []
         for directive in directives {
             switch directive {
+            case .storeServices(let names):
+                for name in names where !serviceNames.contains(name) { serviceNames.append(name) }
             case .storeJobs(let ids):
                 for id in ids where seenJobs.insert(id).inserted { jobIDs.append(id) }
             case .storeNodes(let names):
@@ -32,7 +35,8 @@ extension Controller {
             }
         }
         let batch = StoreBatch(
-            jobs: jobIDs.compactMap { lifecycle.jobs[$0] }, nodes: nodeNames.compactMap { lifecycle.nodes[$0] })
+            jobs: jobIDs.compactMap { lifecycle.jobs[$0] }, nodes: nodeNames.compactMap { lifecycle.nodes[$0] },
+            services: serviceNames.compactMap { lifecycle.services[$0] })
         guard await enqueue(batch, directives) else {
             throw .unavailable("the change could not be stored; nothing was changed (see the controller log)")
         }
@@ -96,7 +100,7 @@ extension Controller {
                 var settings = config.lifecycle
                 settings.sharing = sharing
                 let (fresh, directives) = Lifecycle.restore(
-                    config: settings, jobs: state.jobs, nodes: state.nodes, now: clock.now())
+                    config: settings, jobs: state.jobs, nodes: state.nodes, services: state.services, now: clock.now())
                 lifecycle = fresh
                 pendingRestore = directives
                 wake()

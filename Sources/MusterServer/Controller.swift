@@ -62,7 +62,7 @@ public actor Controller {
         let state = try await store.load()
         for problem in state.unreadable { logger.error("unreadable row skipped: \(problem)") }
         (lifecycle, pendingRestore) = Lifecycle.restore(
-            config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, now: clock.now())
+            config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, services: state.services, now: clock.now())
         tokens = TokenRegistry(state.tokens)
         let summary =
             "\(lifecycle.jobs.count) jobs, \(lifecycle.holding.count) holding GPUs, \(lifecycle.nodes.count) nodes, "

@@ -4,6 +4,8 @@ import MusterAPI
 public struct ControllerError: Error, Sendable, CustomStringConvertible {
     public var statusCode: Int
     public var body: ErrorBody
+    /// Seconds a client should wait before it tries again (`Retry-After`), for 503s that pass.
+    public var retryAfter: Int?
 
     public init(status: Int, code: String, message: String, field: String? = nil) {
         statusCode = status

@@ -15,7 +15,9 @@ public enum ControllerRoutes {
     static let maxLimit = 100_000
 
     /// The router for `controller`, and the routes registered as `METHOD /path/{param}`.
-    public static func router(for controller: Controller) -> (Router<BasicRequestContext>, [String]) {
+    public static func router(for controller: Controller, gateway: ServiceGateway? = nil) -> (
+        Router<BasicRequestContext>, [String]
+    ) {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         var routes: [String] = []
@@ -118,6 +120,51 @@ public enum ControllerRoutes {
         post("/v1/nodes/:name/resume") { request, context in
             let principal = try await user(request)
             return try json(try await controller.resume(try nodeName(context), by: principal))
+        }
+        post("/v1/services") { request, _ in
+            let principal = try await user(request)
+            let body = try await decode(ServiceRequest.self, request)
+            let info = try await controller.createService(body, by: principal)
+            await gateway?.kick()
+            return try json(info, status: .created)
+        }
+        get("/v1/services") { request, _ in
+            let principal = try await user(request)
+            return try json(ServiceList(services: await controller.serviceList(for: principal)))
+        }
+        get("/v1/services/:name") { request, context in
+            let principal = try await user(request)
+            let name = try serviceName(context)
+            let load = await gateway?.load(name) ?? (byJob: [:], queued: 0)
+            return try json(
+                try await controller.serviceInfo(name, for: principal, load: load.byJob, queued: load.queued))
+        }
+        post("/v1/services/:name/scale") { request, context in
+            let principal = try await user(request)
+            let name = try serviceName(context)
+            let body = try await decode(ScaleRequest.self, request)
+            let info = try await controller.scaleService(name, to: body.replicas, by: principal)
+            await gateway?.kick()
+            return try json(info)
+        }
+        post("/v1/services/:name/stop") { request, context in
+            let principal = try await user(request)
+            return try json(try await controller.stopService(try serviceName(context), by: principal))
+        }
+        // The services' own traffic: not part of the JSON API (any path, any body), so not in the document.
+        if let gateway {
+            let proxy: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, context in
+                let principal = try await user(request)
+                let name = try serviceName(context)
+                var path = String(request.uri.path.dropFirst("/s/\(name)".count))
+                if path.isEmpty { path = "/" }
+                if let query = request.uri.query, !query.isEmpty { path += "?" + query }
+                return try await gateway.forward(name, path: path, request: request, principal: principal)
+            }
+            for pattern in ["/s/:name", "/s/:name/**"] {
+                router.get(RouterPath(pattern), use: proxy)
+                router.post(RouterPath(pattern), use: proxy)
+            }
         }
         get("/v1/teams") { request, _ in
             _ = try await user(request)
@@ -222,6 +269,13 @@ public enum ControllerRoutes {
     static func nodeName(_ context: BasicRequestContext) throws -> String {
         guard let name = context.parameters.get("name"), !name.isEmpty, name.utf8.count <= 64 else {
             throw ControllerError.invalid("name", "a node name of 1 to 64 characters is required")
+        }
+        return name
+    }
+
+    static func serviceName(_ context: BasicRequestContext) throws -> String {
+        guard let name = context.parameters.get("name"), !name.isEmpty, name.utf8.count <= 63 else {
+            throw ControllerError.invalid("name", "a service name of 1 to 63 characters is required")
         }
         return name
     }

@@ -80,7 +80,8 @@ public struct ControllerServer: Sendable {
         host: String, port: Int, handleSignals: Bool = true,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let router = ControllerRoutes.router(for: controller).0
+        let gateway = ServiceGateway(controller: controller, logger: logger)
+        let router = ControllerRoutes.router(for: controller, gateway: gateway).0
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
@@ -94,6 +95,7 @@ public struct ControllerServer: Sendable {
         let stop: @Sendable () async -> Void = {
             // Answer the agents' long-polls first so the graceful shutdown does not wait for them.
             await controller.shutdown()
+            await gateway.shutdown()
             await server.triggerGracefulShutdown()
         }
         // The work runs in its own task so that cancelling the caller (`muster bench live`, tests) stops the server
@@ -103,6 +105,10 @@ public struct ControllerServer: Sendable {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     await controller.run()
+                    return false
+                }
+                group.addTask {
+                    await gateway.run()
                     return false
                 }
                 group.addTask {
@@ -137,6 +143,7 @@ public struct ControllerServer: Sendable {
                     // The first error stops the rest; so does the server's end (the signal wait is cancelled).
                     while let wasServer = try await group.next(), !wasServer {}
                     await controller.shutdown()
+                    await gateway.shutdown()
                     group.cancelAll()
                 } catch {
                     group.cancelAll()

@@ -10,7 +10,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as ControllerError {
-            return Self.response(status: error.statusCode, body: error.body)
+            var response = Self.response(status: error.statusCode, body: error.body)
+            if let seconds = error.retryAfter { response.headers[.retryAfter] = "\(seconds)" }
+            return response
         } catch let error as HTTPError {
             let code: String =
                 switch error.status.code {

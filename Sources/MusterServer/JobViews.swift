@@ -88,6 +88,12 @@ enum JobViews {
                 env["CUDA_VISIBLE_DEVICES"] = attempt.gpus[nodeRank].map(String.init).joined(separator: ",")
                 env["MASTER_ADDR"] = masterAddress
                 env["MASTER_PORT"] = "\(attempt.masterPort)"
+                if let replica = job.replica {
+                    // Where rank 0 of a service replica must listen; the router and the prober reach it there.
+                    env["MUSTER_PORT"] = "\(attempt.servicePort)"
+                    env["MUSTER_SERVICE"] = replica.service
+                    env["MUSTER_REPLICA"] = "\(replica.index)"
+                }
                 env["WORLD_SIZE"] = "\(world)"
                 env["RANK"] = "\(rank)"
                 env["NODE_RANK"] = "\(nodeRank)"

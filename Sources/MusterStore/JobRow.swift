@@ -27,6 +27,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var preemptions: Int?
     var preemption: String?
     var no_requeue: Bool?
+    var replica: String?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -52,6 +53,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         preemptions = job.preemptions == 0 ? nil : job.preemptions
         preemption = try job.preemption.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         no_requeue = job.noRequeue ? true : nil
+        replica = try job.replica.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
@@ -74,6 +76,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         job.preemptions = preemptions ?? 0
         job.preemption = try preemption.map { try decoder.decode(PreemptionRecord.self, from: Data($0.utf8)) }
         job.noRequeue = no_requeue ?? false
+        job.replica = try replica.map { try decoder.decode(ReplicaRef.self, from: Data($0.utf8)) }
         return job
     }
 }
@@ -102,6 +105,23 @@ struct NodeRow: Codable, FetchableRecord, PersistableRecord {
             inventory: try JSONDecoder().decode(NodeInventory.self, from: Data(inventory.utf8)), health: health,
             lastHeard: last_heard, drainReason: drain_reason)
     }
+}
+
+/// A service as one row of table `service`: its whole record as JSON.
+struct ServiceRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "service"
+
+    var name: String
+    var owner: String
+    var record: String
+
+    init(_ service: Service) throws {
+        name = service.spec.name
+        owner = service.owner
+        record = String(decoding: try RowJSON.encoder.encode(service), as: UTF8.self)
+    }
+
+    func service() throws -> Service { try JSONDecoder().decode(Service.self, from: Data(record.utf8)) }
 }
 
 /// A token as one row of table `token`.

@@ -60,7 +60,9 @@ enum LegacyJobRows {
             // Written with v2's columns: this runs inside migration v2, before v3 adds its columns.
             try insert(
                 try JobRow(job).databaseDictionary, into: "job",
-                dropping: ["dependencies", "array", "max_restarts", "preemptions", "preemption", "no_requeue"],
+                dropping: [
+                    "dependencies", "array", "max_restarts", "preemptions", "preemption", "no_requeue", "replica",
+                ],
                 db)
         }
         for row in try Row.fetchAll(db, sql: "SELECT * FROM nodes ORDER BY name") {

@@ -75,6 +75,14 @@ enum SQLiteSchema {
                 t.add(column: "no_requeue", .boolean)
             }
         }
+        migrator.registerMigration("v5") { db in
+            try db.alter(table: "job") { t in t.add(column: "replica", .text) }
+            try db.create(table: "service") { t in
+                t.primaryKey("name", .text)
+                t.column("owner", .text).notNull()
+                t.column("record", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -44,10 +44,12 @@ public final class SQLiteStore: Store {
         do {
             let jobRows = try batch.jobs.map(JobRow.init)
             let nodeRows = try batch.nodes.map(NodeRow.init)
+            let serviceRows = try batch.services.map(ServiceRow.init)
             try await pool.write { db in
                 for row in jobRows { try row.save(db) }
                 for row in nodeRows { try row.save(db) }
                 for token in batch.tokens { try TokenRow(token).save(db) }
+                for row in serviceRows { try row.save(db) }
             }
         } catch {
             throw Self.storeError(
@@ -71,6 +73,13 @@ public final class SQLiteStore: Store {
                         state.nodes.append(try row.node())
                     } catch {
                         state.unreadable.append("node \(row.name): \(error)")
+                    }
+                }
+                for row in try ServiceRow.order(Column("name")).fetchAll(db) {
+                    do {
+                        state.services.append(try row.service())
+                    } catch {
+                        state.unreadable.append("service \(row.name): \(error)")
                     }
                 }
                 for row in try TokenRow.fetchAll(db) {

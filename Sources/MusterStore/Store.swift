@@ -17,14 +17,16 @@ public struct StoreBatch: Sendable {
     public var jobs: [Job]
     public var nodes: [Node]
     public var tokens: [TokenRecord]
+    public var services: [Service]
 
-    public init(jobs: [Job] = [], nodes: [Node] = [], tokens: [TokenRecord] = []) {
+    public init(jobs: [Job] = [], nodes: [Node] = [], tokens: [TokenRecord] = [], services: [Service] = []) {
         self.jobs = jobs
         self.nodes = nodes
         self.tokens = tokens
+        self.services = services
     }
 
-    public var isEmpty: Bool { jobs.isEmpty && nodes.isEmpty && tokens.isEmpty }
+    public var isEmpty: Bool { jobs.isEmpty && nodes.isEmpty && tokens.isEmpty && services.isEmpty }
 
     /// This batch followed by `later`: one row per key, the later one winning, first-seen order kept.
     public mutating func merge(_ later: StoreBatch) {
@@ -46,6 +48,7 @@ public struct StoreBatch: Sendable {
         jobs = merged(jobs, later.jobs, \.id)
         nodes = merged(nodes, later.nodes, \.name)
         tokens = merged(tokens, later.tokens, \.hash)
+        services = merged(services, later.services, \.spec.name)
     }
 }
 
@@ -54,6 +57,7 @@ public struct StoredState: Sendable {
     public var jobs: [Job]
     public var nodes: [Node]
     public var tokens: [TokenRecord]
+    public var services: [Service] = []
     /// Rows that could not be read back (damaged, or written by a newer version), each with the reason; the
     /// controller reports them and carries on with the rest.
     public var unreadable: [String]

@@ -111,8 +111,27 @@ import Testing
             "LogChunk": [
                 LogChunk(jobID: 7, rank: 0, offset: 0, data: "hi\n", nextOffset: 3, complete: false, path: "/x")
             ],
+            "ServiceRequest": [Self.service, ServiceRequest(name: "embed", replica: Self.submit, replicas: 2)],
+            "ScaleRequest": [ScaleRequest(replicas: 3)],
+            "ReplicaInfo": [
+                Self.replica,
+                ReplicaInfo(index: 1, job: 9, state: "pending", ready: false, node: nil, port: nil, inflight: 0),
+            ],
+            "ServiceInfo": [Self.serviceInfo],
+            "ServiceList": [ServiceList(services: [Self.serviceInfo])],
         ]
     }
+
+    static let service = ServiceRequest(
+        name: "embed", replica: submit, replicas: nil, minReplicas: 1, maxReplicas: 4, targetInflight: 3,
+        maxInflight: 8, maxQueue: 64, readyPath: "/readyz", healthPath: "/healthz", startupDeadline: 300)
+    static let replica = ReplicaInfo(
+        index: 0, job: 7, state: "running", ready: true, node: "gpu-001", port: 10_000, inflight: 2)
+    static let serviceInfo = ServiceInfo(
+        name: "embed", owner: "alice", state: "running", url: "/s/embed/", desired: 2, ready: 1, minReplicas: 1,
+        maxReplicas: 4, targetInflight: 3, maxInflight: 8, maxQueue: 64, inflight: 2, queued: 0, gpusPerReplica: 1,
+        className: "inference", team: "default", replicas: [replica],
+        events: [ServiceEventInfo(time: 1, text: "created with 1 replica(s)")])
 
     /// The request types, with what the API's unknown-field check accepts.
     var requests: [String: (type: any (Decodable & WireFields).Type, full: any Encodable)] {
@@ -128,6 +147,8 @@ import Testing
             "Heartbeat": (Heartbeat.self, Heartbeat(name: "n", instance: "a", running: [Self.task], reports: [])),
             "LogUpload": (LogUpload.self, LogUpload(task: Self.task, offset: 0, data: "aGk=")),
             "ReportBatch": (ReportBatch.self, ReportBatch(reports: [Self.report])),
+            "ServiceRequest": (ServiceRequest.self, Self.service),
+            "ScaleRequest": (ScaleRequest.self, ScaleRequest(replicas: 2)),
         ]
     }
 

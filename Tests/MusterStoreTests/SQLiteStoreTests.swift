@@ -33,6 +33,10 @@ final class SQLiteFixture: Sendable {
         try await SQLiteFixture().conformance.committedRowsLoadBackEqual()
     }
 
+    @Test func servicesRoundTrip() async throws {
+        try await SQLiteFixture().conformance.servicesRoundTrip()
+    }
+
     @Test func laterCommitReplacesByKey() async throws {
         try await SQLiteFixture().conformance.laterCommitReplacesByKey()
     }
@@ -59,7 +63,7 @@ final class SQLiteFixture: Sendable {
     @Test func schemaIsAtTheLastMigration() async throws {
         let fixture = try SQLiteFixture()
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v4")
+        #expect(try await store.schemaVersion() == "v5")
     }
 
     @Test func databaseFilesAreReadableByTheirOwnerOnly() async throws {
@@ -114,7 +118,7 @@ final class SQLiteFixture: Sendable {
             }
         }
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v4")
+        #expect(try await store.schemaVersion() == "v5")
         let state = try await store.load()
         #expect(state.unreadable.isEmpty)
         #expect(state.jobs.count == 2)

@@ -37,6 +37,28 @@ struct StoreConformance {
         #expect(state.unreadable.isEmpty)
     }
 
+    /// A service's whole record comes back as written, and a later commit of the same name replaces it.
+    func servicesRoundTrip() async throws {
+        let store = try await open()
+        var service = Service(
+            spec: ServiceSpec(
+                name: "embed", replica: JobSpec(gpus: 8, timeLimit: 3_600, priority: .critical), tasksPerNode: 2,
+                launch: JobLaunch(command: ["python3", "serve.py"], workdir: "/srv", env: ["A": "é\n"]),
+                autoscale: AutoscalePolicy(minReplicas: 0, maxReplicas: 4, targetInflight: 3), maxInflight: 8),
+            owner: "alice", createdAt: 12.5, desired: 2)
+        service.replicas = [0: 7, 1: 9]
+        service.ready = [7]
+        service.failures = [1: 2]
+        service.note("created with 2 replica(s)", at: 12.5)
+        try await store.commit(StoreBatch(services: [service]))
+        #expect(try await store.load().services == [service])
+        service.stopped = true
+        service.desired = 0
+        try await store.commit(StoreBatch(services: [service]))
+        let reopened = try await open()
+        #expect(try await reopened.load().services == [service])
+    }
+
     /// A later commit of the same key replaces the row; other rows are untouched.
     func laterCommitReplacesByKey() async throws {
         let store = try await open()
@@ -167,6 +189,7 @@ struct StoreConformance {
         running.preemption = PreemptionRecord(
             by: 9, at: 33.25, reason: "team b reclaims its guarantee", epoch: 1, grace: 30)
         running.noRequeue = true
+        running.replica = ReplicaRef(service: "embed", index: 2)
 
         var completed = job(id: 3, owner: "alice")
         completed.restore(state: .completed)

@@ -114,6 +114,54 @@ public final class MusterClient: Sendable {
         try await call("POST", "/v1/nodes/\(Self.pathComponent(name))/resume", as: NodeInfo.self)
     }
 
+    /// Starts a service (`muster serve`).
+    public func createService(_ request: ServiceRequest) async throws(ClientError) -> ServiceInfo {
+        try await call("POST", "/v1/services", body: request, as: ServiceInfo.self)
+    }
+
+    /// The services the caller may see.
+    public func services() async throws(ClientError) -> [ServiceInfo] {
+        try await call("GET", "/v1/services", as: ServiceList.self).services
+    }
+
+    /// One service, with its replicas' load.
+    public func service(_ name: String) async throws(ClientError) -> ServiceInfo {
+        try await call("GET", "/v1/services/\(Self.pathComponent(name))", as: ServiceInfo.self)
+    }
+
+    /// Sets a service's replica count.
+    public func scale(_ name: String, to replicas: Int) async throws(ClientError) -> ServiceInfo {
+        try await call(
+            "POST", "/v1/services/\(Self.pathComponent(name))/scale", body: ScaleRequest(replicas: replicas),
+            as: ServiceInfo.self)
+    }
+
+    /// Stops a service.
+    public func stopService(_ name: String) async throws(ClientError) -> ServiceInfo {
+        try await call("POST", "/v1/services/\(Self.pathComponent(name))/stop", as: ServiceInfo.self)
+    }
+
+    /// Sends `body` (JSON) to `path` under a service's URL through the controller's router; returns the status
+    /// and the answer's bytes (any status: a 503 from the router is an answer too).
+    public func callService(_ name: String, path: String, body: Data?) async throws(ClientError)
+        -> (status: Int, body: [UInt8])
+    {
+        var request = HTTPClientRequest(url: baseURL + "/s/\(Self.pathComponent(name))" + path)
+        request.method = body == nil ? .GET : .POST
+        if let token = bearer.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        do {
+            let response = try await http.execute(request, timeout: .seconds(90))
+            let buffer = try await response.body.collect(upTo: 64 << 20)
+            return (Int(response.status.code), Array(buffer.readableBytesView))
+        } catch {
+            throw .unreachable(url: baseURL, reason: "\(error)")
+        }
+    }
+
     /// The OpenAPI document, as text.
     public func openAPI() async throws(ClientError) -> String {
         String(decoding: try await raw("GET", "/v1/openapi.json", body: nil), as: UTF8.self)

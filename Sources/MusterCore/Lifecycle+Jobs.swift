@@ -516,7 +516,7 @@ extension Lifecycle {
             }
             stopHolding(id, isStatic ? nil : jobs.values[j].attempt)
             snapshot?.finish(id)
-            if !isStatic, let (node, port) = rendezvous { portsInUse[node]?.remove(port) }
+            if !isStatic, let (node, port) = rendezvous { portsInUse[portHost(node)]?.remove(port) }
             directives.append(.wake)
             if !awaitingVictims.isEmpty { victimStopped(id, at: time, &directives) }
             if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: time, &directives) }
@@ -542,12 +542,16 @@ extension Lifecycle {
 
     /// The lowest free `MASTER_PORT` on `node`, now taken; nil when every port of the range is.
     mutating func allocatePort(on node: String) -> Int? {
-        guard let port = config.masterPorts.first(where: { !(portsInUse[node]?.contains($0) ?? false) }) else {
+        let host = portHost(node)
+        guard let port = config.masterPorts.first(where: { !(portsInUse[host]?.contains($0) ?? false) }) else {
             return nil
         }
-        portsInUse[node, default: []].insert(port)
+        portsInUse[host, default: []].insert(port)
         return port
     }
+
+    /// The key ports are unique under: the node's address (its name if unknown).
+    func portHost(_ node: String) -> String { nodes[node]?.inventory.address ?? node }
 
     /// Whole seconds for the scheduler, saturating (a clock is never trusted to be in range).
     static func seconds(_ t: Double) -> Seconds {

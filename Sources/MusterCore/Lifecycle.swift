@@ -44,7 +44,8 @@ public struct Lifecycle: Sendable {
     let isStatic: Bool
     /// (owner, key) → job, for idempotent submits.
     var idempotency: [String: JobID] = [:]
-    /// `MASTER_PORT`s held on each node by running attempts.
+    /// `MASTER_PORT`s held by running attempts, by the address of their rank 0's node (nodes that share an
+    /// address, as `muster up`'s agents do, share its ports).
     var portsInUse: [String: Set<Int>] = [:]
     /// Pending jobs held out of the queue until their dependencies are satisfied.
     public internal(set) var held: Set<JobID> = []
@@ -146,7 +147,7 @@ public struct Lifecycle: Sendable {
             if let attempt = job.attempt, attempt.hasLiveRanks, job.state != .pending || job.restarts > 0 {
                 // Running, ended while ranks still ran, or requeued while its last attempt still stops.
                 lifecycle.startHolding(job.id, attempt)
-                lifecycle.portsInUse[attempt.nodes[0], default: []].insert(attempt.masterPort)
+                lifecycle.portsInUse[lifecycle.portHost(attempt.nodes[0]), default: []].insert(attempt.masterPort)
                 if job.state == .running {
                     if attempt.ranks.allSatisfy({ !$0.started }) {
                         unstarted.append(job.id)

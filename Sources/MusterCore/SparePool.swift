@@ -44,15 +44,9 @@ public struct SparePool: Sendable {
         heldMask = [UInt64](repeating: 0, count: cluster.nodeCount)
         out = [Bool](repeating: false, count: cluster.nodeCount)
         for node in avoided where node >= 0 && Int(node) < cluster.nodeCount { out[Int(node)] = true }
-        for node in preferred where node >= 0 && Int(node) < cluster.nodeCount && !out[Int(node)] {
-            let n = Int(node)
-            let l = Int(cluster.nodeBlock[n]) - leaves.lowerBound
-            let all = cluster.capacityMask(n)
-            guard !member[n], count[l] < target[l], all != 0, cluster.freeMask[n] == all else { continue }
-            cluster.allocate(Placement(nodes: [node], gpuMasks: [all]))
-            member[n] = true
-            heldMask[n] = all
-            count[l] += 1
+        for node in preferred where node >= 0 && Int(node) < cluster.nodeCount {
+            let l = Int(cluster.nodeBlock[Int(node)]) - leaves.lowerBound
+            if count[l] < target[l] { _ = hold(Int(node), leaf: l, cluster: &cluster) }
         }
         for leaf in leaves { refill(leaf: leaf, cluster: &cluster) }
         for node in avoided where node >= 0 && Int(node) < cluster.nodeCount { out[Int(node)] = false }
@@ -83,18 +77,22 @@ public struct SparePool: Sendable {
         guard missing > 0 else { return }
         var node = Int(cluster.blockNodeEnd[leaf]) - 1
         while node >= Int(cluster.blockNodeStart[leaf]) && missing > 0 {
-            let all = cluster.capacityMask(node)
-            if !member[node], !out[node], all != 0, cluster.freeMask[node] == all,
-                cluster.freeCPUs[node] == cluster.nodeCPUs[node]
-            {
-                cluster.allocate(Placement(nodes: [Int32(node)], gpuMasks: [all]))
-                member[node] = true
-                heldMask[node] = all
-                count[l] += 1
-                missing -= 1
-            }
+            if hold(node, leaf: l, cluster: &cluster) { missing -= 1 }
             node -= 1
         }
+    }
+
+    /// Makes node `node` (of leaf index `l`) a spare if it may be one and is wholly idle: true if it did.
+    private mutating func hold(_ node: Int, leaf l: Int, cluster: inout Cluster) -> Bool {
+        let all = cluster.capacityMask(node)
+        guard !member[node], !out[node], all != 0, cluster.freeMask[node] == all,
+            cluster.freeCPUs[node] == cluster.nodeCPUs[node]
+        else { return false }
+        cluster.allocate(Placement(nodes: [Int32(node)], gpuMasks: [all]))
+        member[node] = true
+        heldMask[node] = all
+        count[l] += 1
+        return true
     }
 
     /// After a job's placement was given back: GPUs it freed on spares go back to the pool; a leaf short of

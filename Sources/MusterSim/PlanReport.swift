@@ -44,7 +44,7 @@ public enum PlanReport {
             SVGLineChart(
                 title: "ETTR of one training job on the whole cluster", xLabel: sizeAxis, yLabel: "% of wall time",
                 points: line { $0.ettrWithSpares * 100 }, yMax: 100, color: "#16a34a",
-                label: "with hot spares (\(percent(plan.spareShare)) of each leaf)",
+                label: "with hot spares (\(percent(plan.inputs.spareShare)) of each leaf)",
                 more: [(label: "without spares", color: "#dc2626", points: line { $0.ettrWithoutSpares * 100 })],
                 dots: true),
             SVGLineChart(
@@ -75,7 +75,7 @@ public enum PlanReport {
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
-            <title>Muster what-if plan: \(escapeHTML(plan.hardware.rawValue)), \(rows.map { label($0.gpus) }.joined(separator: ", ")) GPUs</title>
+            <title>Muster what-if plan: \(escapeHTML(plan.inputs.hardware.rawValue)), \(rows.map { label($0.gpus) }.joined(separator: ", ")) GPUs</title>
             <style>
             body { font-family: system-ui, sans-serif; margin: 24px; color: #0f172a; max-width: 1400px; }
             table { border-collapse: collapse; margin-bottom: 16px; font-size: 13px; }
@@ -97,12 +97,12 @@ public enum PlanReport {
 
     /// The plan's inputs in one sentence, for the page and the terminal.
     public static func assumptions(_ plan: WhatIfPlan.Report) -> String {
-        "\(plan.hardware.rawValue) (\(plan.hardware == .h100 ? "8-GPU nodes, 32-node leaves" : "NVL72 racks of 18 4-GPU trays")), "
+        "\(plan.inputs.hardware.rawValue) (\(plan.inputs.hardware == .h100 ? "8-GPU nodes, 32-node leaves" : "NVL72 racks of 18 4-GPU trays")), "
             + "PUE \(plan.pue); Llama 3's failure rate (\(String(format: "%.3g", plan.failuresPerGPUHour)) per GPU-hour) "
-            + "and mix; hot spares \(percent(plan.spareShare)) of each leaf; checkpoints every "
-            + "\(plan.checkpointInterval) s, restarts cost \(plan.restartOverhead) s; mixed workload: "
-            + "\(format(plan.days)) days of synthetic arrivals at load \(format(plan.load))"
-            + (plan.budgetMW.map { "; facility power budget \(format($0)) MW" } ?? "; no power budget")
+            + "and mix; hot spares \(percent(plan.inputs.spareShare)) of each leaf; checkpoints every "
+            + "\(plan.inputs.checkpointInterval) s, restarts cost \(plan.inputs.restartOverhead) s; mixed workload: "
+            + "\(format(plan.inputs.days)) days of synthetic arrivals at load \(format(plan.inputs.load))"
+            + (plan.inputs.budgetMW.map { "; facility power budget \(format($0)) MW" } ?? "; no power budget")
             + ". Every figure but full load comes from simulations on Muster's scheduler."
     }
 

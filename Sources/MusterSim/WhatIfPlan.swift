@@ -16,7 +16,7 @@ import Synchronization
 ///
 /// The two training runs last long enough for about `interruptionsPerRun` interruptions (12 h to 14 days of
 /// simulated time), so each size's ETTR rests on as many samples. Simulations run in parallel, one per core.
-public struct WhatIfPlan: Sendable {
+public struct WhatIfPlan: Sendable, Codable, Hashable {
     /// The GPU systems the planner models.
     public enum Hardware: String, Sendable, Codable, CaseIterable {
         /// DGX H100 style: 8-GPU nodes, 32-node leaves (`colossus:N`).
@@ -96,16 +96,10 @@ public struct WhatIfPlan: Sendable {
         public var idleOverBudget: Bool
     }
 
-    /// The plan: its inputs and one row per size.
+    /// The plan: what was asked, the model's PUE and failure rate, and one row per size.
     public struct Report: Sendable, Codable, Hashable {
-        public var hardware: Hardware
+        public var inputs: WhatIfPlan
         public var pue: Double
-        public var budgetMW: Double?
-        public var spareShare: Double
-        public var checkpointInterval: Seconds
-        public var restartOverhead: Seconds
-        public var days: Double
-        public var load: Double
         public var failuresPerGPUHour: Double
         public var rows: [Row]
     }
@@ -143,10 +137,7 @@ public struct WhatIfPlan: Sendable {
             }
             rows.append(row(size: size, mixed: mixed, spared: spared, bare: bare))
         }
-        return Report(
-            hardware: hardware, pue: hardware.power.pue, budgetMW: budgetMW, spareShare: spareShare,
-            checkpointInterval: checkpointInterval, restartOverhead: restartOverhead, days: days, load: load,
-            failuresPerGPUHour: failures.perGPUHour, rows: rows)
+        return Report(inputs: self, pue: hardware.power.pue, failuresPerGPUHour: failures.perGPUHour, rows: rows)
     }
 
     /// Hours a training run on `gpus` GPUs lasts: about `interruptionsPerRun` failures, 12 h to 14 days.

@@ -18,7 +18,7 @@ struct SimCommand: ParsableCommand {
     @Option(help: "philly | openb[:VARIANT] | synthetic | FILE.jsonl")
     var trace: String = "philly"
 
-    @Option(help: "philly | openb | superpod:N | colossus:N (N GPUs; 100k and 1M work)")
+    @Option(help: "philly | openb | superpod:N | colossus:N | nvl72:N (N GPUs; 100k and 1M work)")
     var cluster: String?
 
     @Option(help: "fifo | priority | backfill | sjf | srtf (oracles) | las (non-clairvoyant)")

@@ -161,13 +161,7 @@ extension EndToEnd {
         @Test func failingHealthScriptDrainsTheNodeAndItsJobRestartsElsewhere() async throws {
             let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 2)
             defer { cluster.stop() }
-            let script = cluster.dir + "/health.sh"
-            try """
-            #!/bin/sh
-            if [ -e \(cluster.dir)/sick-$MUSTER_NODE_NAME ]; then echo "GPU 3 fell off the bus"; exit 1; fi
-            exit 0
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
+            let script = try cluster.healthScript(failing: "GPU 3 fell off the bus")
             try await cluster.startController()
             for name in ["node-a", "node-b"] {
                 try cluster.startAgent(name, extra: ["--health-script", script, "--health-interval", "0.3"])
@@ -195,13 +189,7 @@ extension EndToEnd {
             let config = cluster.dir + "/muster.toml"
             try "[spares]\nshare = 0.34\n".write(toFile: config, atomically: true, encoding: .utf8)
             cluster.controllerExtra = ["--config", config]
-            let script = cluster.dir + "/health.sh"
-            try """
-            #!/bin/sh
-            if [ -e \(cluster.dir)/sick-$MUSTER_NODE_NAME ]; then echo "uncorrectable ECC errors on GPU 1"; exit 1; fi
-            exit 0
-            """.write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
+            let script = try cluster.healthScript(failing: "uncorrectable ECC errors on GPU 1")
             try await cluster.startController()
             for name in ["node-a", "node-b", "node-c"] {
                 try cluster.startAgent(name, extra: ["--health-script", script, "--health-interval", "0.3"])
@@ -221,7 +209,7 @@ extension EndToEnd {
             let waiting = try await cluster.client.submit(cluster.request(["/bin/sleep", "30"], gpus: 4))
             let sick = nodes.sorted()[0]
             _ = FileManager.default.createFile(atPath: cluster.dir + "/sick-\(sick)", contents: nil)
-            let again = try await cluster.waitForRestart(id, timeout: 20)
+            let again = try await cluster.waitForRestart(id, timeout: 45)
             #expect(Set(again.placement.map(\.node)) == nodes.subtracting([sick]).union([spare]))
             let state = try await cluster.client.job(waiting).state
             #expect(state == "pending", "the gang went first")

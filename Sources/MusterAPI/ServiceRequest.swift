@@ -73,3 +73,15 @@ public struct ScaleRequest: Codable, Sendable, Hashable, WireFields {
 
     public static var wireFields: [String: (any WireFields.Type)?] { ["replicas": nil] }
 }
+
+/// `POST /v1/services/{name}/rollout`: the new replica (command, environment, shape, class); the service's other
+/// settings stay.
+public struct RolloutRequest: Codable, Sendable, Hashable {
+    public var replica: SubmitRequest
+
+    public init(replica: SubmitRequest) { self.replica = replica }
+}
+
+extension RolloutRequest: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["replica": SubmitRequest.self] }
+}

@@ -136,6 +136,13 @@ public final class MusterClient: Sendable {
             as: ServiceInfo.self)
     }
 
+    /// Rolls a service out to a new replica.
+    public func rollout(_ name: String, replica: SubmitRequest) async throws(ClientError) -> ServiceInfo {
+        try await call(
+            "POST", "/v1/services/\(Self.pathComponent(name))/rollout", body: RolloutRequest(replica: replica),
+            as: ServiceInfo.self)
+    }
+
     /// Stops a service.
     public func stopService(_ name: String) async throws(ClientError) -> ServiceInfo {
         try await call("POST", "/v1/services/\(Self.pathComponent(name))/stop", as: ServiceInfo.self)

@@ -7,6 +7,8 @@ struct ReplicaTarget: Sendable, Hashable {
     var host: String
     var port: Int
     var ready: Bool
+    /// Replaced by a rollout: it gets no new requests and is retired once idle.
+    var draining = false
     /// When its job started running (its startup deadline runs from there).
     var startedAt: Double
 }
@@ -75,6 +77,42 @@ extension Controller {
         return try serviceInfo(name, for: principal)
     }
 
+    /// Starts a rolling update of a service to a new replica (`muster rollout`).
+    public func rolloutService(_ name: String, _ request: RolloutRequest, by principal: Principal)
+        async throws(ControllerError) -> ServiceInfo
+    {
+        try available()
+        let now = clock.now()
+        let current: Service
+        do {
+            current = try lifecycle.service(name, for: principal)
+        } catch {
+            throw ControllerError(error)
+        }
+        var spec = try ServiceValidation.spec(
+            ServiceRequest(name: name, replica: request.replica), defaultTimeLimit: config.defaultTimeLimit, now: now)
+        // Only the replica changes; the service's scaling, routing and probes stay.
+        let replica = spec.replica
+        let (launch, tasks) = (spec.launch, spec.tasksPerNode)
+        spec = current.spec
+        spec.replica = replica
+        spec.launch = launch
+        spec.tasksPerNode = tasks
+        let directives: [Directive]
+        do {
+            directives = try lifecycle.rolloutService(spec, by: principal, at: now)
+        } catch {
+            throw ControllerError(error)
+        }
+        try await apply(directives)
+        return try serviceInfo(name, for: principal)
+    }
+
+    /// The gateway saw a replaced replica go idle: retire it.
+    func retireReplica(_ job: JobID) async {
+        try? await apply(lifecycle.retireReplica(job, at: clock.now()))
+    }
+
     /// Stops a service: its replicas are cancelled.
     public func stopService(_ name: String, by principal: Principal) async throws(ControllerError) -> ServiceInfo {
         try available()
@@ -111,14 +149,16 @@ extension Controller {
     func serviceViews() -> [ServiceView] {
         lifecycle.services.values.filter { !$0.stopped }.sorted { $0.spec.name < $1.spec.name }.map { service in
             var targets: [ReplicaTarget] = []
-            for id in service.replicas.values.sorted() {
+            let surge = service.rollout?.surge.map { [$0] } ?? []
+            for id in (Array(service.replicas.values) + surge + Array(service.draining)).sorted() {
                 guard let job = lifecycle.jobs[id], job.state == .running, let attempt = job.attempt,
                     let node = lifecycle.nodes[attempt.nodes[0]], attempt.ranks.first?.started == true
                 else { continue }
                 targets.append(
                     ReplicaTarget(
                         job: id, host: node.inventory.address, port: attempt.servicePort,
-                        ready: service.ready.contains(id), startedAt: attempt.startedAt ?? attempt.scheduledAt))
+                        ready: service.ready.contains(id), draining: service.draining.contains(id),
+                        startedAt: attempt.startedAt ?? attempt.scheduledAt))
             }
             return ServiceView(
                 name: service.spec.name, owner: service.owner, spec: service.spec, desired: service.desired,

@@ -147,6 +147,14 @@ public enum ControllerRoutes {
             await gateway?.kick()
             return try json(info)
         }
+        post("/v1/services/:name/rollout") { request, context in
+            let principal = try await user(request)
+            let name = try serviceName(context)
+            let body = try await decode(RolloutRequest.self, request)
+            let info = try await controller.rolloutService(name, body, by: principal)
+            await gateway?.kick()
+            return try json(info)
+        }
         post("/v1/services/:name/stop") { request, context in
             let principal = try await user(request)
             return try json(try await controller.stopService(try serviceName(context), by: principal))

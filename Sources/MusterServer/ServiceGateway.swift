@@ -115,6 +115,14 @@ public actor ServiceGateway {
             router.add(id)
             addresses[id] = (target.host, target.port)
             let result = results[target.job] ?? (false, false)
+            if target.draining {
+                // Replaced by a rollout: no new requests; retired once its last one is answered.
+                _ = router.setReady(id, false)
+                if router.replicas.first(where: { $0.id == id })?.inflight == 0 {
+                    await controller.retireReplica(target.job)
+                }
+                continue
+            }
             if result.ready != target.ready { await controller.replicaProbed(target.job, ready: result.ready) }
             released += router.setReady(id, result.ready)
             // Alive checks count once a replica has been ready; before, its startup deadline applies.

@@ -13,7 +13,8 @@ struct Muster: AsyncParsableCommand {
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
             DrainCommand.self, ResumeCommand.self, TeamsCommand.self, UsageCommand.self, AdminCommand.self,
             InstallSlurmCommandsCommand.self,
-            ServeCommand.self, ServicesCommand.self, ServiceCommand.self, ScaleCommand.self, StopCommand.self,
+            ServeCommand.self, ServicesCommand.self, ServiceCommand.self, ScaleCommand.self, RolloutCommand.self,
+            StopCommand.self,
             SimCommand.self, PlanCommand.self, BenchCommand.self,
         ]
     )

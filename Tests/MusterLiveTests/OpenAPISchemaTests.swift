@@ -113,6 +113,7 @@ import Testing
             ],
             "ServiceRequest": [Self.service, ServiceRequest(name: "embed", replica: Self.submit, replicas: 2)],
             "ScaleRequest": [ScaleRequest(replicas: 3)],
+            "RolloutRequest": [RolloutRequest(replica: Self.submit)],
             "ReplicaInfo": [
                 Self.replica,
                 ReplicaInfo(index: 1, job: 9, state: "pending", ready: false, node: nil, port: nil, inflight: 0),
@@ -149,6 +150,7 @@ import Testing
             "ReportBatch": (ReportBatch.self, ReportBatch(reports: [Self.report])),
             "ServiceRequest": (ServiceRequest.self, Self.service),
             "ScaleRequest": (ScaleRequest.self, ScaleRequest(replicas: 2)),
+            "RolloutRequest": (RolloutRequest.self, RolloutRequest(replica: Self.submit)),
         ]
     }
 

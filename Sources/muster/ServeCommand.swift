@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Argument(help: "Service name: a-z, 0-9 and -, starting with a letter (part of its URL).")
     var name: String
 
+    @OptionGroup var replicaOptions: ReplicaOptions
+
     @Option(help: "A fixed number of replicas (default 1).")
     var replicas: Int?
 
@@ -38,12 +40,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-queue"), help: "Requests held when every replica is full, before 503 (256).")
     var maxQueue: Int?
 
-    @Option(name: .customLong("gpus-per-node"), help: "GPUs of each replica's node (default 1).")
-    var gpusPerNode: Int = 1
-
-    @Option(name: .customLong("nodes-per-replica"), help: "Nodes of each replica (a gang; default 1).")
-    var nodesPerReplica: Int = 1
-
     @Option(name: .customLong("ready-path"), help: "Readiness path (default /readyz).")
     var readyPath: String?
 
@@ -53,36 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("startup-deadline"), help: "Seconds a replica has to become ready (600).")
     var startupDeadline: Double?
 
-    @Option(name: [.customLong("class"), .customLong("priority")], help: "Priority class (default serving).")
-    var priority: String?
-
-    @Option(help: "Team that owns the service.")
-    var team: String?
-
-    @Option(name: .customLong("env"), help: "Extra variable NAME=VALUE (repeatable).")
-    var extraEnv: [String] = []
-
-    @Argument(parsing: .postTerminator, help: "The replica's command.")
-    var command: [String] = []
-
-    func validate() throws {
-        guard !command.isEmpty else { throw ValidationError("give the replica's command after --") }
-        guard (1...1_000).contains(nodesPerReplica), (0...64).contains(gpusPerNode) else {
-            throw ValidationError("--nodes-per-replica must be 1 to 1000 and --gpus-per-node 0 to 64")
-        }
-    }
-
     func run() async throws {
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MUSTER_TOKEN") }
-        for item in extraEnv {
-            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2 else { throw ValidationError("--env takes NAME=VALUE, got '\(item)'") }
-            env[kv[0]] = kv[1]
-        }
-        let replica = SubmitRequest(
-            name: name, gpus: gpusPerNode * nodesPerReplica, nodes: nodesPerReplica, gpusPerNode: gpusPerNode,
-            team: team, priority: priority, command: command, workdir: FileManager.default.currentDirectoryPath,
-            env: env)
+        let replica = try replicaOptions.request(name: name)
         let request = ServiceRequest(
             name: name, replica: replica, replicas: replicas, minReplicas: min, maxReplicas: max,
             targetInflight: targetInflight, maxInflight: maxInflight, maxQueue: maxQueue, readyPath: readyPath,

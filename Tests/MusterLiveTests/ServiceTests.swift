@@ -47,6 +47,14 @@ extension EndToEnd {
             }
         }
 
+        /// One replica of examples/embed_server.py, 20 ms a request, writing its pid to `pids`.
+        static func embedReplica(_ cluster: LiveCluster, pids: String) -> SubmitRequest {
+            var replica = cluster.request(["python3", embedServer], gpus: 1)
+            replica.env?["MUSTER_EMBED_PID_DIR"] = pids
+            replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
+            return replica
+        }
+
         static func waitReady(_ cluster: LiveCluster, _ count: Int, timeout: Double = 90) async throws -> ServiceInfo {
             try await cluster.waitFor("\(count) ready replica(s)", timeout: timeout) {
                 () async throws -> ServiceInfo? in
@@ -60,9 +68,7 @@ extension EndToEnd {
             try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
                 let pids = try Self.pidDirectory(cluster)
                 defer { Self.killReplicas(pids) }
-                var replica = cluster.request(["python3", embedServer], gpus: 1)
-                replica.env?["MUSTER_EMBED_PID_DIR"] = pids
-                replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
+                let replica = Self.embedReplica(cluster, pids: pids)
                 let created = try await cluster.client.createService(
                     ServiceRequest(name: "embed", replica: replica, replicas: 1, maxInflight: 4))
                 #expect(created.url == "/s/embed/" && created.desired == 1 && created.className == "inference")
@@ -118,9 +124,7 @@ extension EndToEnd {
             try await withCluster(agents: 2, gpusPerAgent: 2) { cluster in
                 let pids = try Self.pidDirectory(cluster)
                 defer { Self.killReplicas(pids) }
-                var replica = cluster.request(["python3", embedServer], gpus: 1)
-                replica.env?["MUSTER_EMBED_PID_DIR"] = pids
-                replica.env?["MUSTER_EMBED_MIN_MS"] = "20"
+                let replica = Self.embedReplica(cluster, pids: pids)
                 _ = try await cluster.client.createService(
                     ServiceRequest(name: "embed", replica: replica, replicas: 2, maxInflight: 4))
                 _ = try await Self.waitReady(cluster, 2)

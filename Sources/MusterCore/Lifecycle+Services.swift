@@ -93,11 +93,7 @@ extension Lifecycle {
         services[name]!.rollout = nil
         let others = (service.rollout?.surge.map { [$0] } ?? []) + service.draining.sorted()
         services[name]!.draining = []
-        for id in others {
-            guard let job = jobs[id], !job.state.isTerminal else { continue }
-            if job.state == .pending { snapshot?.pending.remove(id) }
-            end(id, .cancel, exitCode: nil, reason: "service \(name) stopped", at: now, &directives)
-        }
+        for id in others { endReplicaJob(id, failed: false, reason: "service \(name) stopped", at: now, &directives) }
         return directives
     }
 
@@ -139,10 +135,8 @@ extension Lifecycle {
         -> [Directive]
     {
         guard let job = jobs[id], job.replica != nil else { throw .notFound("job \(id) is not a service replica") }
-        guard !job.state.isTerminal else { return [] }
         var directives: [Directive] = []
-        if job.state == .pending { snapshot?.pending.remove(id) }
-        end(id, job.state == .running ? .fail : .cancel, exitCode: nil, reason: reason, at: now, &directives)
+        endReplicaJob(id, failed: true, reason: reason, at: now, &directives)
         return directives
     }
 
@@ -219,14 +213,10 @@ extension Lifecycle {
 
     /// The gateway saw a drained replica go idle: its job is cancelled (it was replaced by a rollout).
     public mutating func retireReplica(_ id: JobID, at now: Double) -> [Directive] {
-        guard let ref = jobs[id]?.replica, services[ref.service]?.draining.contains(id) == true,
-            let job = jobs[id], !job.state.isTerminal
-        else { return [] }
+        guard let ref = jobs[id]?.replica, services[ref.service]?.draining.contains(id) == true else { return [] }
         var directives: [Directive] = []
-        if job.state == .pending { snapshot?.pending.remove(id) }
-        end(
-            id, .cancel, exitCode: nil, reason: "replaced by version \(services[ref.service]!.version)", at: now,
-            &directives)
+        endReplicaJob(
+            id, failed: false, reason: "replaced by version \(services[ref.service]!.version)", at: now, &directives)
         return directives
     }
 
@@ -288,9 +278,17 @@ extension Lifecycle {
         guard let id = services[name]?.replicas.removeValue(forKey: index) else { return }
         services[name]!.ready.remove(id)
         services[name]!.failures[index] = nil
+        endReplicaJob(id, failed: false, reason: reason, at: now, &directives)
+    }
+
+    /// Ends a replica's job that has not ended: out of the queue if pending; cancelled, or failed if `failed` and
+    /// it runs.
+    mutating func endReplicaJob(
+        _ id: JobID, failed: Bool, reason: String, at now: Double, _ directives: inout [Directive]
+    ) {
         guard let job = jobs[id], !job.state.isTerminal else { return }
         if job.state == .pending { snapshot?.pending.remove(id) }
-        end(id, .cancel, exitCode: nil, reason: reason, at: now, &directives)
+        end(id, failed && job.state == .running ? .fail : .cancel, exitCode: nil, reason: reason, at: now, &directives)
     }
 
     /// A replica's job ended (`end`): while the service still wants that replica, a new job takes its place.

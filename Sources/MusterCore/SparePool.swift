@@ -30,15 +30,7 @@ public struct SparePool: Sendable {
     public init(policy: SparePolicy, cluster: inout Cluster, preferred: [Int32] = [], avoided: [Int32] = []) {
         self.policy = policy
         let leaves = cluster.levelBlocks[0]
-        var target = [Int32](repeating: 0, count: leaves.count)
-        var carried = 0.0
-        for leaf in leaves {
-            let nodes = Double(cluster.blockNodeEnd[leaf] - cluster.blockNodeStart[leaf])
-            let due = (carried + nodes * policy.share + 1e-9).rounded(.down)
-            target[leaf - leaves.lowerBound] = Int32(due)
-            carried += nodes * policy.share - due
-        }
-        self.target = target
+        target = Self.targets(policy, cluster)
         count = [Int32](repeating: 0, count: leaves.count)
         member = [Bool](repeating: false, count: cluster.nodeCount)
         heldMask = [UInt64](repeating: 0, count: cluster.nodeCount)
@@ -50,6 +42,21 @@ public struct SparePool: Sendable {
         }
         for leaf in leaves { refill(leaf: leaf, cluster: &cluster) }
         for node in avoided where node >= 0 && Int(node) < cluster.nodeCount { out[Int(node)] = false }
+    }
+
+    /// Spares each leaf block of `cluster` keeps under `policy`: whole nodes, the shares left over carried from leaf
+    /// to leaf.
+    public static func targets(_ policy: SparePolicy, _ cluster: Cluster) -> [Int32] {
+        let leaves = cluster.levelBlocks[0]
+        var target = [Int32](repeating: 0, count: leaves.count)
+        var carried = 0.0
+        for leaf in leaves {
+            let nodes = Double(cluster.blockNodeEnd[leaf] - cluster.blockNodeStart[leaf])
+            let due = (carried + nodes * policy.share + 1e-9).rounded(.down)
+            target[leaf - leaves.lowerBound] = Int32(due)
+            carried += nodes * policy.share - due
+        }
+        return target
     }
 
     /// Spares in the whole cluster, idle or lent.

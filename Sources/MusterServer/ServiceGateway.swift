@@ -78,7 +78,7 @@ public actor ServiceGateway {
             routers[name] = nil
             autoscalers[name] = nil
         }
-        let now = Date().timeIntervalSince1970
+        let now = await controller.now()
         await withTaskGroup(of: (JobID, Bool, Bool).self) { group in
             for view in views {
                 for target in view.targets {
@@ -169,10 +169,9 @@ public actor ServiceGateway {
     /// the router's queue if every replica is at its cap; 503 with Retry-After when the queue is full or the wait
     /// runs out.
     public func forward(_ name: String, path: String, request: Request, principal: Principal) async throws -> Response {
-        let info = try await controller.serviceInfo(name, for: principal)
-        guard info.state == "running" else { throw ControllerError.conflict("service \(name) is stopped") }
+        let limits = try await controller.routeLimits(name, for: principal)
         if routers[name] == nil {
-            routers[name] = ServiceRouter(maxInflight: info.maxInflight, maxQueue: info.maxQueue)
+            routers[name] = ServiceRouter(maxInflight: limits.maxInflight, maxQueue: limits.maxQueue)
         }
         let id = nextRequest
         nextRequest += 1

@@ -160,8 +160,7 @@ public struct WhatIfPlan: Sendable, Codable, Hashable {
         } else {
             var gpus = cluster.totalGPUs
             if kind == 1 {
-                var copy = cluster
-                let spares = SparePool(policy: pool, cluster: &copy).total
+                let spares = SparePool.targets(pool, cluster).reduce(0) { $0 + Int($1) }
                 gpus -= spares * hardware.gpusPerNode
             }
             let spec = JobSpec(name: "pretrain", gpus: gpus, timeLimit: 365 * 86_400, submitTime: 0)

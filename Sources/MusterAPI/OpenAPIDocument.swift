@@ -307,7 +307,7 @@ public enum OpenAPIDocument {
               "ReportBatch": {"type": "object", "additionalProperties": false, "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
               "TaskKill": {"type": "object", "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "reason": {"type": "string"}, "grace": {"type": "number"}, "preempt": {"type": "boolean"}}},
               "TeamInfo": {"type": "object", "properties": {"name": {"type": "string"}, "guarantee": {"type": "integer"}, "borrow_limit": {"type": "integer"},
-                "lend_limit": {"type": "integer"}, "using": {"type": "integer"}, "borrowed": {"type": "integer"}, "lent": {"type": "integer"},
+                "lend_limit": {"type": "integer"}, "headroom": {"type": "integer"}, "service_gpus": {"type": "integer"}, "using": {"type": "integer"}, "borrowed": {"type": "integer"}, "lent": {"type": "integer"},
                 "fair_share": {"type": "number"}, "pending_jobs": {"type": "integer"}, "is_leaf": {"type": "boolean"},
                 "models": {"type": "array", "items": {"$ref": "#/components/schemas/TeamModelInfo"}, "description": "guarantees of single GPU models (guarantee.MODEL in the config) and their use by jobs that asked for the model"}}},
               "TeamModelInfo": {"type": "object", "properties": {"model": {"type": "string"}, "guarantee": {"type": "integer"}, "using": {"type": "integer"}, "borrowed": {"type": "integer"}}},

@@ -21,6 +21,10 @@ public struct TeamInfo: Codable, Sendable, Hashable {
     public var isLeaf: Bool
     /// Its guarantees of single GPU models (`guarantee.MODEL`), with what its jobs that asked for them use.
     public var models: [TeamModelInfo]?
+    /// GPUs held for its services (`headroom` in the config; only preemptible work may use them meanwhile), and
+    /// the GPUs its service replicas hold; absent without headroom.
+    public var headroom: Int?
+    public var serviceGPUs: Int?
 
     public init(
         name: String, guarantee: Int, borrowLimit: Int?, lendLimit: Int?, using: Int, borrowed: Int, lent: Int,
@@ -47,7 +51,8 @@ public struct TeamInfo: Codable, Sendable, Hashable {
         case fairShare = "fair_share"
         case pendingJobs = "pending_jobs"
         case isLeaf = "is_leaf"
-        case models
+        case models, headroom
+        case serviceGPUs = "service_gpus"
     }
 }
 

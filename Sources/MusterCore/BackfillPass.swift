@@ -130,6 +130,10 @@ struct BackfillPass {
                     continue
                 }
             }
+            if let why = snapshot.sharing?.headroomRefusal(job, free: snapshot.cluster.freeTotal) {
+                if explain { reasons[job.id] = why }
+                continue
+            }
             let borrowed = admission == .borrowing
             if reserved == nil {
                 if let placement = snapshot.cluster.findPlacement(

@@ -570,6 +570,7 @@ extension Lifecycle {
         if let teamTable { entry.team = Int32(teamTable.team(named: job.spec.team)) }
         if let by = job.preemption?.by { entry.preemptedBy = by }
         entry.attained = job.attained
+        entry.service = job.replica != nil
         if let name = job.spec.gpuModel {
             // A model no node has any more leaves the job waiting (an index no node has).
             let models = models ?? snapshot?.cluster.gpuModels ?? []

@@ -211,6 +211,10 @@ extension Lifecycle {
                 lendLimit: quotas.lendLimit[t] == .max ? nil : quotas.lendLimit[t], using: quotas.used(t),
                 borrowed: quotas.borrowedUse[t], lent: quotas.lent(t),
                 fairShare: t < factors.count ? factors[t] : 1, pendingJobs: pending[t], isLeaf: quotas.isLeaf[t])
+            if let state = snapshot?.sharing, t < state.headroom.count, state.headroom[t] > 0 {
+                usage.headroom = state.headroom[t]
+                usage.serviceGPUs = state.serviceHeld[t]
+            }
             for (m, ledger) in ledgers where m < models.count && t < ledger.names.count {
                 guard ledger.guarantee[t] > 0 || ledger.used(t) > 0 else { continue }
                 usage.models.append(
@@ -239,6 +243,9 @@ public struct TeamUsage: Sendable, Hashable, Codable {
     public var fairShare: Double
     public var pendingJobs: Int
     public var isLeaf: Bool
+    /// GPUs held for its services (`TeamPolicy.headroom`), and what its replicas hold; nil without headroom.
+    public var headroom: Int?
+    public var serviceGPUs: Int?
     /// Per GPU model with guarantees: the team's guarantee of it, the GPUs of it its jobs hold (those that asked
     /// for it, and those of any model running there), and of those, how many beyond the guarantee.
     public var models: [Model] = []

@@ -93,6 +93,7 @@ extension Lifecycle {
                 memoryMiBPerNode: job.spec.memoryMiBPerNode, startTime: start,
                 expectedEnd: end.overflow ? .max : end.partialValue, priority: job.spec.priority.rank)
             running.stopping = job.state != .running
+            running.service = job.replica != nil
             if let at = attempt.checkpointAt { running.checkpoint = Self.seconds(at) }
             if let teamTable { running.team = Int32(teamTable.team(named: job.spec.team)) }
             if let sharing = snap.sharing {

@@ -16,6 +16,8 @@ public struct PendingJob: Sendable, Hashable {
     public var attained: Double = 0
     /// The GPU model it must run on (an index of the cluster's `gpuModels`); -1: any.
     public var model: Int16 = -1
+    /// A replica of a service (it may use its team's headroom, `TeamPolicy.headroom`).
+    public var service = false
 
     /// `model` as placement takes it: nil for any model.
     @inline(__always) public var gpuModel: Int? { model < 0 ? nil : Int(model) }

@@ -18,6 +18,8 @@ public struct RunningJob: Sendable, Hashable {
     /// A job of the any-model ledger running on GPUs of a model with guarantees borrows them from that model's
     /// ledger (-1: it does not): teams guaranteed that model reclaim them.
     public var squats: Int16 = -1
+    /// A replica of a service (counted against its team's headroom).
+    public var service = false
     /// When it last reported a checkpoint (its start when it has not): work after it is lost if preempted.
     public var checkpoint: Seconds = .min
     /// Its job has ended or been preempted and its ranks are stopping: it holds GPUs but is never a victim.

@@ -57,6 +57,10 @@ public struct Scheduler: Sendable {
                     reasons?[job.id] = Self.quotaReason(why, for: job, in: snapshot)
                     continue
                 }
+                if let why = snapshot.sharing?.headroomRefusal(job, free: snapshot.cluster.freeTotal) {
+                    reasons?[job.id] = why
+                    continue
+                }
                 guard
                     let placement = snapshot.cluster.findPlacement(
                         job.shape, cpusPerNode: job.cpusPerNode, memoryMiBPerNode: job.memoryMiBPerNode,

@@ -29,6 +29,7 @@
 /// guarantee = 128
 /// borrow_limit = 64           # GPUs beyond the guarantee (absent: no limit)
 /// lend_limit = 128            # GPUs of its idle guarantee it lends (absent: all)
+/// headroom = 16               # GPUs held for its services: only preemptible work may use them meanwhile
 /// guarantee.h100 = 64         # and 64 GPUs of the model named so (for its jobs that ask for it; any case,
 ///                             # or a part of one model's name; a ledger per model, lending within the model)
 ///
@@ -203,6 +204,7 @@ public enum SharingConfigFile {
                     case "guarantee": team.guarantee = try integer(gpus)
                     case "borrow_limit": team.borrowLimit = try integer(gpus)
                     case "lend_limit": team.lendLimit = try integer(gpus)
+                    case "headroom": team.headroom = try integer(gpus)
                     case let k where k.hasPrefix("guarantee.") && k.count > "guarantee.".count:
                         // guarantee.MODEL, the model as a job names it; quoted for names with spaces.
                         var model = String(k.dropFirst("guarantee.".count))
@@ -240,10 +242,12 @@ public enum SharingConfigFile {
         for (name, entry) in teams.sorted(by: { $0.key < $1.key }) {
             let (team, line) = entry
             let isOrg = teams.keys.contains { $0.hasPrefix(name + "/") }
-            if isOrg, team.guarantee > 0 || team.modelGuarantees.values.contains(where: { $0 > 0 }) {
+            if isOrg,
+                team.guarantee > 0 || team.headroom > 0 || team.modelGuarantees.values.contains(where: { $0 > 0 })
+            {
                 throw ConfigFileError(
                     line: line,
-                    "guarantees belong to teams, not orgs: \(name)'s guarantee is the sum of its teams'; use "
+                    "guarantees and headroom belong to teams, not orgs: \(name)'s guarantee is the sum of its teams'; use "
                         + "borrow_limit to cap the whole org")
             }
         }

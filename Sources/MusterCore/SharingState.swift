@@ -17,6 +17,12 @@ public struct SharingState: Sendable {
     /// The simulator's model: running jobs checkpoint this often (for the work a preemption loses); nil on a live
     /// cluster, where `RunningJob.checkpoint` is what was reported.
     public var checkpointEvery: Seconds?
+    /// GPUs held back for each team's services (`TeamPolicy.headroom`, indices of `quotas`); empty: none.
+    public private(set) var headroom: [Int] = []
+    /// GPUs each team's running service replicas hold (kept only with headroom).
+    public private(set) var serviceHeld: [Int] = []
+    /// GPUs running jobs of preemptible classes hold (kept only with headroom): work that may sit on headroom.
+    public private(set) var preemptibleHeld = 0
     /// The lowest and highest class ranks, for the class factor.
     private var lowRank = 0
     private var highRank = 0
@@ -41,6 +47,14 @@ public struct SharingState: Sendable {
             if any { modelQuotas[m] = Quotas(policy: ledger, totalGPUs: modelGPUs[m]) }
         }
         fairShare = Array(repeating: 1, count: quotas.names.count)
+        if policy.teams.contains(where: { $0.headroom > 0 }) {
+            headroom = Array(repeating: 0, count: quotas.names.count)
+            serviceHeld = headroom
+            for team in policy.teams where team.headroom > 0 {
+                let t = quotas.team(named: team.name)
+                if t != quotas.fallback { headroom[t] = team.headroom }
+            }
+        }
         for c in policy.classes { classes[c.rank] = c }
         lowRank = policy.classes.map(\.rank).min() ?? 0
         highRank = policy.classes.map(\.rank).max() ?? 0
@@ -80,6 +94,10 @@ public struct SharingState: Sendable {
     public mutating func account(_ job: RunningJob, _ sign: Int) {
         let gpus = job.placement.gpuCount
         if Int(job.team) < held.count { held[Int(job.team)] += sign * gpus }
+        if !headroom.isEmpty {
+            if job.service, Int(job.team) < serviceHeld.count { serviceHeld[Int(job.team)] += sign * gpus }
+            if classOf(job.priority).preemptible { preemptibleHeld += sign * gpus }
+        }
         func apply(_ q: inout Quotas, borrowed: Bool) {
             if sign > 0 {
                 q.charge(Int(job.team), gpus: gpus, borrowed: borrowed)
@@ -95,6 +113,31 @@ public struct SharingState: Sendable {
         if job.squats >= 0, modelQuotas[Int(job.squats)] != nil {
             apply(&modelQuotas[Int(job.squats)]!, borrowed: true)
         }
+    }
+
+    /// GPUs of team `t`'s headroom its replicas do not use now.
+    public func headroomLeft(_ t: Int) -> Int {
+        t >= 0 && t < headroom.count ? max(0, headroom[t] - serviceHeld[t]) : 0
+    }
+
+    /// Why `job` may not start now because of the headroom held for services, or nil. Preemptible work may
+    /// always use headroom (it is preempted when a replica needs it back); other work may start only if the
+    /// GPUs free or held by preemptible work, less its own, still cover every team's unused headroom (a
+    /// replica's own team's headroom covers it). `free`: the cluster's free GPUs.
+    /// - Complexity: O(teams), and O(1) without headroom.
+    public func headroomRefusal(_ job: PendingJob, free: Int) -> WaitReason? {
+        guard !headroom.isEmpty, !classOf(job.priority).preemptible else { return nil }
+        var reserved = 0
+        var widest = 0
+        for t in headroom.indices where headroom[t] > serviceHeld[t] {
+            reserved += headroom[t] - serviceHeld[t]
+            if headroom[t] - serviceHeld[t] > headroom[widest] - serviceHeld[widest] { widest = t }
+        }
+        let gpus = job.shape.gpus
+        let own = job.service ? min(gpus, headroomLeft(Int(job.team))) : 0
+        guard free + preemptibleHeld - gpus < reserved - own else { return nil }
+        return .headroom(
+            team: quotas.names[widest], reserved: reserved, usable: max(0, free + preemptibleHeld - (reserved - own)))
     }
 
     /// The class of a job of priority `rank`.

@@ -9,7 +9,8 @@ extension Snapshot {
     /// A victim must be preemptible, past its class's minimum runtime, not stopping already, and not the job
     /// that preempted `job` last (no A-preempts-B-preempts-A). Then either it is of `job`'s own team and a lower
     /// class (and `job`'s class may preempt), or it is another team's borrowed job and `job` reclaims a guarantee
-    /// or is of a higher class that may preempt. Another team's guaranteed job is never a victim.
+    /// or is of a higher class that may preempt. Another team's guaranteed job is never a victim, except that a
+    /// service replica within its team's unused headroom (`TeamPolicy.headroom`) takes any preemptible job.
     func mayPreempt(
         _ victim: RunningJob, for job: PendingJob, jobClass: ClassPolicy, guaranteed: Bool, now: Seconds,
         sharing: SharingState
@@ -19,6 +20,8 @@ extension Snapshot {
         guard victimClass.preemptible, Double(now) - Double(victim.startTime) >= victimClass.minRuntime else {
             return false
         }
+        // A replica takes its team's headroom back from any preemptible job sitting on it.
+        if job.service, sharing.headroomLeft(Int(job.team)) >= job.shape.gpus { return true }
         if victim.team == job.team { return jobClass.mayPreempt && victim.priority < job.priority }
         // A guarantee is reclaimed from what others borrow in its own ledger, or squat on of its model.
         let ledger = sharing.ledger(forModel: job.model)
@@ -47,7 +50,8 @@ extension Snapshot {
         guard let sharing, sharing.policy.preemption else { return nil }
         let jobClass = sharing.classOf(job.priority)
         let guaranteed = admission == .guaranteed
-        guard guaranteed || jobClass.mayPreempt else { return nil }
+        let headroomClaim = job.service && sharing.headroomLeft(Int(job.team)) >= job.shape.gpus
+        guard guaranteed || headroomClaim || jobClass.mayPreempt else { return nil }
         // Candidates: lowest class first, newest first, looking at no more than `maxVictimScan` running jobs and
         // stopping once they hold twice what the job needs (the exact order of loss is applied below).
         let needed = job.shape.gpus
@@ -55,7 +59,9 @@ extension Snapshot {
         var reachable = cluster.freeTotal
         var scanned = 0
         for rank in running.ranks {
-            guard guaranteed || rank < job.priority, scanned < Self.maxVictimScan, reachable < 2 * needed + 64 else {
+            guard guaranteed || headroomClaim || rank < job.priority, scanned < Self.maxVictimScan,
+                reachable < 2 * needed + 64
+            else {
                 break
             }
             running.forEachNewest(ofRank: rank) { victim in

@@ -30,6 +30,7 @@ public struct Snapshot: Sendable {
             memoryMiBPerNode: job.memoryMiBPerNode, startTime: now,
             expectedEnd: now.addingReportingOverflow(job.timeLimit).overflow ? .max : now + job.timeLimit,
             priority: job.priority, team: job.team, borrowed: borrowed, attainedBefore: job.attained)
+        entry.service = job.service
         if sharing != nil {
             setLedgers(&entry, askedFor: job.model)
             sharing!.account(entry, 1)

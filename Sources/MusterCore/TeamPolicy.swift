@@ -15,16 +15,21 @@ public struct TeamPolicy: Sendable, Hashable, Codable {
     /// GPUs of one model guaranteed to the team's jobs that ask for that model (`guarantee.MODEL = N`; the model
     /// as a job names it, `GPUModel.resolve`), on top of `guarantee`, which is of any model (leaf teams only).
     public var modelGuarantees: [String: Int]
+    /// GPUs held back for the team's services (`headroom = N`): while its replicas use less, other work that
+    /// cannot be preempted may not take them; preemptible work may, and a replica takes them back by preemption
+    /// (leaf teams only).
+    public var headroom: Int
 
     public init(
         name: String, guarantee: Int = 0, borrowLimit: Int? = nil, lendLimit: Int? = nil,
-        modelGuarantees: [String: Int] = [:]
+        modelGuarantees: [String: Int] = [:], headroom: Int = 0
     ) {
         self.name = name
         self.guarantee = guarantee
         self.borrowLimit = borrowLimit
         self.lendLimit = lendLimit
         self.modelGuarantees = modelGuarantees
+        self.headroom = headroom
     }
 
     /// The path's components.

@@ -17,6 +17,9 @@ public enum WaitReason: Sendable, Hashable {
     case overQuota(QuotaRefusal)
     /// Starting it would take a block's modelled draw past its power budget (watts).
     case overPowerBudget(block: String, budgetWatts: Double, drawWatts: Double, jobWatts: Double)
+    /// It cannot be preempted, and starting it would eat into the `reserved` GPUs held as headroom for
+    /// services (`team`'s the most); `usable` GPUs are left to such work.
+    case headroom(team: String, reserved: Int, usable: Int)
     /// Its team's quota of the GPU model it asked for keeps it waiting.
     indirect case overModelQuota(model: String, WaitReason)
 
@@ -44,6 +47,9 @@ public enum WaitReason: Sendable, Hashable {
         case .overPowerBudget(let block, let budget, let draw, let job):
             return "power budget: \(block) draws \(Self.kilowatts(draw)) of its \(Self.kilowatts(budget)) budget and "
                 + "this job would add \(Self.kilowatts(job)) at peak; it starts when running jobs end there"
+        case .headroom(let team, let reserved, let usable):
+            return "service headroom: \(reserved) GPUs are held for services (most for team \(team)'s) and only "
+                + "preemptible work may use them; \(usable) GPUs are left to work that cannot be preempted"
         case .overModelQuota(let model, let inner):
             let text = inner.description(now: now)
             let rest = text.hasPrefix("over quota: ") ? String(text.dropFirst("over quota: ".count)) : text

@@ -6,7 +6,7 @@ extension Controller {
     public func teams() throws(ControllerError) -> TeamList {
         try available()
         let teams = lifecycle.teamReport().map { t in
-            TeamInfo(
+            var info = TeamInfo(
                 name: t.name, guarantee: t.guarantee, borrowLimit: t.borrowLimit, lendLimit: t.lendLimit,
                 using: t.using, borrowed: t.borrowed, lent: t.lent, fairShare: (t.fairShare * 1000).rounded() / 1000,
                 pendingJobs: t.pendingJobs, isLeaf: t.isLeaf,
@@ -15,6 +15,9 @@ extension Controller {
                     : t.models.map {
                         TeamModelInfo(model: $0.model, guarantee: $0.guarantee, using: $0.using, borrowed: $0.borrowed)
                     })
+            info.headroom = t.headroom
+            info.serviceGPUs = t.serviceGPUs
+            return info
         }
         return TeamList(
             teams: teams, classes: sharing.classes.sorted { $0.rank > $1.rank }.map(\.name),

@@ -30,6 +30,11 @@ struct TeamsCommand: AsyncParsableCommand {
             for m in t.models ?? [] {
                 print("\(t.name) on \(m.model): guarantee \(m.guarantee), using \(m.using), borrowed \(m.borrowed)")
             }
+            if let headroom = t.headroom {
+                print(
+                    "\(t.name) holds \(headroom) GPUs of headroom for its services (replicas use "
+                        + "\(t.serviceGPUs ?? 0)); only preemptible work may use the rest")
+            }
         }
         print(
             "classes: \(list.classes.joined(separator: " > ")); lending \(list.lending ? "on" : "off"), "

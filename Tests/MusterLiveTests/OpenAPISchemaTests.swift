@@ -27,10 +27,15 @@ import Testing
         preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
         noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM", energyWh: 1.5)
     static let checkpoint = CheckpointReport(task: task, time: 11.5)
-    static let team = TeamInfo(
-        name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
-        fairShare: 0.5, pendingJobs: 3, isLeaf: true,
-        models: [TeamModelInfo(model: "NVIDIA H100 80GB HBM3", guarantee: 32, using: 40, borrowed: 8)])
+    static let team = {
+        var team = TeamInfo(
+            name: "vision/detection", guarantee: 64, borrowLimit: 32, lendLimit: 16, using: 80, borrowed: 16, lent: 0,
+            fairShare: 0.5, pendingJobs: 3, isLeaf: true,
+            models: [TeamModelInfo(model: "NVIDIA H100 80GB HBM3", guarantee: 32, using: 40, borrowed: 8)])
+        team.headroom = 8
+        team.serviceGPUs = 2
+        return team
+    }()
     static let nodeInfo = NodeInfo(
         name: "gpu-001", state: "up", address: "10.0.0.1", gpus: 8, freeGPUs: 4, gpuModel: "H100", cpus: 128,
         memoryMib: 2_000_000, leaf: "leaf-1", spine: "spine-0", lastHeartbeat: 99.5, runningJobs: [7, 9],

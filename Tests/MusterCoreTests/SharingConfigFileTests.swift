@@ -57,7 +57,7 @@ import Testing
         ("[teams.x]", 1, "unknown table [teams.x]"),
         ("[team.a]\nguarantee = -1", 2, "guarantee must be a whole number from 0"),
         ("[team.a]\nguarantee = 1.5", 2, "guarantee must be a whole number"),
-        ("[team.org]\nguarantee = 8\n[team.org/a]\nguarantee = 8", 1, "guarantees and headroom belong to teams, not orgs"),
+        ("[team.org]\nguarantee = 8\n[team.org/a]\nguarantee = 8", 1, "headroom belong to teams, not orgs"),
         ("[team.org]\nguarantee.h100 = 8\n[team.org/a]", 1, "guarantees and headroom belong to teams, not orgs"),
         ("[team.a]\nguarantee.h100 = lots", 2, "lots is not a number"),
         ("[team.a]\nguarantee. = 8", 2, "unknown key"),

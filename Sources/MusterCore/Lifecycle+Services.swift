@@ -52,10 +52,10 @@ extension Lifecycle {
     }
 
     /// Sets the replica count (`muster scale`, the autoscaler): new replicas start, the highest-numbered ones
-    /// beyond the count are cancelled.
-    public mutating func scaleService(_ name: String, to replicas: Int, by principal: Principal, at now: Double)
-        throws(LifecycleError) -> [Directive]
-    {
+    /// beyond the count are cancelled. `why` (the autoscaler's reason) goes into the service's history.
+    public mutating func scaleService(
+        _ name: String, to replicas: Int, by principal: Principal, why: String? = nil, at now: Double
+    ) throws(LifecycleError) -> [Directive] {
         let service = try self.service(name, for: principal)
         guard !service.stopped else { throw .conflict("service \(name) is stopped") }
         guard (0...AutoscalePolicy.maxReplicas).contains(replicas) else {
@@ -64,7 +64,9 @@ extension Lifecycle {
         var directives: [Directive] = [.storeServices([name])]
         let before = service.desired
         services[name]!.desired = replicas
-        if replicas != before { services[name]!.note("scaled from \(before) to \(replicas)", at: now) }
+        if replicas != before {
+            services[name]!.note("scaled from \(before) to \(replicas)" + (why.map { " (\($0))" } ?? ""), at: now)
+        }
         for index in service.replicas.keys.sorted() where index >= replicas {
             stopReplica(name, index: index, reason: "service \(name) scaled to \(replicas)", at: now, &directives)
         }

@@ -109,7 +109,7 @@ extension Lifecycle {
             if stopsAtOnce { job.attempt?.allExited(exitCode: 143, at: time) }
             return job.noRequeue
         }
-        let text = "preempted by job \(preemptor): \(why)"
+        let text = "preempted by \(name(of: preemptor)): \(why)"
         if noRequeue {
             end(id, .preempt, exitCode: nil, reason: text, at: time, &directives)
             return
@@ -132,17 +132,30 @@ extension Lifecycle {
     /// The rule that lets `preemptor` preempt `victim`, in words.
     func preemptionReason(_ victim: Job, by preemptor: JobID, _ sharing: SharingPolicy) -> String {
         let victimClass = sharing.classRanked(victim.spec.priority.rank).name
-        guard let winner = jobs[preemptor] else { return "job \(preemptor) needed its GPUs" }
+        let who = name(of: preemptor)
+        guard let winner = jobs[preemptor] else { return "\(who) needed its GPUs" }
         let winnerClass = sharing.classRanked(winner.spec.priority.rank).name
         if winner.spec.team == victim.spec.team {
-            return "job \(preemptor) of class \(winnerClass) outranks class \(victimClass) in team \(victim.spec.team)"
+            return "\(who) of class \(winnerClass) outranks class \(victimClass) in team \(victim.spec.team)"
+        }
+        if let ref = winner.replica, !(snapshot?.running[victim.id]?.borrowed ?? true),
+            sharing.teams.contains(where: { $0.name == winner.spec.team && $0.headroom > 0 })
+        {
+            return "service \(ref.service) takes back team \(winner.spec.team)'s headroom for \(who); this job "
+                + "of a preemptible class ran on it"
         }
         if snapshot?.running[preemptor]?.borrowed == false {
-            return "team \(winner.spec.team) reclaims its guarantee for job \(preemptor); this job ran on GPUs "
+            return "team \(winner.spec.team) reclaims its guarantee for \(who); this job ran on GPUs "
                 + "team \(victim.spec.team) borrowed beyond its guarantee"
         }
-        return "job \(preemptor) of class \(winnerClass) outranks class \(victimClass), and this job ran on GPUs "
+        return "\(who) of class \(winnerClass) outranks class \(victimClass), and this job ran on GPUs "
             + "team \(victim.spec.team) borrowed beyond its guarantee"
+    }
+
+    /// "job 12", or "replica 2 of service embed (job 12)" for a service's replica: how messages name a job.
+    public func name(of id: JobID) -> String {
+        guard let ref = jobs[id]?.replica else { return "job \(id)" }
+        return "replica \(ref.index) of service \(ref.service) (job \(id))"
     }
 
     /// Job `id`'s ranks have all stopped: preemptors waiting only on it are assigned now.

@@ -241,9 +241,20 @@ public struct Lifecycle: Sendable {
         guard let job = jobs[id] else { return nil }
         var preempted: String?
         if let p = job.preemption, p.epoch == job.epoch {
-            preempted = "preempted by job \(p.by) at \(Self.clock(p.at)): \(p.reason)"
+            preempted = "preempted by \(name(of: p.by)) at \(Self.clock(p.at)): \(p.reason)"
         }
         guard job.state == .pending else { return job.state == .preempted ? preempted : nil }
+        if let ref = job.replica {
+            let text = whyPending(job)
+            return "replica \(ref.index) of service \(ref.service) waits: "
+                + (preempted.map { "\($0); now pending: \(text)" } ?? text)
+        }
+        return preempted.map { "\($0); now pending: \(whyPending(job))" } ?? whyPending(job)
+    }
+
+    /// What holds pending `job` now, in words.
+    func whyPending(_ job: Job) -> String {
+        let id = job.id
         var now: String
         if let reason = job.reason, !reason.hasPrefix("preempted by") {
             now = reason
@@ -254,7 +265,7 @@ public struct Lifecycle: Sendable {
         } else {
             now = "queued; no planning pass has considered it yet"
         }
-        return preempted.map { "\($0); now pending: \(now)" } ?? now
+        return now
     }
 
     /// "t=12.5" style time for messages: seconds of the lifecycle's clock (Unix time on a live cluster).

@@ -78,13 +78,13 @@ extension Controller {
     }
 
     /// Sets a service's replica count (`muster scale`; the autoscaler calls it as the owner).
-    public func scaleService(_ name: String, to replicas: Int, by principal: Principal) async throws(ControllerError)
-        -> ServiceInfo
+    public func scaleService(_ name: String, to replicas: Int, by principal: Principal, why: String? = nil)
+        async throws(ControllerError) -> ServiceInfo
     {
         try available()
         let directives: [Directive]
         do {
-            directives = try lifecycle.scaleService(name, to: replicas, by: principal, at: clock.now())
+            directives = try lifecycle.scaleService(name, to: replicas, by: principal, why: why, at: clock.now())
         } catch {
             throw ControllerError(error)
         }

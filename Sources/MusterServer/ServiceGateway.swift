@@ -152,7 +152,8 @@ public actor ServiceGateway {
         if replicas != view.desired {
             logger.info("service \(view.name): \(view.desired) -> \(replicas) replicas (\(reason.rawValue))")
             _ = try? await controller.scaleService(
-                view.name, to: replicas, by: Principal(user: view.owner, admin: false))
+                view.name, to: replicas, by: Principal(user: view.owner, admin: false),
+                why: "autoscaler: \(reason.rawValue)")
         }
     }
 

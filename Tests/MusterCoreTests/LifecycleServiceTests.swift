@@ -100,6 +100,21 @@ import Testing
         _ = lifecycle.plan(now: 600)
         let preempted = (1...8).filter { lifecycle.jobs[JobID($0)]?.preemption != nil }
         #expect(preempted.count == 1, "one 8-GPU training job makes room for one 8-GPU replica: \(preempted)")
+        // The victim names the service that took its GPUs (muster show, muster why).
+        let victim = try #require(preempted.first.map { JobID($0) })
+        let replica = try #require(lifecycle.services["embed"]?.replicas[0])
+        let why = try #require(lifecycle.why(victim))
+        #expect(why.hasPrefix("preempted by replica 0 of service embed (job \(replica))"), "\(why)")
+    }
+
+    @Test func aReplicaThatWaitsSaysWhichServiceAndWhy() throws {
+        var lifecycle = Self.lifecycle()
+        _ = try lifecycle.createService(Self.spec(replicas: 9), owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let waiting = try #require(lifecycle.services["embed"]?.replicas[8])
+        let why = try #require(lifecycle.why(waiting))
+        #expect(why.hasPrefix("replica 8 of service embed waits: "), "\(why)")
+        #expect(why.contains("GPUs"), "\(why)")
     }
 }
 

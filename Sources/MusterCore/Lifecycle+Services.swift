@@ -68,6 +68,13 @@ extension Lifecycle {
             services[name]!.note("scaled from \(before) to \(replicas)" + (why.map { " (\($0))" } ?? ""), at: now)
         }
         for index in service.replicas.keys.sorted() where index >= replicas {
+            // A ready replica drains first: no new requests, retired by the gateway once its last is answered.
+            if let id = service.replicas[index], service.ready.contains(id), jobs[id]?.state == .running {
+                services[name]!.replicas[index] = nil
+                services[name]!.ready.remove(id)
+                services[name]!.draining.insert(id)
+                continue
+            }
             stopReplica(name, index: index, reason: "service \(name) scaled to \(replicas)", at: now, &directives)
         }
         for index in 0..<replicas where services[name]!.replicas[index] == nil {
@@ -213,12 +220,13 @@ extension Lifecycle {
         advanceRollout(name, at: now, &directives)
     }
 
-    /// The gateway saw a drained replica go idle: its job is cancelled (it was replaced by a rollout).
+    /// The gateway saw a drained replica go idle: its job is cancelled (replaced by a rollout, or scaled down).
     public mutating func retireReplica(_ id: JobID, at now: Double) -> [Directive] {
         guard let ref = jobs[id]?.replica, services[ref.service]?.draining.contains(id) == true else { return [] }
         var directives: [Directive] = []
         endReplicaJob(
-            id, failed: false, reason: "replaced by version \(services[ref.service]!.version)", at: now, &directives)
+            id, failed: false, reason: "drained and retired (service \(ref.service) scaled down or rolled out)",
+            at: now, &directives)
         return directives
     }
 

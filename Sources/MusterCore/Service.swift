@@ -18,8 +18,8 @@ public struct Service: Sendable, Hashable, Codable {
     public var version = 1
     /// A rollout under way, if any.
     public var rollout: Rollout?
-    /// Replaced replicas' jobs still serving their last requests: the gateway routes nothing new to them and
-    /// retires them once idle.
+    /// Jobs of replicas replaced by a rollout or beyond a scale-down, still serving their last requests: the
+    /// gateway routes nothing new to them and retires them once idle.
     public var draining: Set<JobID> = []
     /// What happened, newest last (at most `maxEvents`).
     public var events: [ServiceEvent] = []

@@ -98,13 +98,20 @@ public actor ServiceGateway {
     }
 
     /// Applies one service's probe results: readiness to the lifecycle and the router, restarts of replicas that
-    /// died or never became ready, and the autoscaler's count.
+    /// died or never became ready, and the autoscaler's count. The router is changed in place before any call to
+    /// the controller: a copy held across an `await` would undo what requests did to it meanwhile (a request
+    /// queued then would be lost from the queue and wait until its timeout).
     func apply(_ view: ServiceView, _ results: [JobID: (ready: Bool, alive: Bool)], now: Double) async {
-        var router =
-            routers[view.name] ?? ServiceRouter(maxInflight: view.spec.maxInflight, maxQueue: view.spec.maxQueue)
+        let name = view.name
+        if routers[name] == nil {
+            routers[name] = ServiceRouter(maxInflight: view.spec.maxInflight, maxQueue: view.spec.maxQueue)
+        }
+        var retire: [JobID] = []
+        var probed: [(JobID, Bool)] = []
+        var failed: [(JobID, String)] = []
         let live = Set(view.targets.map { Int($0.job) })
-        for replica in router.replicas where !live.contains(replica.id) {
-            router.remove(replica.id)
+        for replica in routers[name]!.replicas where !live.contains(replica.id) {
+            routers[name]!.remove(replica.id)
             addresses[replica.id] = nil
             wasReady.remove(JobID(replica.id))
             unhealthy[JobID(replica.id)] = nil
@@ -112,19 +119,17 @@ public actor ServiceGateway {
         var released: [(request: UInt64, replica: Int)] = []
         for target in view.targets {
             let id = Int(target.job)
-            router.add(id)
+            routers[name]!.add(id)
             addresses[id] = (target.host, target.port)
             let result = results[target.job] ?? (false, false)
             if target.draining {
                 // Replaced by a rollout: no new requests; retired once its last one is answered.
-                _ = router.setReady(id, false)
-                if router.replicas.first(where: { $0.id == id })?.inflight == 0 {
-                    await controller.retireReplica(target.job)
-                }
+                _ = routers[name]!.setReady(id, false)
+                if routers[name]!.replicas.first(where: { $0.id == id })?.inflight == 0 { retire.append(target.job) }
                 continue
             }
-            if result.ready != target.ready { await controller.replicaProbed(target.job, ready: result.ready) }
-            released += router.setReady(id, result.ready)
+            if result.ready != target.ready { probed.append((target.job, result.ready)) }
+            released += routers[name]!.setReady(id, result.ready)
             // Alive checks count once a replica has been ready; before, its startup deadline applies.
             if result.ready { wasReady.insert(target.job) }
             if result.alive {
@@ -134,26 +139,31 @@ public actor ServiceGateway {
             }
             if (unhealthy[target.job] ?? 0) >= Self.failureThreshold {
                 unhealthy[target.job] = nil
-                await controller.failReplica(
-                    target.job, reason: "alive check \(view.spec.healthPath) failed \(Self.failureThreshold) times")
+                failed.append(
+                    (target.job, "alive check \(view.spec.healthPath) failed \(Self.failureThreshold) times"))
             } else if !wasReady.contains(target.job), now - target.startedAt > view.spec.startupDeadline {
-                await controller.failReplica(
-                    target.job,
-                    reason: "not ready within its startup deadline of \(Int(view.spec.startupDeadline)) s")
+                failed.append(
+                    (target.job, "not ready within its startup deadline of \(Int(view.spec.startupDeadline)) s"))
             }
         }
-        routers[view.name] = router
         for (request, replica) in released { waiters.removeValue(forKey: request)?.resume(returning: replica) }
-        guard !view.spec.autoscale.isFixed else { return }
-        var scaler = autoscalers[view.name] ?? Autoscaler(policy: view.spec.autoscale)
-        scaler.record(inflight: Double(router.load), at: now)
-        let (replicas, reason) = scaler.decide(replicas: view.desired, now: now)
-        autoscalers[view.name] = scaler
-        if replicas != view.desired {
-            logger.info("service \(view.name): \(view.desired) -> \(replicas) replicas (\(reason.rawValue))")
+        var scale: (replicas: Int, reason: Autoscaler.Reason)?
+        if !view.spec.autoscale.isFixed {
+            var scaler = autoscalers[name] ?? Autoscaler(policy: view.spec.autoscale)
+            scaler.record(inflight: Double(routers[name]!.load), at: now)
+            let (replicas, reason) = scaler.decide(replicas: view.desired, now: now)
+            autoscalers[name] = scaler
+            if replicas != view.desired { scale = (replicas, reason) }
+        }
+        // Only now the calls that suspend.
+        for job in retire { await controller.retireReplica(job) }
+        for (job, ready) in probed { await controller.replicaProbed(job, ready: ready) }
+        for (job, reason) in failed { await controller.failReplica(job, reason: reason) }
+        if let scale {
+            logger.info("service \(name): \(view.desired) -> \(scale.replicas) replicas (\(scale.reason.rawValue))")
             _ = try? await controller.scaleService(
-                view.name, to: replicas, by: Principal(user: view.owner, admin: false),
-                why: "autoscaler: \(reason.rawValue)")
+                name, to: scale.replicas, by: Principal(user: view.owner, admin: false),
+                why: "autoscaler: \(scale.reason.rawValue)")
         }
     }
 

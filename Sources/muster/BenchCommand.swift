@@ -6,7 +6,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Muster's speed: placement, simulation, the live cluster.",
         subcommands: [
-            BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self, BenchSharingCommand.self,
+            BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self, BenchServeCommand.self,
+            BenchSharingCommand.self,
             BenchPoliciesCommand.self,
         ]
     )

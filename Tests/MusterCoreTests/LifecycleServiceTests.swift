@@ -86,6 +86,22 @@ import Testing
         #expect(lifecycle.services["huge"] == nil, "a service whose replica can never fit is not kept")
     }
 
+    @Test func aReadyReplicaBeyondAScaleDownDrainsBeforeItIsRetired() throws {
+        var lifecycle = Self.lifecycle()
+        _ = try lifecycle.createService(Self.spec(replicas: 2, gpusPerNode: 4), owner: "ana", now: 0)
+        _ = lifecycle.plan(now: 0)
+        let one = try #require(lifecycle.services["embed"]?.replicas[1])
+        _ = lifecycle.replicaReady(one, true, at: 1)
+        _ = try lifecycle.scaleService("embed", to: 1, by: Self.owner, at: 2)
+        // Still running, out of the replicas and the ready set: the gateway sends it nothing new.
+        #expect(lifecycle.jobs[one]?.state == .running)
+        #expect(lifecycle.services["embed"]?.draining == [one] && lifecycle.services["embed"]?.replicas[1] == nil)
+        #expect(lifecycle.services["embed"]?.ready.contains(one) == false)
+        _ = lifecycle.retireReplica(one, at: 3)
+        #expect(lifecycle.jobs[one]?.state == .cancelled && lifecycle.services["embed"]?.draining.isEmpty == true)
+        #expect(lifecycle.services["embed"]?.replicas[1] == nil, "a drained replica is not started again")
+    }
+
     @Test func aServingReplicaPreemptsPreemptibleTrainingForTheGPUsItNeeds() throws {
         var lifecycle = Self.lifecycle(sharing: SharingPolicy())
         for id in 1...8 as ClosedRange<JobID> {

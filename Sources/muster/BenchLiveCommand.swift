@@ -38,21 +38,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let logger = LoggingSetup.logger("muster.bench", level: .warning)
         let server = try await ServerStartup.open(config: ControllerConfig(dataDir: dir), logger: logger)
-        let (urls, sink) = AsyncStream.makeStream(of: String.self)
-        let names = (1...agents).map { String(format: "node%02d", $0) }
-        let cluster = Task {
-            try await LocalCluster.run(
-                server: server, address: try ListenAddress("127.0.0.1:0"), agentNames: names,
-                fakeGPUs: gpusPerAgent, logger: logger, handleSignals: false
-            ) { url in
-                sink.yield(url)
-                sink.finish()
-            }
-        }
-        var iterator = urls.makeAsyncIterator()
-        guard let url = await iterator.next() else { throw ValidationError("the controller did not start") }
-        let token = try String(contentsOfFile: server.tokenPath, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (url, token, cluster) = try await LocalCluster.start(
+            server: server, agents: agents, gpus: gpusPerAgent, logger: logger)
         let client = MusterClient(baseURL: url, token: token, connections: concurrency)
         do {
             let deadline = Date().addingTimeInterval(60)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import MusterAgent
@@ -44,5 +45,31 @@ enum LocalCluster {
             _ = try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// A cluster of `agents` agents (`node01`...) with `gpus` fake GPUs each, serving on a free local port until
+    /// the returned task is cancelled (the benchmarks); its URL and the admin token.
+    static func start(server: ControllerServer, agents: Int, gpus: Int, logger: Logger) async throws -> (
+        url: String, token: String, task: Task<Void, any Error>
+    ) {
+        let (urls, sink) = AsyncStream.makeStream(of: String.self)
+        let names = (1...max(1, agents)).map { String(format: "node%02d", $0) }
+        let task = Task {
+            try await run(
+                server: server, address: try ListenAddress("127.0.0.1:0"), agentNames: names, fakeGPUs: gpus,
+                logger: logger, handleSignals: false
+            ) { url in
+                sink.yield(url)
+                sink.finish()
+            }
+        }
+        var iterator = urls.makeAsyncIterator()
+        guard let url = await iterator.next() else {
+            task.cancel()
+            throw ValidationError("the controller did not start")
+        }
+        let token = try String(contentsOfFile: server.tokenPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return (url, token, task)
     }
 }

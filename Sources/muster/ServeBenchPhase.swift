@@ -43,22 +43,8 @@ struct ServeBenchPhase {
         let logger = LoggingSetup.logger("muster.bench", level: .warning)
         let server = try await ServerStartup.open(
             config: ControllerConfig(dataDir: dir, sharing: sharing), logger: logger)
-        let (urls, sink) = AsyncStream.makeStream(of: String.self)
-        let names = (1...options.agents).map { String(format: "node%02d", $0) }
-        let gpus = options.gpusPerAgent
-        let cluster = Task {
-            try await LocalCluster.run(
-                server: server, address: try ListenAddress("127.0.0.1:0"), agentNames: names, fakeGPUs: gpus,
-                logger: logger, handleSignals: false
-            ) { url in
-                sink.yield(url)
-                sink.finish()
-            }
-        }
-        var iterator = urls.makeAsyncIterator()
-        guard let url = await iterator.next() else { throw ValidationError("the controller did not start") }
-        let token = try String(contentsOfFile: server.tokenPath, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (url, token, cluster) = try await LocalCluster.start(
+            server: server, agents: options.agents, gpus: options.gpusPerAgent, logger: logger)
         let client = MusterClient(baseURL: url, token: token, connections: 1_024)
         let grace = sharing.classNamed("research")?.grace ?? 30
         do {

@@ -1,6 +1,6 @@
 extension Snapshot {
-    /// Most running jobs (of preemptible classes) one victim search looks at, so that a preemption decision stays within microseconds
-    /// on a million GPUs.
+    /// Most running jobs (of preemptible classes) one victim search looks at, so that a preemption decision stays
+    /// within microseconds on a million GPUs.
     public static let maxVictimScan = 4_096
 
     /// Whether running job `victim` may be preempted for pending job `job` (of class `jobClass`, `guaranteed`

@@ -81,11 +81,14 @@ public struct InferenceComparison: Sendable {
         }.map(\.1)
     }
 
-    /// The dedicated baseline, then each shared mode on the smallest cluster that meets the target (run side by
-    /// side on the machine's cores).
+    /// The dedicated baseline, then each mode on the smallest cluster that meets the target (run side by side on
+    /// the machine's cores): for `dedicated`, the smallest training pool beside the same inference pool, which
+    /// tells how much of a shared mode's saving merely right-sizes the training pool.
     public func run() throws(SimulationError) -> [InferenceOutcome] {
-        let baseline = try replay(.dedicated, gpus: inferenceGPUs + trainingGPUs)
-        let modes: [InferenceMode] = [.shared, .loaning, .headroom]
+        var fixed = try replay(.dedicated, gpus: inferenceGPUs + trainingGPUs)
+        fixed.sized = false
+        let baseline = fixed
+        let modes: [InferenceMode] = [.dedicated, .shared, .loaning, .headroom]
         let results = Mutex<[InferenceMode: Result<InferenceOutcome, SimulationError>]>([:])
         DispatchQueue.concurrentPerform(iterations: modes.count) { i in
             let result = Result { () throws(SimulationError) in try smallestCluster(modes[i], baseline: baseline) }
@@ -104,7 +107,8 @@ public struct InferenceComparison: Sendable {
 
     /// The smallest cluster (whole nodes, from the inference pool's size up to the dedicated total) on which
     /// `mode` meets the target, assuming a larger cluster never does worse; the dedicated total, marked as
-    /// missing the target, when even that does not.
+    /// missing the target, when even that does not. For `dedicated`, the inference pool stays and the training
+    /// pool is what shrinks.
     /// - Complexity: O(log(trainingGPUs / gpusPerNode)) replays.
     public func smallestCluster(_ mode: InferenceMode, baseline: InferenceOutcome) throws(SimulationError)
         -> InferenceOutcome
@@ -114,8 +118,9 @@ public struct InferenceComparison: Sendable {
         var replays = 1
         best.meetsTarget = meets(best, baseline: baseline)
         if best.meetsTarget {
-            // `low` fails (taken as failing: below the inference pool nothing can be on time), `high` meets.
-            var low = inferenceGPUs / gpusPerNode - 1
+            // `low` fails (taken as failing: below the inference pool nothing can be on time, and a dedicated
+            // training pool has at least a node), `high` meets.
+            var low = inferenceGPUs / gpusPerNode - (mode == .dedicated ? 0 : 1)
             while high - low > 1 {
                 let middle = (low + high) / 2
                 let outcome = try replay(mode, gpus: middle * gpusPerNode)
@@ -132,7 +137,7 @@ public struct InferenceComparison: Sendable {
         return best
     }
 
-    /// One replay of `mode` on `gpus` (ignored for `dedicated`, whose pools are fixed).
+    /// One replay of `mode` on `gpus` in all (for `dedicated`, the inference pool and the rest for training).
     public func replay(_ mode: InferenceMode, gpus: Int) throws(SimulationError) -> InferenceOutcome {
         var simulator = Simulator(
             partitions: try partitions(mode, gpus: gpus), clusterName: mode.rawValue,
@@ -165,7 +170,8 @@ public struct InferenceComparison: Sendable {
             utilization: buckets.isEmpty ? 0 : buckets.reduce(0, +) / Double(buckets.count))
     }
 
-    /// The partitions of `mode`: the two pools for `dedicated`, else one cluster of `gpus` (whole nodes).
+    /// The partitions of `mode` with `gpus` in all (whole nodes): for `dedicated`, the inference pool and a
+    /// training pool of the rest (at least a node); else one cluster.
     public func partitions(_ mode: InferenceMode, gpus: Int) throws(SimulationError) -> [ClusterPartition] {
         func pool(_ name: String, _ gpus: Int) throws(SimulationError) -> ClusterPartition {
             let layout = ClusterPreset.fatTree(
@@ -178,7 +184,7 @@ public struct InferenceComparison: Sendable {
             }
         }
         if mode == .dedicated {
-            return [try pool("inference", inferenceGPUs), try pool("training", trainingGPUs)]
+            return [try pool("inference", inferenceGPUs), try pool("training", gpus - inferenceGPUs)]
         }
         return [try pool("all", gpus)]
     }

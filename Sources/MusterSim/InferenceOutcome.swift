@@ -19,6 +19,8 @@ public struct InferenceOutcome: Sendable, Hashable, Codable {
     public var meetsTarget: Bool
     /// Replays the cluster-size search ran to find it (1 for the dedicated baseline).
     public var replays: Int
+    /// Its size is the one the search found (false: the dedicated baseline's fixed pools).
+    public var sized = true
 
     public init(
         mode: InferenceMode, clusterGPUs: Int, placementSeconds: Distribution, placedInTarget: Double,

@@ -74,9 +74,9 @@ struct BenchInferenceCommand: ParsableCommand {
         ])
         for o in outcomes {
             table.add([
-                o.mode == .headroom ? "\(o.mode.title) H=\(comparison.headroom)" : o.mode.title,
+                title(o, headroom: comparison.headroom),
                 "\(o.clusterGPUs)" + (o.meetsTarget ? "" : " (target missed)"),
-                o.mode == .dedicated ? "-" : "\(dedicated - o.clusterGPUs)",
+                o.sized ? "\(dedicated - o.clusterGPUs)" : "-",
                 String(format: "%.0f s", o.placementSeconds.p50), String(format: "%.0f s", o.placementSeconds.p99),
                 String(format: "%.2f %%", o.placedInTarget * 100), hours(o.trainingWaitSeconds.mean),
                 hours(o.trainingJCTSeconds.mean), hours(o.trainingJCTSeconds.p99), "\(o.preemptions)",
@@ -92,8 +92,9 @@ struct BenchInferenceCommand: ParsableCommand {
                 + "\(philly.jobs.count) jobs folded onto the same 31 days, dedicated pool \(comparison.trainingGPUs) "
                 + "GPUs.")
         print(
-            "Shared modes: the smallest cluster (whole 8-GPU nodes) with replica p99 placement <= 60 s and training "
-                + "mean JCT within \(String(format: "%.0f", jctTolerance * 100)) % of dedicated; preemption loses "
+            "Sized rows: the smallest cluster (whole 8-GPU nodes; right-sized: its training pool) with replica "
+                + "p99 placement <= 60 s and training mean JCT within \(String(format: "%.0f", jctTolerance * 100)) "
+                + "% of dedicated; preemption loses "
                 + "the work since the last checkpoint (every \(Int(checkpointInterval)) s) and pays "
                 + "\(Int(restartOverhead)) s to restart. \(outcomes.dropFirst().map(\.replays).reduce(1, +)) "
                 + "replays in \(String(format: "%.1f", seconds)) s.")
@@ -107,6 +108,14 @@ struct BenchInferenceCommand: ParsableCommand {
             throw ValidationError("--burst-days must be two days like 10-11, got \(burstDays)")
         }
         return Seconds(from * 86_400)..<Seconds(to * 86_400)
+    }
+
+    private func title(_ outcome: InferenceOutcome, headroom: Int) -> String {
+        switch outcome.mode {
+        case .dedicated where outcome.sized: "dedicated, training pool right-sized"
+        case .headroom: "\(outcome.mode.title) H=\(headroom)"
+        default: outcome.mode.title
+        }
     }
 
     private func hours(_ seconds: Double) -> String { String(format: "%.2f h", seconds / 3600) }

@@ -26,8 +26,8 @@ import Testing
     @Test func eachModeHasTheTeamsAndPoolsItDescribes() throws {
         let c = Self.collision(headroom: 3)
         #expect(c.inferenceGPUs == 8, "the peak of 1 replica, rounded up to a node")
-        let pools = try c.partitions(.dedicated, gpus: 999)
-        #expect(pools.map(\.name) == ["inference", "training"] && pools.map(\.cluster.totalGPUs) == [8, 8])
+        let pools = try c.partitions(.dedicated, gpus: 32)
+        #expect(pools.map(\.name) == ["inference", "training"] && pools.map(\.cluster.totalGPUs) == [8, 24])
         #expect(try c.partitions(.shared, gpus: 24).map(\.cluster.totalGPUs) == [24])
         #expect(!c.sharing(.dedicated, gpus: 16).preemption)
         let shared = c.sharing(.shared, gpus: 16)
@@ -72,7 +72,10 @@ import Testing
         #expect(!c.meets(one, baseline: baseline))
         let found = try c.smallestCluster(.shared, baseline: baseline)
         #expect(found.meetsTarget && found.clusterGPUs == 16 && found.replays > 1)
-        #expect(try c.run().map(\.mode) == [.dedicated, .shared, .loaning, .headroom])
+        let all = try c.run()
+        #expect(all.map(\.mode) == [.dedicated, .dedicated, .shared, .loaning, .headroom])
+        #expect(all.map(\.sized) == [false, true, true, true, true])
+        #expect(all[1].clusterGPUs == 16, "the training pool cannot shrink below a node")
     }
 
     @Test func foldingLaysALongTraceOverTheSpanInSubmitOrder() {

@@ -64,7 +64,12 @@ struct BenchInferenceCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try encoder.encode(outcomes), as: UTF8.self))
+            let summary = Summary(
+                burst: burst, burstDays: burstDays, replicas: scaled.replicas.count, peak: comparison.curve.peak,
+                p95: comparison.curve.p95, mean: comparison.curve.mean, headroom: comparison.headroom,
+                trainingGPUs: comparison.trainingGPUs, jctTolerance: jctTolerance, seconds: seconds,
+                outcomes: outcomes)
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
             return
         }
         let dedicated = outcomes[0].clusterGPUs
@@ -98,6 +103,21 @@ struct BenchInferenceCommand: ParsableCommand {
                 + "the work since the last checkpoint (every \(Int(checkpointInterval)) s) and pays "
                 + "\(Int(restartOverhead)) s to restart. \(outcomes.dropFirst().map(\.replays).reduce(1, +)) "
                 + "replays in \(String(format: "%.1f", seconds)) s.")
+    }
+
+    /// What `--json` prints: the run's settings, the replicas' concurrency, and each row.
+    private struct Summary: Encodable {
+        var burst: Double
+        var burstDays: String?
+        var replicas: Int
+        var peak: Int
+        var p95: Int
+        var mean: Double
+        var headroom: Int
+        var trainingGPUs: Int
+        var jctTolerance: Double
+        var seconds: Double
+        var outcomes: [InferenceOutcome]
     }
 
     /// `--burst-days A-B` as seconds from the trace's start.

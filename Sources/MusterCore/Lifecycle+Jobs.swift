@@ -25,10 +25,13 @@ extension Lifecycle {
     /// `dependencies` (jobs of the same owner, unless `admin`) are satisfied. With `array`, one job per index, with
     /// consecutive ids; beyond the array's cap, tasks are held until earlier ones end.
     /// - Parameter id: the id to use (the simulator's dense index); nil hands out the next one.
+    /// - Parameter replica: the service replica the job is, marked before it is queued (`PendingJob.service`), as
+    ///   the simulator's replayed replicas are; nil: a batch job (the live path names replicas after submit).
     public mutating func submit(
         _ spec: JobSpec, tasksPerNode: Int = 1, owner: String = "", launch: JobLaunch? = nil,
         idempotencyKey: String? = nil, dependencies: [JobDependency] = [], array: ArrayRequest? = nil,
-        maxRestarts: Int = 0, noRequeue: Bool = false, admin: Bool = false, id: JobID? = nil, now: Double
+        maxRestarts: Int = 0, noRequeue: Bool = false, admin: Bool = false, id: JobID? = nil,
+        replica: ReplicaRef? = nil, now: Double
     ) throws(LifecycleError) -> SubmitOutcome {
         if let key = idempotencyKey, let existing = idempotency[Self.idempotencyKey(owner, key)] {
             return SubmitOutcome(id: existing, created: false, directives: [], count: arrayMembers(existing).count)
@@ -69,6 +72,7 @@ extension Lifecycle {
             throw LifecycleError(error)
         }
         if let teamTable { pending.team = Int32(teamTable.team(named: spec.team)) }
+        pending.service = replica != nil
         let id = pending.id
         let count = array?.indices.count ?? 1
         for k in 0..<count where jobs[id &+ JobID(k)] != nil { throw .conflict("job \(id &+ JobID(k)) exists already") }
@@ -84,6 +88,7 @@ extension Lifecycle {
             job.dependencies = dependencies
             job.maxRestarts = maxRestarts
             job.noRequeue = noRequeue
+            job.replica = replica
             if let array { job.array = ArrayTask(parent: id, index: array.indices[k], cap: array.cap) }
             jobs[member] = job
             if config.retainEnded { jobOrder.append(member) }

@@ -1,6 +1,6 @@
 extension Snapshot {
-    /// Most running jobs one victim search looks at, so that a preemption decision stays within microseconds
-    /// on a million GPUs.
+    /// Most running jobs (of preemptible classes) one victim search looks at, so that a preemption decision stays
+    /// within microseconds on a million GPUs.
     public static let maxVictimScan = 4_096
 
     /// Whether running job `victim` may be preempted for pending job `job` (of class `jobClass`, `guaranteed`
@@ -52,6 +52,14 @@ extension Snapshot {
         let guaranteed = admission == .guaranteed
         let headroomClaim = job.service && sharing.headroomLeft(Int(job.team)) >= job.shape.gpus
         guard guaranteed || headroomClaim || jobClass.mayPreempt else { return nil }
+        // Reclaiming a guarantee alone, the job can only take what other teams borrow in its ledger: with none
+        // borrowed there (and no model ledger to squat on), no search.
+        let team = Int(job.team)
+        if !headroomClaim, !jobClass.mayPreempt, sharing.ledger(forModel: job.model) < 0, team >= 0,
+            team < sharing.quotas.names.count, sharing.quotas.borrowedTotal == sharing.quotas.borrowedUse[team]
+        {
+            return nil
+        }
         // Candidates: lowest class first, newest first, looking at no more than `maxVictimScan` running jobs and
         // stopping once they hold twice what the job needs (the exact order of loss is applied below).
         let needed = job.shape.gpus
@@ -64,6 +72,8 @@ extension Snapshot {
             else {
                 break
             }
+            // A class that is never preempted holds no candidate: its jobs are not even looked at.
+            guard sharing.classOf(rank).preemptible else { continue }
             running.forEachNewest(ofRank: rank) { victim in
                 scanned += 1
                 if mayPreempt(victim, for: job, jobClass: jobClass, guaranteed: guaranteed, now: now, sharing: sharing),

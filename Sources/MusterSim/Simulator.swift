@@ -179,7 +179,9 @@ public struct Simulator: Sendable {
                 let p = Int(lane[index])
                 next += 1
                 do {
-                    _ = try lifecycles[p].submit(jobs[index].spec, id: JobID(index), now: clock)
+                    _ = try lifecycles[p].submit(
+                        jobs[index].spec, id: JobID(index),
+                        replica: jobs[index].service.map { ReplicaRef(service: $0, index: index) }, now: clock)
                     touched[p] = true
                     queued += 1
                     guarantees.queued(index)

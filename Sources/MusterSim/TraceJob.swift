@@ -7,11 +7,15 @@ public struct TraceJob: Sendable, Hashable {
     public var runtime: Seconds
     /// The partition (e.g. Philly virtual cluster) the job was submitted to; nil: the default partition.
     public var partition: String?
+    /// The service the job is a replica of (submitted as one: `PendingJob.service`, so its team's headroom
+    /// applies); nil: a batch job.
+    public var service: String?
 
-    public init(spec: JobSpec, runtime: Seconds, partition: String? = nil) {
+    public init(spec: JobSpec, runtime: Seconds, partition: String? = nil, service: String? = nil) {
         self.spec = spec
         self.runtime = runtime
         self.partition = partition
+        self.service = service
     }
 }
 

@@ -7,8 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Measure Muster's speed: placement, simulation, the live cluster.",
         subcommands: [
             BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self, BenchServeCommand.self,
-            BenchSharingCommand.self,
-            BenchPoliciesCommand.self,
+            BenchSharingCommand.self, BenchPoliciesCommand.self, BenchInferenceCommand.self,
         ]
     )
 }

@@ -25,6 +25,20 @@ import Testing
         (lifecycle.services[name]?.replicas ?? [:]).filter { lifecycle.jobs[$0.value]?.state == .running }
     }
 
+    @Test func aJobSubmittedAsAReplicaIsQueuedAndRunsAsAServiceReplica() throws {
+        var lifecycle = Self.lifecycle(sharing: SharingPolicy())
+        let spec = JobSpec(gpus: 1, timeLimit: 60, priority: .critical)
+        let replica = try lifecycle.submit(spec, replica: ReplicaRef(service: "app_0", index: 0), now: 0).id
+        let batch = try lifecycle.submit(spec, now: 0).id
+        let queued = Dictionary(uniqueKeysWithValues: lifecycle.snapshot!.pending.map { ($0.id, $0.service) })
+        #expect(queued == [replica: true, batch: false])
+        _ = lifecycle.plan(now: 0)
+        #expect(lifecycle.snapshot!.running[replica]?.service == true)
+        #expect(lifecycle.snapshot!.running[batch]?.service == false)
+        #expect(lifecycle.jobs[replica]?.replica?.service == "app_0")
+        #expect(lifecycle.services.isEmpty, "a replica submitted alone belongs to no service the lifecycle keeps")
+    }
+
     @Test func replicasAreGangsPlacedInOneLeafEach() throws {
         var lifecycle = Self.lifecycle()
         _ = try lifecycle.createService(Self.spec(replicas: 2, nodes: 2), owner: "ana", now: 0)

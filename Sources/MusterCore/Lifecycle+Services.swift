@@ -259,9 +259,9 @@ extension Lifecycle {
         spec.name = "\(name)-\(index)"
         let outcome = try submit(
             spec, tasksPerNode: service.spec.tasksPerNode, owner: service.owner, launch: service.spec.launch,
-            maxRestarts: Self.maxRestarts, now: now)
+            maxRestarts: Self.maxRestarts, replica: ReplicaRef(service: name, index: index, version: service.version),
+            now: now)
         let id = outcome.id
-        jobs[id]!.replica = ReplicaRef(service: name, index: index, version: service.version)
         directives += outcome.directives
         if surge {
             services[name]!.rollout?.surge = id

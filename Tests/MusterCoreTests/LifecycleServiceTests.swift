@@ -100,6 +100,14 @@ import Testing
         #expect(lifecycle.services["huge"] == nil, "a service whose replica can never fit is not kept")
     }
 
+    @Test func aNewReplicaIsQueuedAsAServiceAtOnce() throws {
+        var lifecycle = Self.lifecycle(sharing: SharingPolicy(teams: [TeamPolicy(name: "ads", headroom: 8)]))
+        var spec = Self.spec(replicas: 1)
+        spec.replica.team = "ads"
+        _ = try lifecycle.createService(spec, owner: "ana", now: 0)
+        #expect(lifecycle.snapshot?.pending.map(\.service) == [true], "headroom rules apply from its first pass")
+    }
+
     @Test func aReadyReplicaBeyondAScaleDownDrainsBeforeItIsRetired() throws {
         var lifecycle = Self.lifecycle()
         _ = try lifecycle.createService(Self.spec(replicas: 2, gpusPerNode: 4), owner: "ana", now: 0)

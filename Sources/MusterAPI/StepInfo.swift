@@ -9,20 +9,16 @@ public struct StepInfo: Codable, Sendable, Hashable {
     public var state: String
     public var command: [String]
     public var nodes: [String]
-    /// Tasks in all.
-    public var tasks: Int
-    /// Per task, in `SLURM_PROCID` order: its node.
-    public var taskNodes: [String]
-    /// Per task: its exit code once it exited (-1: lost), else absent.
-    public var taskExitCodes: [Int32?]
+    /// Its tasks, in `SLURM_PROCID` order.
+    public var tasks: [StepTaskInfo]
     public var launchTime: Double
     public var endTime: Double?
     /// srun's status: the highest task exit code (0 when all exited 0).
     public var exitCode: Int32?
 
     public init(
-        id: Int, jobID: Int64, state: String, command: [String], nodes: [String], tasks: Int, taskNodes: [String],
-        taskExitCodes: [Int32?], launchTime: Double, endTime: Double?, exitCode: Int32?
+        id: Int, jobID: Int64, state: String, command: [String], nodes: [String], tasks: [StepTaskInfo],
+        launchTime: Double, endTime: Double?, exitCode: Int32?
     ) {
         self.id = id
         self.jobID = jobID
@@ -30,8 +26,6 @@ public struct StepInfo: Codable, Sendable, Hashable {
         self.command = command
         self.nodes = nodes
         self.tasks = tasks
-        self.taskNodes = taskNodes
-        self.taskExitCodes = taskExitCodes
         self.launchTime = launchTime
         self.endTime = endTime
         self.exitCode = exitCode
@@ -42,19 +36,33 @@ public struct StepInfo: Codable, Sendable, Hashable {
         self.init(
             id: step.id, jobID: job,
             state: step.exitCode.map { $0 == 0 ? "completed" : "failed" } ?? "running", command: step.command,
-            nodes: step.nodes, tasks: step.tasks.count, taskNodes: step.tasks.map(\.node),
-            taskExitCodes: step.ranks.map(\.exitCode), launchTime: step.launchedAt, endTime: step.endedAt,
-            exitCode: step.exitCode)
+            nodes: step.nodes,
+            tasks: zip(step.tasks, step.ranks).map { StepTaskInfo(node: $0.node, exitCode: $1.exitCode) },
+            launchTime: step.launchedAt, endTime: step.endedAt, exitCode: step.exitCode)
     }
 
     enum CodingKeys: String, CodingKey {
         case id
         case jobID = "job_id"
         case state, command, nodes, tasks
-        case taskNodes = "task_nodes"
-        case taskExitCodes = "task_exit_codes"
         case launchTime = "launch_time"
         case endTime = "end_time"
+        case exitCode = "exit_code"
+    }
+}
+
+/// One task of a step: where it runs and, once it exited, its exit code (-1: lost with its node).
+public struct StepTaskInfo: Codable, Sendable, Hashable {
+    public var node: String
+    public var exitCode: Int32?
+
+    public init(node: String, exitCode: Int32?) {
+        self.node = node
+        self.exitCode = exitCode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case node
         case exitCode = "exit_code"
     }
 }

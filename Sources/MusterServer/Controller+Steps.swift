@@ -52,8 +52,8 @@ extension Controller {
         throws(ControllerError) -> (path: String, done: Bool)
     {
         let info = try stepInfo(id, stepID, bearer: token)
-        guard rank >= 0 && rank < info.tasks else {
-            throw .invalid("rank", "step \(stepID) of job \(id) has tasks 0 to \(info.tasks - 1), got \(rank)")
+        guard rank >= 0 && rank < info.tasks.count else {
+            throw .invalid("rank", "step \(stepID) of job \(id) has tasks 0 to \(info.tasks.count - 1), got \(rank)")
         }
         let epoch = lifecycle.jobs[id]?.epoch ?? 0
         return (

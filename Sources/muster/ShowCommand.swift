@@ -56,7 +56,7 @@ struct ShowCommand: AsyncParsableCommand {
         for step in job.steps ?? [] {
             let state = step.state + (step.exitCode.map { " (exit code \($0))" } ?? "")
             lines.append(
-                "step \(job.id).\(step.id)  \(state), \(step.tasks) task(s) on \(Hostlist.compress(step.nodes)): "
+                "step \(job.id).\(step.id)  \(state), \(step.tasks.count) task(s) on \(Hostlist.compress(step.nodes)): "
                     + step.command.joined(separator: " "))
         }
         print(lines.map(Terminal.safe).joined(separator: "\n"))

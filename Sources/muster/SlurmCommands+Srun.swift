@@ -58,12 +58,12 @@ extension SlurmCommands {
 
     /// Forwards the step's output until every task has exited and its output is read; returns srun's status.
     static func follow(_ launched: StepInfo, client: MusterClient, label: Bool) async throws -> Int32 {
-        var offsets = [Int64](repeating: 0, count: launched.tasks)
-        var pending = [String](repeating: "", count: launched.tasks)
+        var offsets = [Int64](repeating: 0, count: launched.tasks.count)
+        var pending = [String](repeating: "", count: launched.tasks.count)
         let out = FileHandle.standardOutput
         func drain() async throws -> Bool {
             var any = false
-            for task in 0..<launched.tasks {
+            for task in 0..<launched.tasks.count {
                 while true {
                     let chunk = try await client.stepLogs(
                         launched.jobID, step: launched.id, task: task, offset: offsets[task])
@@ -94,9 +94,10 @@ extension SlurmCommands {
                 for (task, rest) in pending.enumerated() where label && !rest.isEmpty {
                     out.write(Data("\(task): \(rest)\n".utf8))
                 }
-                for (task, exit) in step.taskExitCodes.enumerated() where (exit ?? 0) != 0 {
-                    let what = exit == -1 ? "lost (its node failed or it vanished)" : "exited with exit code \(exit!)"
-                    printError("srun: error: \(step.taskNodes[task]): task \(task): \(what)")
+                for (i, task) in step.tasks.enumerated() where (task.exitCode ?? 0) != 0 {
+                    let exit = task.exitCode ?? 0
+                    let what = exit == -1 ? "lost (its node failed or it vanished)" : "exited with exit code \(exit)"
+                    printError("srun: error: \(task.node): task \(i): \(what)")
                 }
                 return code < 0 ? 1 : min(code, 255)
             }

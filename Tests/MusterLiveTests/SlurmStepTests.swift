@@ -52,8 +52,8 @@ extension EndToEnd {
                 }
                 #expect(log.contains("srun said 0"))
                 let steps = try #require(try await cluster.client.job(id).steps)
-                #expect(steps.count == 1 && steps[0].state == "completed" && steps[0].tasks == 4)
-                #expect(steps[0].taskNodes == [nodes[0], nodes[0], nodes[1], nodes[1]])
+                #expect(steps.count == 1 && steps[0].state == "completed" && steps[0].tasks.count == 4)
+                #expect(steps[0].tasks.map(\.node) == [nodes[0], nodes[0], nodes[1], nodes[1]])
                 let shown = try cluster.cli(["show", "\(id)"], cwd: cluster.dir)
                 #expect(shown.output.contains("step \(id).0  completed (exit code 0), 4 task(s)"), "\(shown.output)")
             }
@@ -169,7 +169,7 @@ extension EndToEnd {
                     let info = try await asA.step(a, launched.id)
                     return info.exitCode != nil ? info : nil
                 }
-                #expect(ended.exitCode == 0 && ended.tasks == 1)
+                #expect(ended.exitCode == 0 && ended.tasks.count == 1)
                 _ = try await cluster.client.cancel(a)
                 _ = try await cluster.client.cancel(b)
             }

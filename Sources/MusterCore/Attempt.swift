@@ -85,17 +85,21 @@ public struct Attempt: Sendable, Hashable, Codable {
     /// script runs, every node of the allocation (it may launch a step on any of them).
     public var nodesWithLiveRanks: [String] {
         if isBatch, ranks.contains(where: { !$0.exited }) { return nodes }
-        var live: Set<String> = []
-        if !isBatch {
-            for (i, node) in nodes.enumerated() {
-                let ranks = ranks[(i * tasksPerNode)..<((i + 1) * tasksPerNode)]
-                if ranks.contains(where: { !$0.exited }) { live.insert(node) }
-            }
+        var out: [String] = []
+        for (i, node) in nodes.enumerated() {
+            let rankLive =
+                !isBatch && ranks[(i * tasksPerNode)..<((i + 1) * tasksPerNode)].contains(where: { !$0.exited })
+            if rankLive || hasLiveStepTask(on: node) { out.append(node) }
         }
-        for step in steps ?? [] where step.hasLiveTasks {
-            for (task, rank) in zip(step.tasks, step.ranks) where !rank.exited { live.insert(task.node) }
+        return out
+    }
+
+    /// True when a task of some step may still run on `node` (false at once without steps).
+    func hasLiveStepTask(on node: String) -> Bool {
+        guard let steps else { return false }
+        return steps.contains { step in
+            step.hasLiveTasks && zip(step.tasks, step.ranks).contains { $0.node == node && !$1.exited }
         }
-        return nodes.filter { live.contains($0) }
     }
 }
 

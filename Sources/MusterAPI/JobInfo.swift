@@ -57,6 +57,8 @@ public struct JobInfo: Codable, Sendable, Hashable {
     /// Energy its attempts used so far, in watt-hours, modelled (each GPU at an H100's typical draw plus its share
     /// of the node's other parts, 1,175 W).
     public var energyWh: Double?
+    /// The steps (`srun`) of its current attempt, oldest first; absent when none.
+    public var steps: [StepInfo]?
 
     public init(
         id: Int64, name: String, state: String, owner: String, team: String, priority: String, gpus: Int, nodes: Int,
@@ -66,9 +68,10 @@ public struct JobInfo: Codable, Sendable, Hashable {
         dependencies: [DependencyInfo]? = nil, arrayJobID: Int64? = nil, arrayTaskID: Int? = nil,
         restarts: Int? = nil, maxRestarts: Int? = nil, preemptions: Int? = nil, preemptedBy: Int64? = nil,
         preemptedAt: Double? = nil, preemptionReason: String? = nil, noRequeue: Bool? = nil,
-        lastCheckpoint: Double? = nil, gpuModel: String? = nil, energyWh: Double? = nil
+        lastCheckpoint: Double? = nil, gpuModel: String? = nil, energyWh: Double? = nil, steps: [StepInfo]? = nil
     ) {
         self.energyWh = energyWh
+        self.steps = steps
         self.id = id
         self.name = name
         self.state = state
@@ -135,6 +138,7 @@ public struct JobInfo: Codable, Sendable, Hashable {
         case lastCheckpoint = "last_checkpoint"
         case gpuModel = "gpu_model"
         case energyWh = "energy_wh"
+        case steps
     }
 }
 

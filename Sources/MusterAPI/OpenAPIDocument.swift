@@ -63,12 +63,40 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/jobs/{id}/steps": {
+              "post": {
+                "summary": "Launch a step (srun) over the running job's allocation. Authorized by the job's step token ($MUSTER_STEP_TOKEN, this job's current attempt only) or by its owner's or an admin's API token",
+                "parameters": [{"$ref": "#/components/parameters/JobID"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepLaunchRequest"}}}},
+                "responses": {
+                  "201": {"description": "the step, recorded and sent to the agents", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepInfo"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "401": {"$ref": "#/components/responses/Error"},
+                  "403": {"$ref": "#/components/responses/Error"},
+                  "404": {"$ref": "#/components/responses/Error"},
+                  "409": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/jobs/{id}/steps/{step}": {
+              "get": {
+                "summary": "One step of the job's current attempt (step token or API token, as for launching)",
+                "parameters": [{"$ref": "#/components/parameters/JobID"}, {"$ref": "#/components/parameters/StepID"}],
+                "responses": {
+                  "200": {"description": "the step", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepInfo"}}}},
+                  "400": {"$ref": "#/components/responses/Error"},
+                  "403": {"$ref": "#/components/responses/Error"},
+                  "404": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
             "/v1/jobs/{id}/logs": {
               "get": {
-                "summary": "A slice of one rank's output",
+                "summary": "A slice of one rank's output, or with step of one step task's (then a step token may read it)",
                 "parameters": [
                   {"$ref": "#/components/parameters/JobID"},
-                  {"name": "rank", "in": "query", "schema": {"type": "integer", "default": 0}},
+                  {"name": "rank", "in": "query", "schema": {"type": "integer", "default": 0}, "description": "the rank, or with step the task (SLURM_PROCID)"},
+                  {"name": "step", "in": "query", "schema": {"type": "integer", "minimum": 0}, "description": "a step of the current attempt"},
                   {"name": "offset", "in": "query", "schema": {"type": "integer", "default": 0}}
                 ],
                 "responses": {
@@ -217,6 +245,7 @@ public enum OpenAPIDocument {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "user/admin API token; agents: the join token to register, then their node's agent token"}},
             "parameters": {
               "JobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
+              "StepID": {"name": "step", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}},
               "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
               "ServiceName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 63}}
             },
@@ -261,7 +290,26 @@ public enum OpenAPIDocument {
                 "preemptions": {"type": "integer"}, "preempted_by": {"type": "integer"}, "preempted_at": {"type": "number"},
                 "preemption_reason": {"type": "string"}, "no_requeue": {"type": "boolean"}, "gpu_model": {"type": "string"},
                 "energy_wh": {"type": "number", "description": "watt-hours its attempts used so far, modelled: each GPU at an H100's typical 600 W plus its share of the node's other parts (1,175 W per GPU)"},
-                "last_checkpoint": {"type": "number", "description": "when the running attempt last wrote to MUSTER_CHECKPOINT_DIR (Unix seconds); preemption prefers victims that lose the least since"}}},
+                "last_checkpoint": {"type": "number", "description": "when the running attempt last wrote to MUSTER_CHECKPOINT_DIR (Unix seconds); preemption prefers victims that lose the least since"},
+                "steps": {"type": "array", "items": {"$ref": "#/components/schemas/StepInfo"}, "description": "the steps (srun) of its current attempt, oldest first; only in GET /v1/jobs/{id}"}}},
+              "StepLaunchRequest": {"type": "object", "required": ["command", "workdir", "env"], "additionalProperties": false, "properties": {
+                "command": {"type": "array", "minItems": 1, "maxItems": 4096, "items": {"type": "string"}, "description": "run without a shell, looked up in env's PATH"},
+                "workdir": {"type": "string", "description": "absolute"},
+                "env": {"type": "object", "additionalProperties": {"type": "string"}, "description": "srun's environment (at most 4096 variables, 2 MiB), inherited by every task"},
+                "nodes": {"type": "integer", "minimum": 1, "maximum": 262144, "description": "-N: the first nodes of the allocation (or of nodelist); default all"},
+                "tasks": {"type": "integer", "minimum": 1, "maximum": 268435456, "description": "-n: tasks in all, spread in blocks; default nodes x the job's tasks per node"},
+                "tasks_per_node": {"type": "integer", "minimum": 1, "maximum": 1024},
+                "nodelist": {"type": "array", "minItems": 1, "items": {"type": "string", "maxLength": 64}, "description": "-w: nodes of the allocation"},
+                "gpus_per_task": {"type": "integer", "minimum": 1, "maximum": 64, "description": "each task its own GPUs of the node; default every GPU the job holds there"},
+                "cpus_per_task": {"type": "integer", "minimum": 1, "maximum": 4096, "description": "set as SLURM_CPUS_PER_TASK"}}},
+              "StepTaskInfo": {"type": "object", "required": ["node"], "properties": {"node": {"type": "string"}, "exit_code": {"type": "integer", "description": "once it exited; -1 when lost"}}},
+              "StepInfo": {"type": "object", "required": ["id", "job_id", "state", "command", "nodes", "tasks", "launch_time"], "properties": {
+                "id": {"type": "integer", "minimum": 0, "description": "SLURM_STEP_ID"}, "job_id": {"type": "integer"},
+                "state": {"type": "string", "enum": ["running", "completed", "failed"]},
+                "command": {"type": "array", "items": {"type": "string"}}, "nodes": {"type": "array", "items": {"type": "string"}},
+                "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/StepTaskInfo"}, "description": "in SLURM_PROCID order"},
+                "launch_time": {"type": "number"}, "end_time": {"type": "number"},
+                "exit_code": {"type": "integer", "description": "once every task exited: the highest task exit code, as srun's"}}},
               "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
@@ -301,7 +349,7 @@ public enum OpenAPIDocument {
               "DrainRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 256}, "now": {"type": "boolean"}}},
               "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["user"], "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 64}, "role": {"type": "string", "enum": ["user", "admin", "join"]}}},
               "TokenResponse": {"type": "object", "properties": {"token": {"type": "string"}, "user": {"type": "string"}, "role": {"type": "string"}}},
-              "TaskKey": {"type": "object", "additionalProperties": false, "required": ["job_id", "epoch", "rank"], "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer"}}},
+              "TaskKey": {"type": "object", "additionalProperties": false, "required": ["job_id", "epoch", "rank"], "properties": {"job_id": {"type": "integer"}, "epoch": {"type": "integer"}, "rank": {"type": "integer", "description": "the rank, or a step task's SLURM_PROCID"}, "step": {"type": "integer", "minimum": 0, "description": "the step of a step task; absent for a rank of the job"}}},
               "TaskReport": {"type": "object", "additionalProperties": false, "required": ["task", "event", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "event": {"type": "string", "enum": ["started", "exited"]},
                 "time": {"type": "number"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}}},
               "ReportBatch": {"type": "object", "additionalProperties": false, "required": ["reports"], "properties": {"reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},

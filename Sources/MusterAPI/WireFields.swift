@@ -72,7 +72,9 @@ extension GPUInfo: WireFields {
 }
 
 extension TaskKey: WireFields {
-    public static var wireFields: [String: (any WireFields.Type)?] { ["job_id": nil, "epoch": nil, "rank": nil] }
+    public static var wireFields: [String: (any WireFields.Type)?] {
+        ["job_id": nil, "epoch": nil, "rank": nil, "step": nil]
+    }
 }
 
 extension TaskReport: WireFields {

@@ -187,6 +187,8 @@ public actor Agent {
                 environment["LOGNAME"] = identity.user
             }
             for (k, v) in assignment.env { environment[k] = v }
+            // srun inside the job reaches the controller where this agent does.
+            if assignment.env["MUSTER_STEP_TOKEN"] != nil { environment["MUSTER_URL"] = config.controllerURL }
             var argv = assignment.argv
             try makeDirectory((output as NSString).deletingLastPathComponent, owner: identity)
             if let checkpoint = assignment.env["MUSTER_CHECKPOINT_DIR"] {
@@ -257,9 +259,11 @@ public actor Agent {
     }
 
     /// Where a rank's output goes on this node: the user's pattern (`%j`, `%t`, `%x`, `%N`, and for an array's
-    /// task `%A` and `%a`; relative to the workdir), or `<state>/logs/<job>/rank-<rank>.out`.
+    /// task `%A` and `%a`; relative to the workdir), or `<state>/logs/<job>/rank-<rank>.out`; a step task's
+    /// always `<state>/logs/<job>/step-<epoch>.<step>-task-<task>.out` (srun forwards it).
     func outputPath(_ assignment: Assignment) -> String {
         let key = assignment.task
+        if let step = key.step { return "\(config.logDir)/\(key.jobID)/step-\(key.epoch).\(step)-task-\(key.rank).out" }
         guard let pattern = assignment.output else { return "\(config.logDir)/\(key.jobID)/rank-\(key.rank).out" }
         let expanded =
             pattern

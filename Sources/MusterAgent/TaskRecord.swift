@@ -5,7 +5,7 @@ import MusterAPI
     import Glibc
 #endif
 
-/// What the agent writes to disk for every process it starts (`<state>/tasks/<job>-<epoch>-<rank>.json`), so that
+/// What the agent writes to disk for every process it starts (`<state>/tasks/<job>-<epoch>-<rank>.json`, `<job>-<epoch>-s<step>-<task>.json` for a step task), so that
 /// an agent that was killed and restarted finds the process groups its predecessor left and stops them.
 struct TaskRecord: Codable, Sendable {
     var task: TaskKey
@@ -15,7 +15,7 @@ struct TaskRecord: Codable, Sendable {
     var startTicks: UInt64
 
     static func path(_ task: TaskKey, in directory: String) -> String {
-        "\(directory)/\(task.jobID)-\(task.epoch)-\(task.rank).json"
+        "\(directory)/\(task.jobID)-\(task.epoch)-" + (task.step.map { "s\($0)-" } ?? "") + "\(task.rank).json"
     }
 
     /// Field 22 of `/proc/PID/stat`, or nil when the process is gone.

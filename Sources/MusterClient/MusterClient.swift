@@ -87,6 +87,21 @@ public final class MusterClient: Sendable {
         try await call("GET", "/v1/jobs/\(id)/logs?rank=\(rank)&offset=\(offset)", as: LogChunk.self)
     }
 
+    /// Launches a step (srun) in running job `id`; answers once it is recorded and sent to the agents.
+    public func launchStep(_ id: Int64, _ request: StepLaunchRequest) async throws(ClientError) -> StepInfo {
+        try await call("POST", "/v1/jobs/\(id)/steps", body: request, as: StepInfo.self)
+    }
+
+    /// One step of job `id`.
+    public func step(_ id: Int64, _ step: Int) async throws(ClientError) -> StepInfo {
+        try await call("GET", "/v1/jobs/\(id)/steps/\(step)", as: StepInfo.self)
+    }
+
+    /// A slice of the output of task `task` of step `step` from `offset`.
+    public func stepLogs(_ id: Int64, step: Int, task: Int, offset: Int64 = 0) async throws(ClientError) -> LogChunk {
+        try await call("GET", "/v1/jobs/\(id)/logs?step=\(step)&rank=\(task)&offset=\(offset)", as: LogChunk.self)
+    }
+
     /// The nodes.
     public func nodes() async throws(ClientError) -> [NodeInfo] {
         try await call("GET", "/v1/nodes", as: NodeList.self).nodes

@@ -26,15 +26,22 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var checkpointAt: Double?
     /// Joules the job's earlier attempts used (carried from attempt to attempt; nil for a first attempt).
     public var priorEnergyJoules: Double?
+    /// True for a batch script's attempt: one rank (rank 0, on the first node) runs the script, as under sbatch,
+    /// and the other nodes stay allocated for its steps (nil: false, one rank per node × task).
+    public var batch: Bool?
+    /// The steps (`srun`) its batch script launched, by id; nil before the first.
+    public var steps: [Step]?
 
     public init(
-        epoch: Int, nodes: [String], gpus: [[Int]], tasksPerNode: Int, scheduledAt: Double, masterPort: Int
+        epoch: Int, nodes: [String], gpus: [[Int]], tasksPerNode: Int, scheduledAt: Double, masterPort: Int,
+        batch: Bool = false
     ) {
         self.epoch = epoch
         self.nodes = nodes
         self.gpus = gpus
         self.tasksPerNode = max(1, tasksPerNode)
-        self.ranks = Array(repeating: RankState(), count: nodes.count * max(1, tasksPerNode))
+        self.ranks = Array(repeating: RankState(), count: batch ? 1 : nodes.count * max(1, tasksPerNode))
+        if batch { self.batch = true }
         self.scheduledAt = scheduledAt
         self.masterPort = masterPort
     }
@@ -65,17 +72,34 @@ public struct Attempt: Sendable, Hashable, Codable {
     /// The node rank `rank` runs on.
     public func node(ofRank rank: Int) -> String { nodes[rank / tasksPerNode] }
 
-    /// True while some rank may still run (it has not exited and was not declared lost).
-    public var hasLiveRanks: Bool { ranks.contains { !$0.exited } }
+    /// True while some rank or step task may still run (it has not exited and was not declared lost).
+    public var hasLiveRanks: Bool { ranks.contains { !$0.exited } || hasLiveSteps }
 
-    /// Nodes where a rank may still run, in rank order, each once.
+    /// True while some step task may still run.
+    public var hasLiveSteps: Bool { steps?.contains { $0.hasLiveTasks } ?? false }
+
+    /// True for a batch script's attempt (`batch`).
+    public var isBatch: Bool { batch == true }
+
+    /// Nodes where a rank or a step task may still run, in the attempt's order, each once. While a batch
+    /// script runs, every node of the allocation (it may launch a step on any of them).
     public var nodesWithLiveRanks: [String] {
+        if isBatch, ranks.contains(where: { !$0.exited }) { return nodes }
         var out: [String] = []
         for (i, node) in nodes.enumerated() {
-            let ranks = ranks[(i * tasksPerNode)..<((i + 1) * tasksPerNode)]
-            if ranks.contains(where: { !$0.exited }) { out.append(node) }
+            let rankLive =
+                !isBatch && ranks[(i * tasksPerNode)..<((i + 1) * tasksPerNode)].contains(where: { !$0.exited })
+            if rankLive || hasLiveStepTask(on: node) { out.append(node) }
         }
         return out
+    }
+
+    /// True when a task of some step may still run on `node` (false at once without steps).
+    func hasLiveStepTask(on node: String) -> Bool {
+        guard let steps else { return false }
+        return steps.contains { step in
+            step.hasLiveTasks && zip(step.tasks, step.ranks).contains { $0.node == node && !$1.exited }
+        }
     }
 }
 
@@ -96,21 +120,26 @@ public struct RankState: Sendable, Hashable, Codable {
     public var exited: Bool { exitCode != nil }
 }
 
-/// Names one rank of one attempt: what agents run and report on.
+/// Names one rank of one attempt, or one task of one of its steps: what agents run and report on.
 public struct TaskRef: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public var job: JobID
     public var epoch: Int
     public var rank: Int
+    /// The step the task belongs to (`rank` is then its `SLURM_PROCID` in the step); nil for a rank of the job.
+    public var step: Int?
 
-    public init(job: JobID, epoch: Int, rank: Int) {
+    public init(job: JobID, epoch: Int, rank: Int, step: Int? = nil) {
         self.job = job
         self.epoch = epoch
         self.rank = rank
+        self.step = step
     }
 
     public static func < (a: TaskRef, b: TaskRef) -> Bool {
-        (a.job, a.epoch, a.rank) < (b.job, b.epoch, b.rank)
+        (a.job, a.epoch, a.step ?? -1, a.rank) < (b.job, b.epoch, b.step ?? -1, b.rank)
     }
 
-    public var description: String { "job \(job) rank \(rank) (epoch \(epoch))" }
+    public var description: String {
+        step.map { "job \(job) step \($0) task \(rank) (epoch \(epoch))" } ?? "job \(job) rank \(rank) (epoch \(epoch))"
+    }
 }

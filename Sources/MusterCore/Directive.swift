@@ -10,6 +10,8 @@ public enum Directive: Sendable, Hashable {
     case storeServices([String])
     /// Send every rank of this attempt to its node.
     case assign(JobID, epoch: Int)
+    /// Send every task of this step of the attempt to its node.
+    case assignStep(JobID, epoch: Int, step: Int)
     /// Stop whatever still runs of this attempt (and older ones) on these nodes: SIGTERM, then SIGKILL.
     case kill(JobID, epoch: Int, nodes: [String], reason: String)
     /// Stop one stray task on one node: the node runs it but the lifecycle does not (fencing).

@@ -409,7 +409,7 @@ extension Lifecycle {
             let prior = jobs.values[j].energyJoules(until: now)
             jobs.values[j].attempt = Attempt(
                 epoch: epoch, nodes: names, gpus: gpus, tasksPerNode: jobs.values[j].tasksPerNode, scheduledAt: now,
-                masterPort: port)
+                masterPort: port, batch: jobs.values[j].launch?.script != nil)
             if prior > 0 { jobs.values[j].attempt!.priorEnergyJoules = prior }
             jobs.values[j].reason = nil
             if isStatic {

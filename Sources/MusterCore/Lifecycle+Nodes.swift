@@ -80,6 +80,7 @@ extension Lifecycle {
 
     /// An agent's report that a rank started (`at`: the agent's clock, bounded by ours).
     public mutating func taskStarted(_ task: TaskRef, on node: String, at time: Double, now: Double) -> [Directive] {
+        if task.step != nil { return stepTaskStarted(task, on: node) }
         guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].started
         else { return [] }
         attempt.ranks[task.rank].started = true
@@ -114,6 +115,7 @@ extension Lifecycle {
     public mutating func taskExited(
         _ task: TaskRef, on node: String, exitCode: Int32, reason: String?, at time: Double, now: Double
     ) -> [Directive] {
+        if task.step != nil { return stepTaskExited(task, on: node, exitCode: exitCode, at: time, now: now) }
         guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].exited
         else { return [] }
         let exitedAt = Self.bounded(time, attempt.scheduledAt, now)
@@ -161,6 +163,11 @@ extension Lifecycle {
             {
                 continue
             }
+            if let s = task.step, let job = jobs[task.job], job.state == .running, ownsStepTask(job, task, name),
+                !job.attempt!.steps![s].ranks[task.rank].exited
+            {
+                continue
+            }
             strays = true
             guard fenced.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted else { continue }
             directives.append(
@@ -171,6 +178,12 @@ extension Lifecycle {
         let listed = Set(running)
         for id in (holdingOn[name] ?? []).sorted() {
             guard let attempt = jobs[id]?.attempt else { continue }
+            if attempt.hasLiveSteps {
+                stepTasksLost(id, on: name, at: now, &directives) { step, rank in
+                    attempt.steps![step].ranks[rank].started
+                        && !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank, step: step))
+                }
+            }
             let gone = attempt.ranks.indices.filter { rank in
                 attempt.node(ofRank: rank) == name && attempt.ranks[rank].started && !attempt.ranks[rank].exited
                     && !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
@@ -313,6 +326,7 @@ extension Lifecycle {
         nodesChanged = true
         directives.append(.storeNodes([name]))
         for id in (holdingOn[name] ?? []).sorted() {
+            stepTasksLost(id, on: name, at: now, &directives)
             guard let attempt = jobs[id]?.attempt else { continue }
             let gone = attempt.ranks.indices.filter { attempt.node(ofRank: $0) == name && !attempt.ranks[$0].exited }
             ranksLost(
@@ -344,7 +358,7 @@ extension Lifecycle {
 
     /// The attempt `task` names, if it is the job's current one and the rank runs on `node`.
     func ownedAttempt(_ job: Job, _ task: TaskRef, _ node: String) -> Attempt? {
-        guard let attempt = job.attempt, attempt.epoch == task.epoch, task.rank >= 0,
+        guard task.step == nil, let attempt = job.attempt, attempt.epoch == task.epoch, task.rank >= 0,
             task.rank < attempt.ranks.count, attempt.node(ofRank: task.rank) == node
         else { return nil }
         return attempt

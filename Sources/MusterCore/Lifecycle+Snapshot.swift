@@ -71,10 +71,11 @@ extension Lifecycle {
             guard let job = jobs[id], let attempt = job.attempt else { continue }
             var nodeIDs: [Int32] = []
             var masks: [UInt64] = []
+            let live = Set(attempt.nodesWithLiveRanks)
             for (i, name) in attempt.nodes.enumerated() {
-                guard let n = nodeIndex[name], let devices = nodes[name]?.inventory.gpus else { continue }
-                let ranks = attempt.ranks[(i * attempt.tasksPerNode)..<((i + 1) * attempt.tasksPerNode)]
-                guard ranks.contains(where: { !$0.exited }) else { continue }
+                guard let n = nodeIndex[name], let devices = nodes[name]?.inventory.gpus, live.contains(name) else {
+                    continue
+                }
                 var mask: UInt64 = 0
                 for g in attempt.gpus[i] {
                     if let bit = devices.firstIndex(where: { $0.index == g }), bit < 64 { mask |= 1 << UInt64(bit) }

@@ -154,6 +154,9 @@ public struct Lifecycle: Sendable {
                     } else {
                         directives.append(.assign(job.id, epoch: attempt.epoch))
                     }
+                    for step in lifecycle.stepsToResend(job) {
+                        directives.append(.assignStep(job.id, epoch: attempt.epoch, step: step))
+                    }
                 } else {
                     directives.append(
                         .kill(
@@ -212,7 +215,8 @@ public struct Lifecycle: Sendable {
         if job.state == .running {
             guard let attempt = job.attempt else { return "running without an attempt" }
             guard attempt.nodes.count == job.shape.nodes, attempt.gpus.count == attempt.nodes.count,
-                attempt.tasksPerNode == job.tasksPerNode, attempt.ranks.count == job.shape.nodes * job.tasksPerNode
+                attempt.tasksPerNode == job.tasksPerNode,
+                attempt.ranks.count == (attempt.isBatch ? 1 : job.shape.nodes * job.tasksPerNode)
             else { return "its attempt does not match its shape \(job.shape)" }
         }
         return nil

@@ -40,11 +40,13 @@ extension Controller {
         for checkpoint in beat.checkpoints ?? [] {
             let task = checkpoint.task
             directives += lifecycle.checkpointed(
-                TaskRef(job: task.jobID, epoch: task.epoch, rank: task.rank), on: name, at: checkpoint.time, now: now)
+                TaskRef(job: task.jobID, epoch: task.epoch, rank: task.rank, step: task.step), on: name,
+                at: checkpoint.time, now: now)
         }
         do {
             directives += try lifecycle.heartbeat(
-                node: name, running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank) },
+                node: name,
+                running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank, step: $0.step) },
                 healthFailure: beat.healthFailure, now: now)
         } catch {
             throw ControllerError(error)
@@ -71,7 +73,8 @@ extension Controller {
     private func reportDirectives(_ name: String, _ reports: [TaskReport], now: Double) -> [Directive] {
         var directives: [Directive] = []
         for report in reports {
-            let task = TaskRef(job: report.task.jobID, epoch: report.task.epoch, rank: report.task.rank)
+            let key = report.task
+            let task = TaskRef(job: key.jobID, epoch: key.epoch, rank: key.rank, step: key.step)
             switch report.event {
             case .started:
                 directives += lifecycle.taskStarted(task, on: name, at: report.time, now: now)
@@ -119,9 +122,12 @@ extension Controller {
     /// Stores a piece of a rank's output that its agent uploaded, at its offset, in the controller's log copy.
     /// Only the node that runs (or ran) the rank may upload it.
     public func uploadLog(_ name: String, _ upload: LogUpload) throws(ControllerError) {
-        guard let job = lifecycle.jobs[upload.task.jobID], let attempt = job.attempt,
-            attempt.epoch == upload.task.epoch, upload.task.rank >= 0, upload.task.rank < attempt.ranks.count,
-            attempt.node(ofRank: upload.task.rank) == name
+        let task = upload.task
+        guard let job = lifecycle.jobs[task.jobID], let attempt = job.attempt, attempt.epoch == task.epoch,
+            task.step != nil
+                ? lifecycle.ownsStepTask(
+                    job, TaskRef(job: task.jobID, epoch: task.epoch, rank: task.rank, step: task.step), name)
+                : task.rank >= 0 && task.rank < attempt.ranks.count && attempt.node(ofRank: task.rank) == name
         else {
             throw .notFound("\(upload.task) does not run on node \(name)")
         }
@@ -131,7 +137,10 @@ extension Controller {
         guard let bytes = Data(base64Encoded: upload.data), bytes.count <= LogUpload.maxBytes else {
             throw .invalid("data", "must be base64 of at most \(LogUpload.maxBytes) bytes")
         }
-        let path = JobViews.logPath(job: job.id, rank: upload.task.rank, dataDir: config.dataDir)
+        let path =
+            task.step.map {
+                JobViews.stepLogPath(job: job.id, epoch: task.epoch, step: $0, task: task.rank, dataDir: config.dataDir)
+            } ?? JobViews.logPath(job: job.id, rank: task.rank, dataDir: config.dataDir)
         let directory = (path as NSString).deletingLastPathComponent
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw .internal("cannot create \(directory): \(String(cString: strerror(errno)))")

@@ -126,9 +126,20 @@ extension Controller {
                     job.state == .running
                 else { continue }
                 for assignment in JobViews.assignments(
-                    job, attempt, nodes: lifecycle.nodes, config: config)
+                    job, attempt, nodes: lifecycle.nodes, config: config,
+                    stepToken: stepTokens.token(job: id, epoch: epoch))
                 where !attempt.ranks[assignment.task.rank].started && !attempt.ranks[assignment.task.rank].exited {
                     let node = attempt.node(ofRank: assignment.task.rank)
+                    mailboxes[node, default: Mailbox()].append(.assignment(assignment))
+                    touched.insert(node)
+                }
+            case .assignStep(let id, let epoch, let s):
+                guard let job = lifecycle.jobs[id], let attempt = job.attempt, attempt.epoch == epoch,
+                    job.state == .running, let step = attempt.steps?[s]
+                else { continue }
+                for assignment in JobViews.stepAssignments(job, attempt, step, nodes: lifecycle.nodes, config: config)
+                where !step.ranks[assignment.task.rank].started && !step.ranks[assignment.task.rank].exited {
+                    let node = step.tasks[assignment.task.rank].node
                     mailboxes[node, default: Mailbox()].append(.assignment(assignment))
                     touched.insert(node)
                 }

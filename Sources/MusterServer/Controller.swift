@@ -27,6 +27,8 @@ public actor Controller {
     var sharing: SharingPolicy
     var mailboxes: [String: Mailbox] = [:]
     var tokens: TokenRegistry
+    /// Signs and checks the step tokens srun uses inside jobs.
+    let stepTokens: StepTokens
     /// Directives from `restore` (re-sends, refused jobs), applied when the loop starts.
     var pendingRestore: [Directive]
 
@@ -64,6 +66,7 @@ public actor Controller {
         (lifecycle, pendingRestore) = Lifecycle.restore(
             config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, services: state.services, now: clock.now())
         tokens = TokenRegistry(state.tokens)
+        stepTokens = StepTokens(dataDir: config.dataDir)
         let summary =
             "\(lifecycle.jobs.count) jobs, \(lifecycle.holding.count) holding GPUs, \(lifecycle.nodes.count) nodes, "
             + "\(state.tokens.count) tokens"
@@ -106,8 +109,9 @@ public actor Controller {
     public func job(_ id: JobID, for principal: Principal) throws(ControllerError) -> JobInfo {
         do {
             return JobViews.info(
-                try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir, now: clock.now()
-            )
+                try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir,
+                now: clock.now(),
+                steps: true)
         } catch {
             throw ControllerError(error)
         }

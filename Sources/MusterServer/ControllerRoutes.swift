@@ -97,14 +97,29 @@ public enum ControllerRoutes {
             let principal = try await user(request)
             return try json(try await controller.cancel(try jobID(context), by: principal))
         }
+        post("/v1/jobs/:id/steps") { request, context in
+            let id = try jobID(context)
+            let body = try await decode(StepLaunchRequest.self, request)
+            return try json(try await controller.launchStep(id, body, bearer: bearer(request)), status: .created)
+        }
+        get("/v1/jobs/:id/steps/:step") { request, context in
+            let id = try jobID(context)
+            return try json(try await controller.stepInfo(id, try stepID(context), bearer: bearer(request)))
+        }
         get("/v1/jobs/:id/logs") { request, context in
-            let principal = try await user(request)
             let id = try jobID(context)
             let query = request.uri.queryParameters
             let rank = try optionalNumber(query.get("rank"), "rank", Int.self) ?? 0
             let offset = try optionalNumber(query.get("offset"), "offset", Int64.self) ?? 0
             guard offset >= 0 else { throw ControllerError.invalid("offset", "must be 0 or more") }
-            let target = try await controller.logTarget(id, rank: rank, for: principal)
+            let step = try optionalNumber(query.get("step"), "step", Int.self)
+            if let step, step < 0 { throw ControllerError.invalid("step", "must be 0 or more, got \(step)") }
+            let target =
+                if let step {
+                    try await controller.stepLogTarget(id, step: step, rank: rank, bearer: bearer(request))
+                } else {
+                    try await controller.logTarget(id, rank: rank, for: try await user(request))
+                }
             return try json(LogReader.read(job: id, rank: rank, path: target.path, offset: offset, done: target.done))
         }
         get("/v1/nodes") { request, _ in
@@ -272,6 +287,16 @@ public enum ControllerRoutes {
             )
         }
         return id
+    }
+
+    static func stepID(_ context: BasicRequestContext) throws -> Int {
+        guard let raw = context.parameters.get("step"), let step = Int(raw), step >= 0 else {
+            throw ControllerError.invalid(
+                "step",
+                "a step id is 0 or more, got '\(Terminal.safe(String((context.parameters.get("step") ?? "").prefix(64))))'"
+            )
+        }
+        return step
     }
 
     static func nodeName(_ context: BasicRequestContext) throws -> String {

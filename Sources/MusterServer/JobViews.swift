@@ -5,8 +5,9 @@ import MusterCore
 /// How the controller shows a job on the wire: its `JobInfo`, its ranks' assignments and where its logs are.
 /// Pure functions of the lifecycle's values.
 enum JobViews {
-    /// The job as the API shows it; `why` (`Lifecycle.why`) is a pending job's reason.
-    static func info(_ job: Job, why: String?, dataDir: String, now: Double) -> JobInfo {
+    /// The job as the API shows it; `why` (`Lifecycle.why`) is a pending job's reason; `steps` adds its steps
+    /// (one job's view, not listings).
+    static func info(_ job: Job, why: String?, dataDir: String, now: Double, steps: Bool = false) -> JobInfo {
         let attempt = job.attempt
         let joules = job.energyJoules(until: now)
         return JobInfo(
@@ -27,7 +28,84 @@ enum JobViews {
             preemptions: job.preemptions > 0 ? job.preemptions : nil, preemptedBy: job.preemption?.by,
             preemptedAt: job.preemption?.at, preemptionReason: job.preemption?.reason,
             noRequeue: job.noRequeue ? true : nil, lastCheckpoint: job.state == .running ? attempt?.checkpointAt : nil,
-            gpuModel: job.spec.gpuModel, energyWh: joules > 0 ? (joules / 36).rounded() / 100 : nil)
+            gpuModel: job.spec.gpuModel, energyWh: joules > 0 ? (joules / 36).rounded() / 100 : nil,
+            steps: steps ? attempt?.steps?.map { StepInfo($0, job: job.id) } : nil)
+    }
+
+    /// The controller's copy of the output of task `task` of step `step` of attempt `epoch`:
+    /// `<data>/logs/<job>/step-<epoch>.<step>-task-<task>.out`.
+    static func stepLogPath(job: JobID, epoch: Int, step: Int, task: Int, dataDir: String) -> String {
+        "\(dataDir)/logs/\(job)/step-\(epoch).\(step)-task-\(task).out"
+    }
+
+    /// Slurm's tasks-per-node text: counts in node order, runs compressed (`2(x3),1`).
+    static func tasksPerNodeText(_ counts: [Int]) -> String {
+        var parts: [String] = []
+        var i = 0
+        while i < counts.count {
+            var j = i
+            while j + 1 < counts.count && counts[j + 1] == counts[i] { j += 1 }
+            parts.append(j > i ? "\(counts[i])(x\(j - i + 1))" : "\(counts[i])")
+            i = j + 1
+        }
+        return parts.joined(separator: ",")
+    }
+
+    /// The assignments of every task of a step: srun's environment plus, per task, Slurm's step variables
+    /// (`SLURM_STEP_ID`, `SLURM_PROCID`, `SLURM_LOCALID`, `SLURM_NODEID`, `SLURM_NTASKS`, the step's node list,
+    /// `CUDA_VISIBLE_DEVICES`) and the torch.distributed ones for the step (`RANK`, `WORLD_SIZE`, `MASTER_ADDR` of
+    /// the step's first node, the attempt's `MASTER_PORT`). Their output goes to the agent's log directory and the
+    /// controller (`stepLogPath`), whence srun reads it.
+    static func stepAssignments(
+        _ job: Job, _ attempt: Attempt, _ step: Step, nodes: [String: Node], config: ControllerConfig
+    ) -> [Assignment] {
+        guard let base = step.env else { return [] }
+        let counts = step.tasksPerNode
+        let masterAddress = nodes[step.nodes[0]]?.inventory.address ?? "127.0.0.1"
+        var shared = base
+        shared["MUSTER_JOB_ID"] = "\(job.id)"
+        shared["MUSTER_EPOCH"] = "\(attempt.epoch)"
+        shared["MUSTER_STEP_ID"] = "\(step.id)"
+        shared["SLURM_JOB_ID"] = "\(job.id)"
+        shared["SLURM_STEP_ID"] = "\(step.id)"
+        shared["SLURM_STEPID"] = "\(step.id)"
+        shared["SLURM_JOB_NODELIST"] = Hostlist.compress(attempt.nodes)
+        shared["SLURM_STEP_NODELIST"] = Hostlist.compress(step.nodes)
+        shared["SLURM_NODELIST"] = shared["SLURM_STEP_NODELIST"]
+        shared["SLURM_STEP_NUM_NODES"] = "\(step.nodes.count)"
+        shared["SLURM_NNODES"] = "\(step.nodes.count)"
+        shared["SLURM_STEP_NUM_TASKS"] = "\(step.tasks.count)"
+        shared["SLURM_NTASKS"] = "\(step.tasks.count)"
+        shared["SLURM_NPROCS"] = "\(step.tasks.count)"
+        shared["SLURM_STEP_TASKS_PER_NODE"] = tasksPerNodeText(counts)
+        shared["SLURM_TASKS_PER_NODE"] = shared["SLURM_STEP_TASKS_PER_NODE"]
+        if let cpus = step.cpusPerTask { shared["SLURM_CPUS_PER_TASK"] = "\(cpus)" }
+        shared["MASTER_ADDR"] = masterAddress
+        shared["MASTER_PORT"] = "\(attempt.masterPort)"
+        shared["WORLD_SIZE"] = "\(step.tasks.count)"
+        var out: [Assignment] = []
+        out.reserveCapacity(step.tasks.count)
+        for (rank, task) in step.tasks.enumerated() {
+            var env = shared
+            env["MUSTER_NODE_NAME"] = task.node
+            env["SLURMD_NODENAME"] = task.node
+            env["SLURM_PROCID"] = "\(rank)"
+            env["SLURM_LOCALID"] = "\(task.local)"
+            env["SLURM_NODEID"] = "\(task.nodeIndex)"
+            env["SLURM_GPUS_ON_NODE"] = "\(task.gpus.count)"
+            env["CUDA_VISIBLE_DEVICES"] = task.gpus.map(String.init).joined(separator: ",")
+            env["RANK"] = "\(rank)"
+            env["LOCAL_RANK"] = "\(task.local)"
+            env["NODE_RANK"] = "\(task.nodeIndex)"
+            env["LOCAL_WORLD_SIZE"] = "\(counts[task.nodeIndex])"
+            out.append(
+                Assignment(
+                    task: TaskKey(jobID: job.id, epoch: attempt.epoch, rank: rank, step: step.id),
+                    name: job.spec.name, user: job.owner, argv: step.command, script: nil, workdir: step.workdir,
+                    env: env, export: ExportMode.none.rawValue, output: nil, timeLimit: job.spec.timeLimit,
+                    grace: config.killGrace))
+        }
+        return out
     }
 
     /// The controller's copy of rank `rank`'s output: `<data>/logs/<job>/rank-<rank>.out`.
@@ -35,13 +113,14 @@ enum JobViews {
         "\(dataDir)/logs/\(job)/rank-\(rank).out"
     }
 
-    /// The assignments of every rank of an attempt.
-    static func assignments(_ job: Job, _ attempt: Attempt, nodes: [String: Node], config: ControllerConfig)
-        -> [Assignment]
-    {
+    /// The assignments of every rank of an attempt: one per node × task, or a batch script's one (rank 0, on
+    /// the first node). `stepToken` (`MUSTER_STEP_TOKEN`) lets the job's srun launch steps of this attempt.
+    static func assignments(
+        _ job: Job, _ attempt: Attempt, nodes: [String: Node], config: ControllerConfig, stepToken: String? = nil
+    ) -> [Assignment] {
         let launch = job.launch ?? JobLaunch(command: ["/bin/true"], workdir: "/")
         let masterAddress = nodes[attempt.nodes[0]]?.inventory.address ?? "127.0.0.1"
-        let world = attempt.ranks.count
+        let world = attempt.nodes.count * attempt.tasksPerNode
         var out: [Assignment] = []
         out.reserveCapacity(world)
         // What Slurm sets for a job, so scripts written for it read the same names (per task below).
@@ -59,8 +138,8 @@ enum JobViews {
         if job.spec.cpusPerNode > 0 {
             slurm["SLURM_CPUS_PER_TASK"] = "\(max(1, job.spec.cpusPerNode / attempt.tasksPerNode))"
         }
-        for (nodeRank, node) in attempt.nodes.enumerated() {
-            for local in 0..<attempt.tasksPerNode {
+        for (nodeRank, node) in attempt.nodes.enumerated() where !attempt.isBatch || nodeRank == 0 {
+            for local in 0..<(attempt.isBatch ? 1 : attempt.tasksPerNode) {
                 let rank = nodeRank * attempt.tasksPerNode + local
                 var env = launch.env
                 env["MUSTER_JOB_ID"] = "\(job.id)"
@@ -76,6 +155,7 @@ enum JobViews {
                         env["\(prefix)_ARRAY_TASK_ID"] = "\(task.index)"
                     }
                 }
+                if let stepToken { env["MUSTER_STEP_TOKEN"] = stepToken }
                 env["MUSTER_CHECKPOINT_DIR"] = "\(config.dataDir)/checkpoints/\(job.id)"
                 // Appears (written by the agent) before SIGTERM when this attempt is preempted.
                 env["MUSTER_PREEMPT_FILE"] = "\(config.dataDir)/checkpoints/\(job.id)/.preempted-\(attempt.epoch)"

@@ -53,6 +53,12 @@ struct ShowCommand: AsyncParsableCommand {
             lines.append("depends on  " + dependencies.map { "\($0.type):\($0.jobID)" }.joined(separator: ","))
         }
         if let reason = job.reason { lines.append("reason      \(reason)") }
+        for step in job.steps ?? [] {
+            let state = step.state + (step.exitCode.map { " (exit code \($0))" } ?? "")
+            lines.append(
+                "step \(job.id).\(step.id)  \(state), \(step.tasks.count) task(s) on \(Hostlist.compress(step.nodes)): "
+                    + step.command.joined(separator: " "))
+        }
         print(lines.map(Terminal.safe).joined(separator: "\n"))
     }
 }

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import MusterAPI
 
-/// `muster` answering to Slurm's names (`sbatch`, `squeue`, `scancel`, `sinfo`, `scontrol`, `sacct`) when invoked through
+/// `muster` answering to Slurm's names (`sbatch`, `srun`, `squeue`, `scancel`, `sinfo`, `scontrol`, `sacct`) when invoked through
 /// links of those names (`muster install-slurm-commands DIR`), with their common flags and output formats. A flag
 /// Muster does not support is an error naming it, never ignored.
 enum SlurmCommands {
-    static let tools = ["sbatch", "squeue", "scancel", "sinfo", "scontrol", "sacct"]
+    static let tools = ["sbatch", "srun", "squeue", "scancel", "sinfo", "scontrol", "sacct"]
 
     /// Why a Slurm-style command line cannot be run.
     struct Refusal: Error, CustomStringConvertible {
@@ -19,6 +19,7 @@ enum SlurmCommands {
         do {
             switch tool {
             case "sbatch": try await sbatch(arguments)
+            case "srun": return try await srun(arguments)
             case "scancel":
                 try await CancelCommand.parse(try ids(arguments, tool: tool).map(String.init)).run()
             case "squeue": try await squeue(arguments)
@@ -141,8 +142,20 @@ enum SlurmCommands {
         }
         if let cpusPerTask { submit += ["--cpus-per-node", "\(cpusPerTask * tasksPerNode)"] }
         if let wrap {
+            // As in Slurm, the wrapped command is a batch script of its own: it runs once, on the first node.
             guard rest.isEmpty else { throw Refusal("give either --wrap or a script, not both") }
-            submit += ["--", "/bin/sh", "-c", wrap]
+            let path = NSTemporaryDirectory() + "muster-wrap-\(UUID().uuidString).sh"
+            do {
+                try "#!/bin/sh\n\(wrap)\n".write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw Refusal("--wrap: cannot write its script to \(path): \(error)")
+            }
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            if !options.contains(where: { $0.0 == "--job-name" || $0.0 == "-J" }) { submit += ["--name", "wrap"] }
+            submit += [path, "--"]
+            let command = try SubmitCommand.parse(submit)
+            try await command.run()
+            return
         } else {
             guard let script = rest.first else { throw Refusal("give a batch script, or --wrap \"command\"") }
             submit += [script, "--"] + rest.dropFirst()
@@ -286,12 +299,13 @@ enum SlurmCommands {
     }
 }
 
-/// `muster install-slurm-commands DIR`: links named sbatch, squeue, scancel, sinfo, scontrol and sacct to this
-/// program.
+/// `muster install-slurm-commands DIR`: links named sbatch, srun, squeue, scancel, sinfo, scontrol and sacct to
+/// this program.
 struct InstallSlurmCommandsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install-slurm-commands",
-        abstract: "Make links sbatch, squeue, scancel, sinfo, scontrol, sacct to muster in DIR (put DIR on PATH).")
+        abstract: "Make links sbatch, srun, squeue, scancel, sinfo, scontrol, sacct to muster in DIR (put DIR on PATH)."
+    )
 
     @Argument(help: "Directory for the links (created if needed).")
     var directory: String

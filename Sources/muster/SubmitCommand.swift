@@ -8,8 +8,9 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit", abstract: "Submit a job: muster submit [options] -- CMD ARGS, or muster submit SCRIPT.",
         discussion: """
-            Options given here override the script's #MUSTER / #SBATCH lines. The job runs once per node (or per \
-            task with --tasks-per-node) in the current directory, with the current environment plus \
+            Options given here override the script's #MUSTER / #SBATCH lines. A script runs once, on the first node \
+            (srun inside it spreads steps over the others); a command runs once per node (or per task with \
+            --tasks-per-node) in the current directory, with the current environment plus \
             MUSTER_JOB_ID, CUDA_VISIBLE_DEVICES, MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK, NODE_RANK, LOCAL_RANK, \
             LOCAL_WORLD_SIZE and MUSTER_CHECKPOINT_DIR.
             """)

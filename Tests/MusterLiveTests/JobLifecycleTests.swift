@@ -147,10 +147,10 @@ extension EndToEnd {
                 #expect(job.state == "completed")
                 #expect(job.name == "sbatch-test" && job.team == "team-x" && job.isScript)
                 #expect(job.nodes == 2 && job.gpusPerNode == 2 && job.gpus == 4 && job.timeLimit == 300)
-                for rank in 0..<2 {
-                    let text = try String(contentsOfFile: cluster.dir + "/out-\(id)-\(rank).txt", encoding: .utf8)
-                    #expect(text.contains("script rank \(rank) of 2 args first-arg"))
-                }
+                // A batch script runs once, on the first node, as under sbatch (srun spreads work over the others).
+                let text = try String(contentsOfFile: cluster.dir + "/out-\(id)-0.txt", encoding: .utf8)
+                #expect(text.contains("script rank 0 of 2 args first-arg"))
+                #expect(!FileManager.default.fileExists(atPath: cluster.dir + "/out-\(id)-1.txt"))
             }
         }
 

@@ -203,11 +203,11 @@ final class LiveCluster: @unchecked Sendable {
 
     // MARK: Processes
 
-    /// Runs the `muster` CLI (or `program`, e.g. a link named `sbatch`) to completion (30 s at most) and returns
-    /// its status and output.
-    func cli(_ arguments: [String], cwd: String, program: String = LiveCluster.executable) throws -> (
-        status: Int32, output: String
-    ) {
+    /// Runs the `muster` CLI (or `program`, e.g. a link named `sbatch`) to completion (30 s at most), with `env`
+    /// over the test's environment, and returns its status and output.
+    func cli(
+        _ arguments: [String], cwd: String, program: String = LiveCluster.executable, env extra: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
@@ -215,6 +215,7 @@ final class LiveCluster: @unchecked Sendable {
         var env = ProcessInfo.processInfo.environment
         env["MUSTER_URL"] = url
         env["MUSTER_TOKEN"] = try adminToken()
+        env.merge(extra) { _, new in new }
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -25,7 +25,15 @@ import Testing
         scheduledTime: 2.5, startTime: 3.5, endTime: 4.5, exitCode: 0, reason: "done", epoch: 1, masterPort: 20_000,
         dependencies: [dependency], arrayJobID: 5, arrayTaskID: 2, restarts: 1, maxRestarts: 5,
         preemptions: 1, preemptedBy: 9, preemptedAt: 2.0, preemptionReason: "team b reclaims its guarantee",
-        noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM", energyWh: 1.5)
+        noRequeue: true, lastCheckpoint: 3.25, gpuModel: "H100-SXM", energyWh: 1.5, steps: [stepInfo])
+    static let stepTask = TaskKey(jobID: 7, epoch: 2, rank: 3, step: 1)
+    static let stepInfo = StepInfo(
+        id: 1, jobID: 7, state: "failed", command: ["python3", "train.py"], nodes: ["gpu-001", "gpu-002"],
+        tasks: [StepTaskInfo(node: "gpu-001", exitCode: 0), StepTaskInfo(node: "gpu-002", exitCode: 2)],
+        launchTime: 5.5, endTime: 9.5, exitCode: 2)
+    static let stepLaunch = StepLaunchRequest(
+        command: ["hostname"], workdir: "/home/alice", env: ["PATH": "/bin"], nodes: 1, tasks: 2, tasksPerNode: 2,
+        nodelist: ["gpu-001"], gpusPerTask: 1, cpusPerTask: 4)
     static let checkpoint = CheckpointReport(task: task, time: 11.5)
     static let team = {
         var team = TeamInfo(
@@ -92,7 +100,17 @@ import Testing
             "LogUpload": [LogUpload(task: Self.task, offset: 0, data: "aGk=")],
             "TokenRequest": [TokenRequest(user: "alice", role: "admin"), TokenRequest(user: "alice")],
             "TokenResponse": [TokenResponse(token: "t", user: "alice", role: "user")],
-            "TaskKey": [Self.task],
+            "TaskKey": [Self.task, Self.stepTask],
+            "StepLaunchRequest": [Self.stepLaunch, StepLaunchRequest(command: ["true"], workdir: "/")],
+            "StepInfo": [
+                Self.stepInfo,
+                StepInfo(
+                    id: 0, jobID: 7, state: "running", command: ["true"], nodes: ["gpu-001"],
+                    tasks: [StepTaskInfo(node: "gpu-001", exitCode: nil)], launchTime: 1, endTime: nil, exitCode: nil),
+            ],
+            "StepTaskInfo": [
+                StepTaskInfo(node: "gpu-001", exitCode: -1), StepTaskInfo(node: "gpu-001", exitCode: nil),
+            ],
             "TaskReport": [Self.report, TaskReport(task: Self.task, event: .started, time: 1)],
             "ReportBatch": [ReportBatch(reports: [Self.report])],
             "TaskKill": [Self.kill],
@@ -148,7 +166,8 @@ import Testing
             "RegisterAgentRequest": (RegisterAgentRequest.self, Self.register),
             "GPUInfo": (GPUInfo.self, Self.register.gpus[0]),
             "TokenRequest": (TokenRequest.self, TokenRequest(user: "alice", role: "admin")),
-            "TaskKey": (TaskKey.self, Self.task),
+            "TaskKey": (TaskKey.self, Self.stepTask),
+            "StepLaunchRequest": (StepLaunchRequest.self, Self.stepLaunch),
             "TaskReport": (TaskReport.self, Self.report),
             "Heartbeat": (Heartbeat.self, Heartbeat(name: "n", instance: "a", running: [Self.task], reports: [])),
             "LogUpload": (LogUpload.self, LogUpload(task: Self.task, offset: 0, data: "aGk=")),

@@ -37,6 +37,10 @@ final class SQLiteFixture: Sendable {
         try await SQLiteFixture().conformance.servicesRoundTrip()
     }
 
+    @Test func batchAttemptStepsRoundTrip() async throws {
+        try await SQLiteFixture().conformance.batchAttemptStepsRoundTrip()
+    }
+
     @Test func laterCommitReplacesByKey() async throws {
         try await SQLiteFixture().conformance.laterCommitReplacesByKey()
     }

@@ -59,6 +59,46 @@ struct StoreConformance {
         #expect(try await reopened.load().services == [service])
     }
 
+    /// A batch script's attempt and its steps (srun) come back whole: layout, task states, srun's environment
+    /// while a step runs and none once it ended; a later commit with a new step replaces the row.
+    func batchAttemptStepsRoundTrip() async throws {
+        let store = try await open()
+        var job = Job(
+            id: 40, spec: JobSpec(name: "sbatch", gpus: 4, nodes: 2, gpusPerNode: 2, timeLimit: 600),
+            shape: GangShape(nodes: 2, gpusPerNode: 2), tasksPerNode: 2, owner: "alice",
+            launch: JobLaunch(command: [], script: "#!/bin/bash\nsrun hostname\n", workdir: "/home/alice"),
+            state: .running, submittedAt: 1)
+        var attempt = Attempt(
+            epoch: 2, nodes: ["gpu-001", "gpu-002"], gpus: [[0, 1], [2, 3]], tasksPerNode: 2, scheduledAt: 2,
+            masterPort: 20_001, batch: true)
+        attempt.ranks[0] = RankState(started: true)
+        var ended = Step(
+            id: 0, command: ["hostname"], workdir: "/home/alice", env: [:], nodes: ["gpu-002"],
+            tasks: [StepTask(node: "gpu-002", nodeIndex: 0, local: 0, gpus: [2])], cpusPerTask: 4, launchedAt: 3.5)
+        ended.ranks[0] = RankState(started: true, exitCode: 3, exitedAt: 4.25)
+        ended.exitCode = 3
+        ended.endedAt = 4.25
+        ended.env = nil
+        let running = Step(
+            id: 1, command: ["python3", "train.py"], workdir: "/home/alice/run", env: ["PATH": "/bin", "X": "é\n"],
+            nodes: ["gpu-001", "gpu-002"],
+            tasks: [
+                StepTask(node: "gpu-001", nodeIndex: 0, local: 0, gpus: [0, 1]),
+                StepTask(node: "gpu-002", nodeIndex: 1, local: 0, gpus: [2, 3]),
+            ], cpusPerTask: nil, launchedAt: 5)
+        attempt.steps = [ended]
+        job.attempt = attempt
+        try await store.commit(StoreBatch(jobs: [job]))
+        #expect(try await store.load().jobs == [job])
+        job.attempt!.steps!.append(running)
+        job.attempt!.steps![1].ranks[1] = RankState(started: true)
+        try await store.commit(StoreBatch(jobs: [job]))
+        let reopened = try await open()
+        let loaded = try await reopened.load().jobs
+        #expect(loaded == [job])
+        #expect(loaded.first?.attempt?.isBatch == true && loaded.first?.attempt?.ranks.count == 1)
+    }
+
     /// A later commit of the same key replaces the row; other rows are untouched.
     func laterCommitReplacesByKey() async throws {
         let store = try await open()

@@ -23,6 +23,10 @@ public struct ControllerConfig: Sendable {
     public var sharing: SharingPolicy
     /// The config file `sharing` came from, read again on SIGHUP and `muster admin reload`; nil: defaults.
     public var configPath: String?
+    /// The `MASTER_PORT` range jobs get (unique per host); a replica's `MUSTER_PORT` is 10,000 below.
+    public var masterPorts: ClosedRange<Int> = 20_000...29_999
+    /// Where `masterPorts` may lie: both a job's port and a replica's (10,000 below) unprivileged and valid.
+    public static let masterPortLimits = 11_024...65_535
 
     public init(
         dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,
@@ -64,6 +68,6 @@ public struct ControllerConfig: Sendable {
     var lifecycle: LifecycleConfig {
         LifecycleConfig(
             policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace,
-            requeueBackoff: requeueBackoff, sharing: sharing)
+            masterPorts: masterPorts, requeueBackoff: requeueBackoff, sharing: sharing)
     }
 }

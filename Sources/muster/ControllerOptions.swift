@@ -25,6 +25,13 @@ struct ControllerOptions: ParsableArguments {
     var requeueBackoff: Double = 10
 
     @Option(
+        name: .customLong("master-ports"),
+        help: ArgumentHelp(
+            "FIRST-LAST: the MASTER_PORT range given to jobs, unique per host (a service replica's MUSTER_PORT is "
+                + "MASTER_PORT - 10000), within \(ControllerConfig.masterPortLimits)."))
+    var masterPorts = "20000-29999"
+
+    @Option(
         help: ArgumentHelp(
             "Sharing config file: teams, guarantees, limits, classes, weights (see README). Read again on SIGHUP "
                 + "and muster admin reload."))
@@ -42,8 +49,17 @@ struct ControllerOptions: ParsableArguments {
                 throw ValidationError(error.body.error.message)
             }
         }
-        return ControllerConfig(
+        let bounds = masterPorts.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard bounds.count == 2, let first = bounds[0], let last = bounds[1], first <= last,
+            ControllerConfig.masterPortLimits.contains(first), ControllerConfig.masterPortLimits.contains(last)
+        else {
+            throw ValidationError(
+                "--master-ports must be FIRST-LAST within \(ControllerConfig.masterPortLimits), got '\(masterPorts)'")
+        }
+        var config = ControllerConfig(
             dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
             requeueBackoff: requeueBackoff, sharing: sharing, configPath: path)
+        config.masterPorts = first...last
+        return config
     }
 }

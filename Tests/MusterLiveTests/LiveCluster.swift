@@ -1,6 +1,7 @@
 import Foundation
 import MusterAPI
 import MusterClient
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -25,6 +26,10 @@ final class LiveCluster: @unchecked Sendable {
 
     /// The address the controller listens on (another network namespace reaches it there).
     let host: String
+    /// This cluster's MASTER_PORT range (and so its replicas' MUSTER_PORTs): clusters of tests running at once
+    /// share 127.0.0.1, so each gets its own 100 ports.
+    let masterPorts: ClosedRange<Int>
+    private static let clusters = Mutex(0)
     var url: String { "http://\(host):\(port)" }
 
     /// The `muster` executable next to the test bundle.
@@ -43,6 +48,12 @@ final class LiveCluster: @unchecked Sendable {
         self.host = host
         self.heartbeatTimeout = heartbeatTimeout
         self.gpusPerAgent = gpusPerAgent
+        let n = Self.clusters.withLock { n in
+            defer { n += 1 }
+            return n
+        }
+        let first = 20_000 + (n % 90) * 100
+        masterPorts = first...(first + 99)
     }
 
     /// A controller and `agents` agents named node-a, node-b, ... all up.
@@ -68,6 +79,7 @@ final class LiveCluster: @unchecked Sendable {
             [
                 "controller", "--data", dir + "/data", "--listen", "\(host):\(port)", "--port-file", portFile,
                 "--heartbeat-timeout", "\(heartbeatTimeout)", "--kill-grace", "1", "--requeue-backoff", "1",
+                "--master-ports", "\(masterPorts.lowerBound)-\(masterPorts.upperBound)",
             ] + controllerExtra, log: "controller.log")
         if port == 0 {
             port = try await waitFor("the controller's port file", timeout: 30) {

@@ -67,11 +67,13 @@ enum JobViews {
         shared["MUSTER_EPOCH"] = "\(attempt.epoch)"
         shared["MUSTER_STEP_ID"] = "\(step.id)"
         shared["SLURM_JOB_ID"] = "\(job.id)"
+        shared["SLURM_JOBID"] = "\(job.id)"
         shared["SLURM_STEP_ID"] = "\(step.id)"
         shared["SLURM_STEPID"] = "\(step.id)"
         shared["SLURM_JOB_NODELIST"] = Hostlist.compress(attempt.nodes)
         shared["SLURM_STEP_NODELIST"] = Hostlist.compress(step.nodes)
-        shared["SLURM_NODELIST"] = shared["SLURM_STEP_NODELIST"]
+        // As under Slurm's srun: SLURM_NODELIST is the job's (SLURM_JOB_NODELIST's old name), not the step's.
+        shared["SLURM_NODELIST"] = shared["SLURM_JOB_NODELIST"]
         shared["SLURM_STEP_NUM_NODES"] = "\(step.nodes.count)"
         shared["SLURM_NNODES"] = "\(step.nodes.count)"
         shared["SLURM_STEP_NUM_TASKS"] = "\(step.tasks.count)"
@@ -132,6 +134,7 @@ enum JobViews {
                 ? "\(attempt.tasksPerNode)" : "\(attempt.tasksPerNode)(x\(attempt.nodes.count))",
             "SLURM_SUBMIT_DIR": launch.workdir,
         ]
+        slurm["SLURM_JOBID"] = slurm["SLURM_JOB_ID"]
         slurm["SLURM_NODELIST"] = slurm["SLURM_JOB_NODELIST"]
         slurm["SLURM_JOB_NUM_NODES"] = slurm["SLURM_NNODES"]
         slurm["SLURM_NPROCS"] = slurm["SLURM_NTASKS"]

@@ -277,7 +277,7 @@ extension EndToEnd {
                 let names = [
                     "SLURM_JOB_ID", "SLURM_JOB_NAME", "SLURM_JOB_NODELIST", "SLURM_NNODES", "SLURM_NTASKS",
                     "SLURM_TASKS_PER_NODE", "SLURM_NODEID", "SLURM_PROCID", "SLURM_LOCALID", "SLURM_GPUS_ON_NODE",
-                    "SLURM_SUBMIT_DIR", "SLURMD_NODENAME",
+                    "SLURM_SUBMIT_DIR", "SLURM_JOBID", "SLURMD_NODENAME",
                 ]
                 let print = names.map { "$\($0)" }.joined(separator: " ")
                 let id = try await cluster.client.submit(
@@ -290,7 +290,8 @@ extension EndToEnd {
                     let fields = try await cluster.logs(id, rank: rank).split(separator: " ").map(String.init)
                     let expected = [
                         "\(id)", "slurmy", nodes.joined(separator: ","), "2", "4",
-                        "2(x2)", "\(rank / 2)", "\(rank)", "\(rank % 2)", "2", cluster.dir, nodes[rank / 2] + "\n",
+                        "2(x2)", "\(rank / 2)", "\(rank)", "\(rank % 2)", "2", cluster.dir, "\(id)",
+                        nodes[rank / 2] + "\n",
                     ]
                     #expect(fields == expected, "rank \(rank)")
                 }

@@ -68,8 +68,11 @@ extension EndToEnd {
                     #SBATCH -N 2
                     #SBATCH --gres=gpu:1
                     head=$(scontrol show hostnames $SLURM_JOB_NODELIST | head -n1)
+                    last=$(scontrol show hostnames $SLURM_JOB_NODELIST | tail -n1)
                     srun -N1 -n1 -w "$head" bash -c 'echo "probe on $SLURMD_NODENAME ntasks $SLURM_NTASKS nodes \
                     $SLURM_STEP_NODELIST procid $SLURM_PROCID"'
+                    srun -N1 -w "$last" bash -c 'echo "last $SLURMD_NODENAME nodeid $SLURM_NODEID nnodes $SLURM_NNODES \
+                    job $SLURM_JOBID nodelist $SLURM_NODELIST job nodes $SLURM_JOB_NUM_NODES"'
                     """)
                 let job = try await cluster.waitForJob(id, ["completed", "failed"], timeout: 60)
                 let log = try await cluster.logs(id)
@@ -77,6 +80,10 @@ extension EndToEnd {
                 let head = try #require(job.placement.first?.node)
                 #expect(log.contains("probe on \(head) ntasks 1 nodes \(head) procid 0"), "\(log)")
                 #expect(log.components(separatedBy: "probe on").count == 2, "one task only: \(log)")
+                // As under Slurm: the node's index and count are the step's, SLURM_NODELIST is the job's.
+                let last = try #require(job.placement.last?.node)
+                let all = Hostlist.compress(job.placement.map(\.node))
+                #expect(log.contains("last \(last) nodeid 0 nnodes 1 job \(id) nodelist \(all) job nodes 2"), "\(log)")
             }
         }
 
@@ -127,6 +134,43 @@ extension EndToEnd {
                 let failing = try Self.sbatch(cluster, "#!/bin/bash\n#SBATCH -N 2\nexit 7\n", file: "fail.sbatch")
                 let failed = try await cluster.waitForJob(failing, ["completed", "failed"], timeout: 60)
                 #expect(failed.state == "failed" && failed.exitCode == 7, "\(failed)")
+            }
+        }
+
+        /// An unchanged array script (`#SBATCH --array=0-7%2`, `--output=arr_%A_%a.out`): all 8 tasks run, each
+        /// with its SLURM_ARRAY_TASK_ID and the array's SLURM_ARRAY_JOB_ID, into its own `%A_%a` file, and the
+        /// controller's records (scheduled and end times, on its clock) never have more than 2 running at once.
+        @Test func anArrayScriptRunsEveryTaskWithItsIdAndAtMostTwoAtOnce() async throws {
+            try await withCluster { cluster in
+                let first = try Self.sbatch(
+                    cluster,
+                    """
+                    #!/bin/bash
+                    #SBATCH --job-name=sweep
+                    #SBATCH --array=0-7%2
+                    #SBATCH --output=arr_%A_%a.out
+                    echo "task $SLURM_ARRAY_TASK_ID of $SLURM_ARRAY_JOB_ID job $SLURM_JOB_ID name $SLURM_JOB_NAME"
+                    sleep 1
+                    """, file: "sweep.sbatch")
+                var events: [(time: Double, delta: Int)] = []
+                for k in 0..<8 {
+                    let id = first + Int64(k)
+                    let job = try await cluster.waitForJob(id, ["completed", "failed", "cancelled"], timeout: 120)
+                    #expect(job.state == "completed" && job.arrayJobID == first && job.arrayTaskID == k, "\(job)")
+                    let text = try String(contentsOfFile: cluster.dir + "/arr_\(first)_\(k).out", encoding: .utf8)
+                    #expect(text == "task \(k) of \(first) job \(id) name sweep\n", "\(text)")
+                    let start = try #require(job.scheduledTime ?? job.startTime)
+                    events += [(start, 1), (try #require(job.endTime), -1)]
+                }
+                // A task's slot is free once the controller has recorded its end; at equal times, ends first.
+                events.sort { $0.time != $1.time ? $0.time < $1.time : $0.delta < $1.delta }
+                var running = 0
+                var most = 0
+                for event in events {
+                    running += event.delta
+                    most = max(most, running)
+                }
+                #expect(most == 2, "at most 2 of the array's tasks at once (the %2 cap), and 2 did: \(events)")
             }
         }
 

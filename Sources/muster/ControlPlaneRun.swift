@@ -34,7 +34,9 @@ struct ControlPlaneRun {
         defer { running.cancel() }
         // Registration.
         let t0 = Date()
-        try await waitFor("\(nodes) nodes up", timeout: 600) { try await upCount(client) >= nodes }
+        try await waitUntil("muster bench control-plane", "\(nodes) nodes up", timeout: 600) {
+            try await upCount(client) >= nodes
+        }
         let register = Date().timeIntervalSince(t0)
         // Idle: heartbeats and long-polls only.
         let idle = try await cpuCores(controller.processIdentifier, over: options.idleSeconds)
@@ -44,7 +46,7 @@ struct ControlPlaneRun {
         let request = SubmitRequest(
             name: "cp", gpus: 1, timeLimit: 600, command: ["/bin/sleep", "\(options.jobSeconds)"], workdir: "/tmp")
         let ids = try await submit(client, count: options.jobs, request)
-        try await waitFor("jobs to end", timeout: 1_800) {
+        try await waitUntil("muster bench control-plane", "jobs to end", timeout: 1_800) {
             try await client.jobs(states: ["pending", "running"], limit: 1).isEmpty
         }
         let cpuJobs = Self.cpuSeconds(controller.processIdentifier) - cpu0
@@ -71,9 +73,13 @@ struct ControlPlaneRun {
         controller.waitUntilExit()
         let k0 = Date()
         controller = try startController(dir, port: port)
-        try await waitFor("the controller back", timeout: 600) { await client.healthy() }
+        try await waitUntil("muster bench control-plane", "the controller back", timeout: 600) {
+            await client.healthy()
+        }
         let back = Date().timeIntervalSince(k0)
-        try await waitFor("the nodes back", timeout: 600) { try await upCount(client) >= nodes }
+        try await waitUntil("muster bench control-plane", "the nodes back", timeout: 600) {
+            try await upCount(client) >= nodes
+        }
         let nodesBack = Date().timeIntervalSince(k0)
         running.cancel()
         await client.shutdown()
@@ -114,7 +120,7 @@ struct ControlPlaneRun {
 
     func readPort(_ dir: String) async throws -> Int {
         var port = 0
-        try await waitFor("the controller's port", timeout: 60) {
+        try await waitUntil("muster bench control-plane", "the controller's port", timeout: 60) {
             port =
                 (try? String(contentsOfFile: dir + "/port", encoding: .utf8)).flatMap {
                     Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -183,13 +189,4 @@ struct ControlPlaneRun {
     static let executable: String =
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
 
-    func waitFor(_ what: String, timeout: Double, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !(try await condition()) {
-            guard Date() < deadline else {
-                throw ValidationError("muster bench control-plane: no \(what) within \(Int(timeout)) s")
-            }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-    }
 }

@@ -65,7 +65,7 @@ struct ServeBenchPhase {
     func measure(_ client: MusterClient, pids: String, grace: Double) async throws -> ServePhaseReport {
         let o = options
         let total = o.agents * o.gpusPerAgent
-        try await Self.waitFor("\(o.agents) agents up", timeout: 60) {
+        try await waitUntil("muster bench serve", "\(o.agents) agents up", timeout: 60) {
             try await client.nodes().filter { $0.state == "up" }.count == o.agents
         }
         let cwd = FileManager.default.currentDirectoryPath
@@ -84,7 +84,7 @@ struct ServeBenchPhase {
                             command: [o.python, absolutePath(o.trainer)], workdir: cwd, env: trainEnv)))
             }
             let jobs = training.jobs
-            try await Self.waitFor("\(jobs.count) training jobs running", timeout: 60) {
+            try await waitUntil("muster bench serve", "\(jobs.count) training jobs running", timeout: 60) {
                 try await client.jobs(states: ["running"]).filter { jobs.contains($0.id) }.count == jobs.count
             }
             trainingStarted = Date()
@@ -99,7 +99,7 @@ struct ServeBenchPhase {
             ServiceRequest(
                 name: "embed", replica: replica, minReplicas: 1, maxReplicas: o.maxReplicas,
                 targetInflight: o.targetInflight, maxInflight: o.maxInflight, maxQueue: o.maxQueue))
-        try await Self.waitFor("the first replica ready", timeout: 300) {
+        try await waitUntil("muster bench serve", "the first replica ready", timeout: 300) {
             try await client.service("embed").ready == 1
         }
         if let trainingStarted {
@@ -224,7 +224,7 @@ struct ServeBenchPhase {
         for job in (try? await client.jobs(states: ["pending", "running"])) ?? [] {
             _ = try? await client.cancel(job.id)
         }
-        try? await waitFor("every job ended", timeout: 40) {
+        try? await waitUntil("muster bench serve", "every job ended", timeout: 40) {
             try await client.jobs(states: ["running"]).isEmpty
         }
         for file in (try? FileManager.default.contentsOfDirectory(atPath: pids)) ?? [] {
@@ -234,14 +234,4 @@ struct ServeBenchPhase {
         await client.shutdown()
     }
 
-    /// Polls `condition` every 200 ms until it holds; throws after `timeout` seconds naming `what`.
-    static func waitFor(_ what: String, timeout: Double, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !(try await condition()) {
-            guard Date() < deadline else {
-                throw ValidationError("muster bench serve: no \(what) within \(Int(timeout)) s")
-            }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-    }
 }

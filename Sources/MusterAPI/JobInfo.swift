@@ -153,9 +153,20 @@ public struct PlacementEntry: Codable, Sendable, Hashable {
     }
 }
 
-/// `GET /v1/jobs`: the jobs matching the filters, oldest first.
+/// `GET /v1/jobs`: the jobs matching the filters, oldest first; with `limit`, the newest `limit` of them below the
+/// `before` cursor.
 public struct JobList: Codable, Sendable, Hashable {
     public var jobs: [JobInfo]
+    /// When older matching jobs remain beyond `limit`: pass it as `before` for the next (older) page.
+    public var nextBefore: Int64?
 
-    public init(jobs: [JobInfo]) { self.jobs = jobs }
+    public init(jobs: [JobInfo], nextBefore: Int64? = nil) {
+        self.jobs = jobs
+        self.nextBefore = nextBefore
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case jobs
+        case nextBefore = "next_before"
+    }
 }

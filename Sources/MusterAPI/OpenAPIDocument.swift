@@ -34,7 +34,10 @@ public enum OpenAPIDocument {
                   {"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
                   {"name": "team", "in": "query", "schema": {"type": "string"}},
                   {"name": "ended_since", "in": "query", "schema": {"type": "number"}, "description": "with state: also terminal jobs that ended after this Unix time"},
-                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N"}
+                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N (a page)"},
+                  {"name": "before", "in": "query", "schema": {"type": "integer"}, "description": "only jobs with a smaller id: the previous page's next_before"},
+                  {"name": "node", "in": "query", "schema": {"type": "string"}, "description": "only jobs whose current attempt holds this node"},
+                  {"name": "user", "in": "query", "schema": {"type": "string"}, "description": "only this user's jobs"}
                 ],
                 "responses": {
                   "200": {"description": "jobs", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobList"}}}},
@@ -310,7 +313,7 @@ public enum OpenAPIDocument {
                 "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/StepTaskInfo"}, "description": "in SLURM_PROCID order"},
                 "launch_time": {"type": "number"}, "end_time": {"type": "number"},
                 "exit_code": {"type": "integer", "description": "once every task exited: the highest task exit code, as srun's"}}},
-              "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
+              "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}, "next_before": {"type": "integer"}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
                 "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},

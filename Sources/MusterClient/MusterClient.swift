@@ -61,15 +61,29 @@ public final class MusterClient: Sendable {
     public func jobs(
         states: [String]? = nil, team: String? = nil, endedSince: Double? = nil, limit: Int? = nil
     ) async throws(ClientError) -> [JobInfo] {
+        try await jobPage(states: states, team: team, endedSince: endedSince, limit: limit).jobs
+    }
+
+    /// One page of jobs, filtered on the server: the newest `limit` matching jobs with ids below `before`, and
+    /// the cursor for the next (older) page.
+    public func jobPage(
+        states: [String]? = nil, team: String? = nil, user: String? = nil, node: String? = nil,
+        endedSince: Double? = nil, limit: Int? = nil, before: Int64? = nil
+    ) async throws(ClientError) -> JobList {
         var query: [String] = []
-        if let states { query.append("state=" + states.joined(separator: ",")) }
-        if let team {
-            query.append("team=" + (team.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? team))
+        func text(_ name: String, _ value: String?) {
+            guard let value else { return }
+            query.append(name + "=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value))
         }
+        if let states { query.append("state=" + states.joined(separator: ",")) }
+        text("team", team)
+        text("user", user)
+        text("node", node)
         if let endedSince { query.append("ended_since=\(endedSince)") }
         if let limit { query.append("limit=\(limit)") }
+        if let before { query.append("before=\(before)") }
         let path = "/v1/jobs" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
-        return try await call("GET", path, as: JobList.self).jobs
+        return try await call("GET", path, as: JobList.self)
     }
 
     /// One job.

@@ -121,13 +121,29 @@ public actor Controller {
     /// that ended after it; `limit` keeps the newest.
     public func list(
         for principal: Principal, states: Set<JobState>?, team: String?, user: String?, endedSince: Double?,
-        limit: Int?
-    ) -> [JobInfo] {
-        var out: [JobInfo] = []
+        limit: Int?, before: JobID? = nil, node: String? = nil
+    ) -> JobList {
         let now = clock.now()
         let onlyActive = states.map { $0.allSatisfy { !$0.isTerminal } } ?? false
-        for id in onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder {
-            guard let job = lifecycle.jobs[id], principal.owns(job.owner) else { continue }
+        let ids = onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder
+        // Newest first from the cursor, keeping at most `limit`: a page costs what it returns plus what it skips,
+        // and only the jobs kept are rendered.
+        var end = ids.endIndex
+        if let before {
+            var low = ids.startIndex
+            var high = ids.endIndex
+            while low < high {
+                let mid = (low + high) / 2
+                if ids[mid] < before { low = mid + 1 } else { high = mid }
+            }
+            end = low
+        }
+        var kept: [Job] = []
+        var more = false
+        var i = end
+        while i > ids.startIndex {
+            i -= 1
+            guard let job = lifecycle.jobs[ids[i]], principal.owns(job.owner) else { continue }
             if let user, job.owner != user { continue }
             if let states, !states.contains(job.state) {
                 guard let endedSince, job.state.isTerminal, (job.endTime ?? 0) >= endedSince else { continue }
@@ -135,10 +151,17 @@ public actor Controller {
                 continue
             }
             if let team, job.spec.team != team { continue }
-            out.append(JobViews.info(job, why: lifecycle.why(job.id), dataDir: config.dataDir, now: now))
+            if let node, !(job.attempt?.nodes.contains(node) ?? false) { continue }
+            if let limit, kept.count == limit {
+                more = true
+                break
+            }
+            kept.append(job)
         }
-        if let limit, out.count > limit { out.removeFirst(out.count - limit) }
-        return out
+        let jobs = kept.reversed().map {
+            JobViews.info($0, why: lifecycle.why($0.id), dataDir: config.dataDir, now: now)
+        }
+        return JobList(jobs: jobs, nextBefore: more ? kept.last?.id : nil)
     }
 
     /// Cancels a pending or running job; its processes get SIGTERM, then SIGKILL after the grace period.

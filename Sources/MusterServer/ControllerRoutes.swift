@@ -84,10 +84,17 @@ public enum ControllerRoutes {
             if let limit, limit < 1 || limit > maxLimit {
                 throw ControllerError.invalid("limit", "must be 1 to \(maxLimit), got \(limit)")
             }
-            let jobs = await controller.list(
-                for: principal, states: states, team: query.get("team"), user: query.get("user"), endedSince: since,
-                limit: limit)
-            return try json(JobList(jobs: jobs))
+            let before = try optionalNumber(query.get("before"), "before", Int64.self)
+            if let before, before < 1 { throw ControllerError.invalid("before", "must be a job id, 1 or more") }
+            let node = query.get("node")
+            if let node, node.isEmpty || node.utf8.count > JobSpec.Limits.maxNameLength {
+                throw ControllerError.invalid(
+                    "node", "must be a node name of 1 to \(JobSpec.Limits.maxNameLength) bytes")
+            }
+            return try json(
+                await controller.list(
+                    for: principal, states: states, team: query.get("team"), user: query.get("user"),
+                    endedSince: since, limit: limit, before: before.map { JobID($0) }, node: node))
         }
         get("/v1/jobs/:id") { request, context in
             let principal = try await user(request)

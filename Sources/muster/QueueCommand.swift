@@ -18,13 +18,34 @@ struct QueueCommand: AsyncParsableCommand {
     @Option(help: "Only this team's jobs.")
     var team: String?
 
+    @Option(help: "Only this user's jobs.")
+    var user: String?
+
+    @Option(help: "Only jobs running (or stopping) on this node.")
+    var node: String?
+
+    @Option(help: "At most this many jobs, the newest (1 to 100000); the server pages, so a deep queue stays quick.")
+    var limit: Int?
+
+    @Option(help: "Only jobs with a smaller id: the previous page's last line says which.")
+    var before: Int64?
+
+    func validate() throws {
+        if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit must be 1 to 100000") }
+        if let before, before < 1 { throw ValidationError("--before must be a job id") }
+    }
+
     func run() async throws {
         let states: [String]? =
             state.map { $0.split(separator: ",").map(String.init) } ?? (all ? nil : ["pending", "running"])
         let since = all || state != nil ? nil : Date().timeIntervalSince1970 - 600
-        let jobs = try await client.withClient { try await $0.jobs(states: states, team: team, endedSince: since) }
+        let page = try await client.withClient {
+            try await $0.jobPage(
+                states: states, team: team, user: user, node: node, endedSince: since, limit: limit, before: before)
+        }
+        let jobs = page.jobs
         if client.json {
-            try printJSON(JobList(jobs: jobs))
+            try printJSON(page)
             return
         }
         let now = Date().timeIntervalSince1970
@@ -42,6 +63,7 @@ struct QueueCommand: AsyncParsableCommand {
             ])
         }
         print(table.text)
+        if let next = page.nextBefore { print("older jobs: muster queue --before \(next) (same filters)") }
     }
 
     static func duration(_ seconds: Double) -> String {

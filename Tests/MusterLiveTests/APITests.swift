@@ -183,6 +183,33 @@ struct APITests {
         }
     }
 
+    @Test func theServerPagesTheQueueNewestFirstAndFiltersByNode() async throws {
+        try await withController { client, _ in
+            var ids: [Int64] = []
+            for _ in 0..<7 { ids.append(try await client.submit(Self.request())) }
+            for _ in 0..<3 { ids.append(try await client.submit(Self.request(gpus: 8))) }
+            // Pages of 4, newest first within the filter, each naming where the next starts.
+            let first = try await client.jobPage(limit: 4)
+            #expect(first.jobs.map(\.id) == Array(ids[6...9]) && first.nextBefore == ids[6])
+            let second = try await client.jobPage(limit: 4, before: first.nextBefore)
+            #expect(second.jobs.map(\.id) == Array(ids[2...5]) && second.nextBefore == ids[2])
+            let last = try await client.jobPage(limit: 4, before: second.nextBefore)
+            #expect(last.jobs.map(\.id) == Array(ids[0...1]) && last.nextBefore == nil)
+            // The 1-GPU jobs hold node n1; the 8-GPU ones wait for it.
+            var onNode: [Int64] = []
+            for _ in 0..<100 {
+                onNode = try await client.jobPage(node: "n1").jobs.map(\.id)
+                if onNode.count == 7 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(onNode == Array(ids[0...6]))
+            #expect(try await client.jobPage(states: ["pending"], node: "n1").jobs.isEmpty)
+            #expect(try await client.jobPage(node: "elsewhere").jobs.isEmpty)
+            await expectError(400, "invalid_field", field: "before") { _ = try await client.jobPage(before: 0) }
+            await expectError(400, "invalid_field", field: "node") { _ = try await client.jobPage(node: "") }
+        }
+    }
+
     @Test func openAPIDocumentListsExactlyTheRegisteredRoutes() async throws {
         try await withController { client, server in
             let text = try await client.openAPI()

@@ -89,7 +89,7 @@ import Testing
                     workdir: "/", output: nil, placement: [], submitTime: 1, scheduledTime: nil, startTime: nil,
                     endTime: nil, exitCode: nil, reason: nil, epoch: 0, masterPort: nil),
             ],
-            "JobList": [JobList(jobs: [Self.jobInfo])],
+            "JobList": [JobList(jobs: [Self.jobInfo], nextBefore: 6)],
             "NodeInfo": [Self.nodeInfo],
             "NodeList": [NodeList(nodes: [Self.nodeInfo])],
             "GPUInfo": [Self.register.gpus[0]],

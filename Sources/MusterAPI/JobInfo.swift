@@ -159,14 +159,32 @@ public struct JobList: Codable, Sendable, Hashable {
     public var jobs: [JobInfo]
     /// When older matching jobs remain beyond `limit`: pass it as `before` for the next (older) page.
     public var nextBefore: Int64?
+    /// The number of the last job change this list includes: pass it as `after` to `GET /v1/jobs/changes` to
+    /// follow the queue from here.
+    public var seq: Int64?
 
-    public init(jobs: [JobInfo], nextBefore: Int64? = nil) {
+    public init(jobs: [JobInfo], nextBefore: Int64? = nil, seq: Int64? = nil) {
         self.jobs = jobs
         self.nextBefore = nextBefore
+        self.seq = seq
     }
 
     enum CodingKeys: String, CodingKey {
-        case jobs
+        case jobs, seq
         case nextBefore = "next_before"
+    }
+}
+
+/// `GET /v1/jobs/changes`: the jobs that changed after change `after` (their state now), the number to pass
+/// next, and whether the caller fell too far behind (or the controller restarted) and must list again.
+public struct JobChanges: Codable, Sendable, Hashable {
+    public var seq: Int64
+    public var reset: Bool
+    public var jobs: [JobInfo]
+
+    public init(seq: Int64, reset: Bool, jobs: [JobInfo]) {
+        self.seq = seq
+        self.reset = reset
+        self.jobs = jobs
     }
 }

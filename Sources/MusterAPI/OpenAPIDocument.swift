@@ -45,6 +45,19 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/jobs/changes": {
+              "get": {
+                "summary": "The jobs that changed after change `after` (a list's or the last answer's seq), waiting up to `wait` ms for one",
+                "parameters": [
+                  {"name": "after", "in": "query", "schema": {"type": "integer"}, "description": "0 or more"},
+                  {"name": "wait", "in": "query", "schema": {"type": "integer"}, "description": "0 to 60000 milliseconds"}
+                ],
+                "responses": {
+                  "200": {"description": "the changed jobs", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobChanges"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
             "/v1/jobs/{id}": {
               "get": {
                 "summary": "One job",
@@ -313,7 +326,8 @@ public enum OpenAPIDocument {
                 "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/StepTaskInfo"}, "description": "in SLURM_PROCID order"},
                 "launch_time": {"type": "number"}, "end_time": {"type": "number"},
                 "exit_code": {"type": "integer", "description": "once every task exited: the highest task exit code, as srun's"}}},
-              "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}, "next_before": {"type": "integer"}}},
+              "JobList": {"type": "object", "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}, "next_before": {"type": "integer"}, "seq": {"type": "integer"}}},
+              "JobChanges": {"type": "object", "required": ["seq", "reset", "jobs"], "properties": {"seq": {"type": "integer"}, "reset": {"type": "boolean"}, "jobs": {"type": "array", "items": {"$ref": "#/components/schemas/JobInfo"}}}},
               "NodeInfo": {"type": "object", "properties": {
                 "name": {"type": "string"}, "state": {"type": "string", "enum": ["up", "down", "returning", "drained"]}, "address": {"type": "string"}, "drain_reason": {"type": "string"},
                 "gpus": {"type": "integer"}, "free_gpus": {"type": "integer"}, "gpu_model": {"type": "string"}, "cpus": {"type": "integer"},

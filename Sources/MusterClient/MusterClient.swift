@@ -64,6 +64,12 @@ public final class MusterClient: Sendable {
         try await jobPage(states: states, team: team, endedSince: endedSince, limit: limit).jobs
     }
 
+    /// The jobs that changed after change `after` (a list's `seq`, or the previous answer's), waiting up to
+    /// `waitMilliseconds` for one.
+    public func jobChanges(after: Int64, waitMilliseconds: Int) async throws(ClientError) -> JobChanges {
+        try await call("GET", "/v1/jobs/changes?after=\(after)&wait=\(waitMilliseconds)", as: JobChanges.self)
+    }
+
     /// One page of jobs, filtered on the server: the newest `limit` matching jobs with ids below `before`, and
     /// the cursor for the next (older) page.
     public func jobPage(

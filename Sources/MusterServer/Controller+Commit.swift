@@ -78,6 +78,11 @@ extension Controller {
                 }
             }
             if ok {
+                if !merged.jobs.isEmpty {
+                    changes.record(merged.jobs.map(\.id))
+                    for (_, watcher) in watchers { watcher.resume() }
+                    watchers = [:]
+                }
                 for item in group { carryOut(item.directives) }
                 for item in group { item.done.resume(returning: true) }
             } else {

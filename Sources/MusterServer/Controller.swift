@@ -36,6 +36,9 @@ public actor Controller {
     var wakeRequested = false
     var wakeWaiter: CheckedContinuation<Void, Never>?
     var nextWaiterID = 0
+    /// Committed job changes, numbered, and the watchers waiting for the next (`muster queue --watch`).
+    var changes = JobChangeLog()
+    var watchers: [Int: CheckedContinuation<Void, Never>] = [:]
 
     // The commit queue.
     var commitQueue: [CommitItem] = []
@@ -161,8 +164,37 @@ public actor Controller {
         let jobs = kept.reversed().map {
             JobViews.info($0, why: lifecycle.why($0.id), dataDir: config.dataDir, now: now)
         }
-        return JobList(jobs: jobs, nextBefore: more ? kept.last?.id : nil)
+        return JobList(jobs: jobs, nextBefore: more ? kept.last?.id : nil, seq: changes.seq)
     }
+
+    /// Most jobs one answer of `jobChanges` carries; a watcher further behind is told to list again.
+    static let maxChanges = 10_000
+
+    /// The jobs `principal` may see that changed after change `after`, waiting up to `wait` seconds for a change
+    /// when there is none yet (`muster queue --watch`).
+    public func jobChanges(after: Int64, wait: Double, for principal: Principal) async -> JobChanges {
+        var found = changes.since(after)
+        if found.jobs.isEmpty, !found.reset, wait > 0, !shuttingDown {
+            nextWaiterID += 1
+            let id = nextWaiterID
+            let timer = Task { [weak self] in
+                try? await Task.sleep(for: .seconds(wait))
+                guard !Task.isCancelled else { return }
+                await self?.expireWatcher(id)
+            }
+            await withCheckedContinuation { watchers[id] = $0 }
+            timer.cancel()
+            found = changes.since(after)
+        }
+        if found.jobs.count > Self.maxChanges { return JobChanges(seq: found.seq, reset: true, jobs: []) }
+        let now = clock.now()
+        let jobs = found.jobs.compactMap { lifecycle.jobs[$0] }.filter { principal.owns($0.owner) }.map {
+            JobViews.info($0, why: lifecycle.why($0.id), dataDir: config.dataDir, now: now)
+        }
+        return JobChanges(seq: found.seq, reset: found.reset, jobs: jobs)
+    }
+
+    func expireWatcher(_ id: Int) { watchers.removeValue(forKey: id)?.resume() }
 
     /// Cancels a pending or running job; its processes get SIGTERM, then SIGKILL after the grace period.
     public func cancel(_ id: JobID, by principal: Principal) async throws(ControllerError) -> JobInfo {

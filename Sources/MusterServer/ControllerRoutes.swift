@@ -96,6 +96,17 @@ public enum ControllerRoutes {
                     for: principal, states: states, team: query.get("team"), user: query.get("user"),
                     endedSince: since, limit: limit, before: before.map { JobID($0) }, node: node))
         }
+        get("/v1/jobs/changes") { request, _ in
+            let principal = try await user(request)
+            let query = request.uri.queryParameters
+            let after = try optionalNumber(query.get("after"), "after", Int64.self) ?? 0
+            if after < 0 { throw ControllerError.invalid("after", "must be 0 or more, got \(after)") }
+            let wait = try optionalNumber(query.get("wait"), "wait", Int.self) ?? 0
+            guard (0...60_000).contains(wait) else {
+                throw ControllerError.invalid("wait", "must be 0 to 60000 milliseconds, got \(wait)")
+            }
+            return try json(await controller.jobChanges(after: after, wait: Double(wait) / 1000, for: principal))
+        }
         get("/v1/jobs/:id") { request, context in
             let principal = try await user(request)
             return try json(try await controller.job(try jobID(context), for: principal))

@@ -30,6 +30,9 @@ struct QueueCommand: AsyncParsableCommand {
     @Option(help: "Only jobs with a smaller id: the previous page's last line says which.")
     var before: Int64?
 
+    @Flag(help: "Then follow the queue: a line per job as it changes (one long-poll, not a re-list), until Ctrl-C.")
+    var watch = false
+
     func validate() throws {
         if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit must be 1 to 100000") }
         if let before, before < 1 { throw ValidationError("--before must be a job id") }
@@ -46,6 +49,7 @@ struct QueueCommand: AsyncParsableCommand {
         let jobs = page.jobs
         if client.json {
             try printJSON(page)
+            if watch { try await follow(from: page.seq ?? 0, states: states) }
             return
         }
         let now = Date().timeIntervalSince1970
@@ -64,6 +68,45 @@ struct QueueCommand: AsyncParsableCommand {
         }
         print(table.text)
         if let next = page.nextBefore { print("older jobs: muster queue --before \(next) (same filters)") }
+        if watch { try await follow(from: page.seq ?? 0, states: states) }
+    }
+
+    /// Prints each change of a job that passes the filters, as it happens (`--watch`).
+    func follow(from start: Int64, states: [String]?) async throws {
+        fflush(nil)
+        try await client.withClient { c in
+            var seq = start
+            while !Task.isCancelled {
+                let changes = try await c.jobChanges(after: seq, waitMilliseconds: 25_000)
+                if changes.reset {
+                    print("(more changed than a watch keeps, or the controller restarted: muster queue lists it all)")
+                }
+                seq = changes.seq
+                let shown = changes.jobs.filter { job in
+                    (states.map { $0.contains(job.state) || job.state != "pending" && job.state != "running" } ?? true)
+                        && (team.map { $0 == job.team } ?? true) && (user.map { $0 == job.owner } ?? true)
+                        && (node.map { n in job.placement.contains { $0.node == n } } ?? true)
+                }
+                if client.json {
+                    if !shown.isEmpty { try printJSON(JobList(jobs: shown, seq: seq)) }
+                } else {
+                    let clock = Date()
+                    for job in shown {
+                        let nodes = job.placement.map(\.node).joined(separator: ",")
+                        print(
+                            Terminal.safe(
+                                "\(Self.timeOfDay(clock)) job \(job.id) \(job.name) \(job.state)"
+                                    + (nodes.isEmpty ? "" : " on \(nodes)") + (job.reason.map { ": \($0)" } ?? "")))
+                    }
+                }
+                fflush(nil)
+            }
+        }
+    }
+
+    static func timeOfDay(_ date: Date) -> String {
+        let s = Int(date.timeIntervalSince1970) % 86_400
+        return String(format: "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
     }
 
     static func duration(_ seconds: Double) -> String {

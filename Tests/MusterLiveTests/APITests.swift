@@ -210,6 +210,31 @@ struct APITests {
         }
     }
 
+    @Test func aWatchIsWokenByTheNextChangeAndSeesOnlyItsOwnersJobs() async throws {
+        try await withController { client, _ in
+            let listed = try await client.jobPage()
+            let start = try #require(listed.seq)
+            // A watcher waiting before anything changes is answered by the submit.
+            let watcher = Task { try await client.jobChanges(after: start, waitMilliseconds: 30_000) }
+            try await Task.sleep(for: .milliseconds(200))
+            let id = try await client.submit(Self.request())
+            let woken = try await watcher.value
+            #expect(woken.jobs.map(\.id).contains(id) && woken.seq > start && !woken.reset)
+            // Nothing new: an immediate answer with no jobs; a number from another controller: list again.
+            let idle = try await client.jobChanges(after: woken.seq, waitMilliseconds: 0)
+            #expect(idle.jobs.isEmpty || idle.jobs.allSatisfy { $0.id == id })
+            #expect(try await client.jobChanges(after: 1_000_000, waitMilliseconds: 0).reset)
+            await expectError(400, "invalid_field", field: "wait") {
+                _ = try await client.jobChanges(after: 0, waitMilliseconds: 60_001)
+            }
+            // Another user's watch does not see it.
+            let token = try await client.createToken(user: "bob")
+            let bob = MusterClient(baseURL: client.baseURL, token: token.token)
+            defer { Task { await bob.shutdown() } }
+            #expect(try await bob.jobChanges(after: start, waitMilliseconds: 0).jobs.isEmpty)
+        }
+    }
+
     @Test func openAPIDocumentListsExactlyTheRegisteredRoutes() async throws {
         try await withController { client, server in
             let text = try await client.openAPI()

@@ -57,6 +57,16 @@ public struct NodeInfo: Codable, Sendable, Hashable {
 /// `GET /v1/nodes`.
 public struct NodeList: Codable, Sendable, Hashable {
     public var nodes: [NodeInfo]
+    /// When more nodes pass the filters beyond `limit`: pass it as `after` for the next page.
+    public var nextAfter: String?
 
-    public init(nodes: [NodeInfo]) { self.nodes = nodes }
+    public init(nodes: [NodeInfo], nextAfter: String? = nil) {
+        self.nodes = nodes
+        self.nextAfter = nextAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nodes
+        case nextAfter = "next_after"
+    }
 }

@@ -136,8 +136,17 @@ public enum OpenAPIDocument {
             },
             "/v1/nodes": {
               "get": {
-                "summary": "Nodes and their free GPUs",
-                "responses": {"200": {"description": "nodes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeList"}}}}}
+                "summary": "Nodes and their free GPUs, in name order, filtered and paged on the server",
+                "parameters": [
+                  {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["up", "drained", "down", "returning"]}},
+                  {"name": "leaf", "in": "query", "schema": {"type": "string"}},
+                  {"name": "after", "in": "query", "schema": {"type": "string"}, "description": "the previous page's next_after"},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "a page of at most N"}
+                ],
+                "responses": {
+                  "200": {"description": "nodes", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeList"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}
+                }
               }
             },
             "/v1/nodes/{name}/drain": {
@@ -334,7 +343,7 @@ public enum OpenAPIDocument {
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
                 "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}},
                 "spare": {"type": "boolean", "description": "a hot spare ([spares] in the config): held back for gangs a failure interrupts"}}},
-              "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}}},
+              "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}, "next_after": {"type": "string"}}},
               "GPUInfo": {"type": "object", "additionalProperties": false, "required": ["index", "model", "memory_mib", "uuid"], "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
               "RegisterAgentRequest": {"type": "object", "additionalProperties": false, "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {
                 "name": {"type": "string"}, "gpus": {"type": "array", "items": {"$ref": "#/components/schemas/GPUInfo"}}, "cpus": {"type": "integer"},

@@ -127,6 +127,21 @@ public final class MusterClient: Sendable {
         try await call("GET", "/v1/nodes", as: NodeList.self).nodes
     }
 
+    /// One page of nodes in name order, filtered on the server (`state`: up, drained, down, returning).
+    public func nodePage(state: String? = nil, leaf: String? = nil, after: String? = nil, limit: Int? = nil)
+        async throws(ClientError) -> NodeList
+    {
+        var query: [String] = []
+        for (name, value) in [("state", state), ("leaf", leaf), ("after", after)] {
+            if let value {
+                query.append(name + "=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value))
+            }
+        }
+        if let limit { query.append("limit=\(limit)") }
+        return try await call(
+            "GET", "/v1/nodes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: NodeList.self)
+    }
+
     /// Teams, their use and fair share, and the classes.
     public func teams() async throws(ClientError) -> TeamList {
         try await call("GET", "/v1/teams", as: TeamList.self)

@@ -228,7 +228,30 @@ public actor Controller {
     }
 
     /// Nodes with their free GPUs.
-    public func nodeList() -> [NodeInfo] {
+    public func nodeList() -> [NodeInfo] { nodePage().nodes }
+
+    /// Nodes in name order after `after`, those in `state` (up, drained, down, returning) and `leaf` only, at
+    /// most `limit` of them, with the name to pass as `after` for the next page.
+    public func nodePage(state: String? = nil, leaf: String? = nil, after: String? = nil, limit: Int? = nil) -> NodeList
+    {
+        var names = lifecycle.nodes.keys.sorted()
+        if let after {
+            var low = 0
+            var high = names.count
+            while low < high {
+                let mid = (low + high) / 2
+                if names[mid] <= after { low = mid + 1 } else { high = mid }
+            }
+            names.removeFirst(low)
+        }
+        let all = nodeInfos(names, state: state, leaf: leaf, limit: limit.map { $0 + 1 })
+        guard let limit, all.count > limit else { return NodeList(nodes: all) }
+        let page = Array(all.prefix(limit))
+        return NodeList(nodes: page, nextAfter: page.last?.name)
+    }
+
+    /// `NodeInfo` of the nodes named (in that order) that pass the filters, stopping after `limit`.
+    func nodeInfos(_ names: [String], state: String?, leaf: String?, limit: Int?) -> [NodeInfo] {
         var runningOn: [String: [JobID]] = [:]
         for id in lifecycle.holding.sorted() {
             for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] {
@@ -239,17 +262,23 @@ public actor Controller {
         if let cluster = lifecycle.snapshot?.cluster {
             for i in 0..<cluster.nodeCount { free[cluster.nodeNames[i]] = Int(cluster.freeGPUs[i]) }
         }
-        return lifecycle.nodes.keys.sorted().map { name in
-            let node = lifecycle.nodes[name]!
+        var out: [NodeInfo] = []
+        for name in names {
+            guard let node = lifecycle.nodes[name] else { continue }
             let inv = node.inventory
-            return NodeInfo(
-                name: name, state: node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue,
-                address: inv.address, gpus: inv.gpus.count,
-                freeGPUs: node.schedulable ? free[name] ?? inv.gpus.count : 0,
-                gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMiB, leaf: inv.leaf,
-                spine: inv.spine, lastHeartbeat: node.lastHeard, runningJobs: runningOn[name] ?? [],
-                drainReason: node.drainReason, spare: lifecycle.isSpare(name))
+            let shown = node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue
+            if let state, shown != state { continue }
+            if let leaf, inv.leaf != leaf { continue }
+            if let limit, out.count == limit { break }
+            out.append(
+                NodeInfo(
+                    name: name, state: shown, address: inv.address, gpus: inv.gpus.count,
+                    freeGPUs: node.schedulable ? free[name] ?? inv.gpus.count : 0,
+                    gpuModel: inv.gpus.first?.model ?? "none", cpus: inv.cpus, memoryMib: inv.memoryMiB,
+                    leaf: inv.leaf, spine: inv.spine, lastHeartbeat: node.lastHeard,
+                    runningJobs: runningOn[name] ?? [], drainReason: node.drainReason, spare: lifecycle.isSpare(name)))
         }
+        return out
     }
 
     /// An admin drains a node (see `Lifecycle.drain`); returns it as `muster nodes` shows it.

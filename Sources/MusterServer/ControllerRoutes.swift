@@ -142,7 +142,23 @@ public enum ControllerRoutes {
         }
         get("/v1/nodes") { request, _ in
             _ = try await user(request)
-            return try json(NodeList(nodes: await controller.nodeList()))
+            let query = request.uri.queryParameters
+            let state = query.get("state")
+            if let state, !["up", "drained", "down", "returning"].contains(state) {
+                throw ControllerError.invalid("state", "must be up, drained, down or returning")
+            }
+            let limit = try optionalNumber(query.get("limit"), "limit", Int.self)
+            if let limit, limit < 1 || limit > maxLimit {
+                throw ControllerError.invalid("limit", "must be 1 to \(maxLimit), got \(limit)")
+            }
+            for field in ["leaf", "after"] {
+                if let v = query.get(field), v.isEmpty || v.utf8.count > JobSpec.Limits.maxNameLength {
+                    throw ControllerError.invalid(field, "must be 1 to \(JobSpec.Limits.maxNameLength) bytes")
+                }
+            }
+            return try json(
+                await controller.nodePage(
+                    state: state, leaf: query.get("leaf"), after: query.get("after"), limit: limit))
         }
         post("/v1/nodes/:name/drain") { request, context in
             let principal = try await user(request)

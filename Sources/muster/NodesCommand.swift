@@ -8,10 +8,32 @@ struct NodesCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
+    @Option(help: "Only nodes in this state: up, drained, down, returning.")
+    var state: String?
+
+    @Option(help: "Only this leaf block's nodes.")
+    var leaf: String?
+
+    @Option(help: "At most this many nodes (1 to 100000), paged on the server.")
+    var limit: Int?
+
+    @Option(help: "Only nodes named after this one: the previous page's last line says which.")
+    var after: String?
+
+    func validate() throws {
+        if let state, !["up", "drained", "down", "returning"].contains(state) {
+            throw ValidationError("--state must be up, drained, down or returning")
+        }
+        if let limit, !(1...100_000).contains(limit) { throw ValidationError("--limit must be 1 to 100000") }
+    }
+
     func run() async throws {
-        let nodes = try await client.withClient { try await $0.nodes() }
+        let page = try await client.withClient {
+            try await $0.nodePage(state: state, leaf: leaf, after: after, limit: limit)
+        }
+        let nodes = page.nodes
         if client.json {
-            try printJSON(NodeList(nodes: nodes))
+            try printJSON(page)
             return
         }
         var table = TextTable(["NAME", "STATE", "GPUS", "FREE", "MODEL", "LEAF", "SPINE", "ADDRESS", "JOBS", "REASON"])
@@ -23,5 +45,6 @@ struct NodesCommand: AsyncParsableCommand {
             ])
         }
         print(table.text)
+        if let next = page.nextAfter { print("more nodes: muster nodes --after \(next) (same filters)") }
     }
 }

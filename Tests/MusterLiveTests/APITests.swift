@@ -235,6 +235,31 @@ struct APITests {
         }
     }
 
+    @Test func theServerPagesAndFiltersNodes() async throws {
+        try await withController { client, _ in
+            // n1 is registered by withController; four more, two in leaf l2.
+            let join = MusterClient(baseURL: client.baseURL, token: nil)
+            defer { Task { await join.shutdown() } }
+            let joinToken = try await client.createToken(user: "agents", role: "join").token
+            join.setToken(joinToken)
+            for (name, leaf) in [("n2", "l"), ("n3", "l2"), ("n4", "l2"), ("n5", "l")] {
+                _ = try await join.register(
+                    RegisterAgentRequest(
+                        name: name, gpus: [GPUInfo(index: 0, model: "X", memoryMib: 1024, uuid: name)], cpus: 1,
+                        memoryMib: 1024, leaf: leaf, spine: "s", address: "127.0.0.1", instance: name))
+            }
+            let first = try await client.nodePage(limit: 2)
+            #expect(first.nodes.map(\.name) == ["n1", "n2"] && first.nextAfter == "n2")
+            let rest = try await client.nodePage(after: first.nextAfter, limit: 3)
+            #expect(rest.nodes.map(\.name) == ["n3", "n4", "n5"] && rest.nextAfter == nil)
+            #expect(try await client.nodePage(leaf: "l2").nodes.map(\.name) == ["n3", "n4"])
+            #expect(try await client.nodePage(state: "down").nodes.isEmpty)
+            #expect(try await client.nodePage(state: "up").nodes.count == 5)
+            await expectError(400, "invalid_field", field: "state") { _ = try await client.nodePage(state: "sad") }
+            await expectError(400, "invalid_field", field: "limit") { _ = try await client.nodePage(limit: 0) }
+        }
+    }
+
     @Test func openAPIDocumentListsExactlyTheRegisteredRoutes() async throws {
         try await withController { client, server in
             let text = try await client.openAPI()

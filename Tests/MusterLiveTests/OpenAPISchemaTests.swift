@@ -92,7 +92,7 @@ import Testing
             "JobList": [JobList(jobs: [Self.jobInfo], nextBefore: 6, seq: 12)],
             "JobChanges": [JobChanges(seq: 12, reset: false, jobs: [Self.jobInfo])],
             "NodeInfo": [Self.nodeInfo],
-            "NodeList": [NodeList(nodes: [Self.nodeInfo])],
+            "NodeList": [NodeList(nodes: [Self.nodeInfo], nextAfter: "gpu-001")],
             "GPUInfo": [Self.register.gpus[0]],
             "RegisterAgentRequest": [Self.register],
             "RegisterAgentResponse": [

@@ -33,10 +33,14 @@ public struct HeartbeatResponse: Codable, Sendable, Hashable {
     public var kill: [TaskKill]
     /// True when the controller does not know this node (its store was reset): the agent registers again.
     public var reregister: Bool
+    /// Seconds until the next heartbeat: it grows with the cluster (`ControllerConfig.heartbeatInterval(nodes:)`),
+    /// so the controller's heartbeat load stays bounded. Absent: keep the current interval.
+    public var interval: Double?
 
-    public init(kill: [TaskKill], reregister: Bool = false) {
+    public init(kill: [TaskKill], reregister: Bool = false, interval: Double? = nil) {
         self.kill = kill
         self.reregister = reregister
+        self.interval = interval
     }
 }
 

@@ -393,7 +393,7 @@ public enum OpenAPIDocument {
                 "health_failure": {"type": "string", "maxLength": 4096, "description": "why the node's health check fails; the controller drains it and stops its jobs"},
                 "checkpoints": {"type": "array", "items": {"$ref": "#/components/schemas/CheckpointReport"}, "description": "checkpoints written since the last heartbeat: the newest modification time in each running rank's MUSTER_CHECKPOINT_DIR"}}},
               "CheckpointReport": {"type": "object", "additionalProperties": false, "required": ["task", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "time": {"type": "number", "description": "Unix seconds, agent clock; bounded by the attempt's start and the controller's now"}}},
-              "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}}},
+              "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}, "interval": {"type": "number", "description": "seconds until the next heartbeat"}}},
               "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"}, "user": {"type": "string"}, "export": {"type": "string"}, "output": {"type": "string"},
                 "argv": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"}, "workdir": {"type": "string"},
                 "env": {"type": "object", "additionalProperties": {"type": "string"}},

@@ -499,6 +499,10 @@ public actor Agent {
                     let answer = try await client.heartbeat(beat)
                     unsent.removeFirst(min(reports.count, unsent.count))
                     nextHeartbeat = Date().timeIntervalSince1970 + heartbeatInterval
+                    if let interval = answer.interval, interval.isFinite, interval > 0 {
+                        heartbeatInterval = min(interval, 3_600)
+                        nextHeartbeat = Date().timeIntervalSince1970 + heartbeatInterval
+                    }
                     for kill in answer.kill { stop(kill) }
                     if answer.reregister { await registerUntilDone() }
                 } else {

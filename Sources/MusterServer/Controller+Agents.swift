@@ -27,7 +27,8 @@ extension Controller {
             "agent registered",
             metadata: ["node": "\(request.name)", "gpus": "\(request.gpus.count)", "address": "\(request.address)"])
         return RegisterAgentResponse(
-            heartbeatInterval: config.heartbeatInterval, controllerInstance: instance, agentToken: token)
+            heartbeatInterval: config.heartbeatInterval(nodes: lifecycle.nodes.count), controllerInstance: instance,
+            agentToken: token)
     }
 
     /// A heartbeat: applies the carried reports, then lets the lifecycle reconcile what the agent runs; answers
@@ -58,7 +59,7 @@ extension Controller {
         where seen.insert(TaskRef(job: task.job, epoch: task.epoch, rank: 0)).inserted {
             kills.append(TaskKill(jobID: task.job, epoch: task.epoch, reason: reason, grace: config.killGrace))
         }
-        return HeartbeatResponse(kill: kills)
+        return HeartbeatResponse(kill: kills, interval: config.heartbeatInterval(nodes: lifecycle.nodes.count))
     }
 
     /// Applies started/exited reports from a node.

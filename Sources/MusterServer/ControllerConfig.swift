@@ -9,8 +9,21 @@ public struct ControllerConfig: Sendable {
     public var policy: SchedulingPolicy
     /// A node that sends nothing for this long is marked down and its jobs fail.
     public var heartbeatTimeout: Double
-    /// How often agents heartbeat (sent to them at registration).
+    /// How often agents heartbeat on a small cluster (sent at registration and with every heartbeat's answer);
+    /// see `heartbeatInterval(nodes:)`.
     public var heartbeatInterval: Double
+    /// Most heartbeats a second the controller asks for in all: beyond `heartbeatInterval × this` nodes, the
+    /// interval grows with the cluster, up to a third of the timeout (as Slurm pings every `SlurmdTimeout/3`).
+    public static let heartbeatsPerSecond = 2_000.0
+
+    /// The interval agents are told for a cluster of `nodes`: `heartbeatInterval`, or longer so that all of them
+    /// send at most `heartbeatsPerSecond`, but never more than a third of the timeout (a node missing two
+    /// heartbeats in a row is still up).
+    public func heartbeatInterval(nodes: Int) -> Double {
+        min(
+            max(heartbeatInterval, Double(nodes) / Self.heartbeatsPerSecond),
+            max(heartbeatInterval, heartbeatTimeout / 3))
+    }
     /// Seconds between SIGTERM and SIGKILL when a job is cancelled or hits its time limit.
     public var killGrace: Double
     /// Time limit of a job that gives none, in seconds.

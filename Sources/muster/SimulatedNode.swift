@@ -97,7 +97,12 @@ final class SimulatedNode: Sendable {
             do {
                 let answer = try await client.heartbeat(
                     Heartbeat(name: name, instance: instance, running: running, reports: reports))
-                state.withLock { $0.unsent.removeFirst(min(reports.count, $0.unsent.count)) }
+                state.withLock {
+                    $0.unsent.removeFirst(min(reports.count, $0.unsent.count))
+                    if let interval = answer.interval, interval.isFinite, interval > 0 {
+                        $0.heartbeatInterval = min(interval, 3_600)
+                    }
+                }
                 for kill in answer.kill { stop(kill) }
                 if answer.reregister { await register() }
             } catch {

@@ -122,7 +122,7 @@ import Testing
                     healthFailure: "exit 1: GPU 3 fell off the bus", checkpoints: [Self.checkpoint]),
                 Heartbeat(name: "gpu-001", instance: "a1", running: []),
             ],
-            "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true)],
+            "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true, interval: 3)],
             "Assignment": [
                 Self.assignment,
                 Assignment(

@@ -230,13 +230,17 @@ extension EndToEnd {
                     #SBATCH --nodes=2
                     #SBATCH --gres=gpu:1
                     #SBATCH --time=3:00
+                    head=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n1)
+                    export HEAD_IP=$(srun -N1 -n1 -w "$head" hostname --ip-address | awk '{print $1; exit}')
+                    echo "head $head at $HEAD_IP"
                     srun bash -c 'python3 -m torch.distributed.run --nnodes=$SLURM_NNODES --nproc_per_node=1 \
-                    --node_rank=$SLURM_NODEID --master_addr=$MASTER_ADDR --master_port=$MASTER_PORT \(program)'
+                    --node_rank=$SLURM_NODEID --master_addr=$HEAD_IP --master_port=$MASTER_PORT \(program)'
                     """)
                 let job = try await cluster.waitForJob(id, ["completed", "failed"], timeout: 170)
                 let log = try await cluster.logs(id)
                 #expect(job.state == "completed", "\(log)")
                 #expect(log.contains("rank 0 of 2: sum=3.0") && log.contains("rank 1 of 2: sum=3.0"), "\(log)")
+                #expect(log.contains("head node-a at "), "the head node from scontrol show hostnames: \(log)")
             }
         }
 

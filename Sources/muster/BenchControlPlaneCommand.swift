@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MusterAPI
 import MusterClient
+import MusterSim
 
 /// `muster bench control-plane`: the controller as its own process, and thousands of simulated nodes
 /// (`SimulatedNode`) that speak the real protocol over real sockets but run nothing; reports the controller's
@@ -54,17 +55,64 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
 
     var sizes: [Int] { nodes.split(separator: ",").compactMap { Int($0) } }
 
+    @Option(help: "Write an HTML report with the growth charts to this file.")
+    var html: String?
+
+    @Flag(help: "Print the rows as JSON.")
+    var json = false
+
     func run() async throws {
-        var table = TextTable([
-            "NODES", "REGISTER", "IDLE CPU", "RSS", "JOBS/S", "P50 MS", "P99 MS", "CPU/JOB", "QUEUE 1ST PAGE",
-            "QUEUE ALL", "NODES LIST", "DOWN", "FAILED CALLS", "RESTART", "NODES BACK",
-        ])
+        var table = TextTable(ControlPlaneRun.Row.header)
+        var rows: [ControlPlaneRun.Row] = []
         for n in sizes {
             let row = try await ControlPlaneRun(options: self, nodes: n).measure()
-            table.add(row)
-            print("\(n) nodes: " + row.joined(separator: "  "))
-            fflush(nil)
+            rows.append(row)
+            table.add(row.cells)
+            if !json {
+                print("\(n) nodes: " + row.cells.joined(separator: "  "))
+                fflush(nil)
+            }
         }
-        print(table.text)
+        if json { try printJSON(rows) } else { print(table.text) }
+        if let html {
+            try report(rows).html().write(toFile: html, atomically: true, encoding: .utf8)
+            if !json { print("report: \(html)") }
+        }
+    }
+
+    /// The HTML page: the table and how each figure grows with the nodes.
+    func report(_ rows: [ControlPlaneRun.Row]) -> GrowthReport {
+        func line(_ label: String, _ value: (ControlPlaneRun.Row) -> Double) -> (
+            label: String, points: [(x: Double, y: Double)]
+        ) {
+            (label, rows.map { (x: Double($0.nodes), y: value($0)) })
+        }
+        return GrowthReport(
+            title: "Muster control plane: \(rows.map { "\($0.nodes)" }.joined(separator: ", ")) simulated nodes",
+            summary: "muster bench control-plane --nodes \(nodes) --jobs \(jobs) --queued \(queued): the controller "
+                + "as its own process; simulated nodes on the real protocol (register, long-poll, heartbeats, task "
+                + "reports), no processes; \(gpusPerNode) GPUs a node; jobs of sleep \(jobSeconds); heartbeat timeout "
+                + "\(heartbeatTimeout) s.",
+            xLabel: "nodes", header: ControlPlaneRun.Row.header, rows: rows.map(\.cells),
+            charts: [
+                .init(title: "Controller CPU when idle", yLabel: "cores", lines: [line("idle") { $0.idleCores }]),
+                .init(title: "Controller memory", yLabel: "MiB", lines: [line("RSS") { $0.rssMiB }]),
+                .init(title: "Jobs end to end", yLabel: "jobs/s", lines: [line("jobs/s") { $0.jobsPerSecond }]),
+                .init(
+                    title: "Submit to running", yLabel: "ms",
+                    lines: [line("p50") { $0.p50Ms }, line("p99") { $0.p99Ms }]),
+                .init(
+                    title: "Listings", yLabel: "ms",
+                    lines: [
+                        line("queue, first page") { $0.firstPageMs }, line("queue, all pending") { $0.allPendingMs },
+                        line("nodes, all") { $0.nodesListMs },
+                    ]),
+                .init(
+                    title: "Registration and recovery", yLabel: "s",
+                    lines: [
+                        line("register all") { $0.registerSeconds }, line("back after kill -9") { $0.restartSeconds },
+                        line("all nodes up again") { $0.nodesBackSeconds },
+                    ]),
+            ])
     }
 }

@@ -8,7 +8,7 @@ struct ControlPlaneRun {
     let options: BenchControlPlaneCommand
     let nodes: Int
 
-    func measure() async throws -> [String] {
+    func measure() async throws -> Row {
         let dir = NSTemporaryDirectory() + "muster-cp-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -84,18 +84,51 @@ struct ControlPlaneRun {
         running.cancel()
         await client.shutdown()
         for node in fleet { await node.shutdown() }
-        func p(_ q: Double) -> String {
-            latencies.isEmpty
-                ? "-" : String(format: "%.1f", latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))])
+        func p(_ q: Double) -> Double {
+            latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))]
         }
-        return [
-            "\(nodes)", String(format: "%.1f s", register), String(format: "%.2f cores", idle),
-            String(format: "%.0f MiB", rss), String(format: "%.0f", span > 0 ? Double(mine.count) / span : 0),
-            p(0.5), p(0.99), String(format: "%.2f ms", mine.isEmpty ? 0 : cpuJobs / Double(mine.count) * 1000),
-            String(format: "%.0f ms", firstPage * 1000), String(format: "%.0f ms", all * 1000),
-            String(format: "%.0f ms", nodeList * 1000), "\(down)", "\(failed)", String(format: "%.1f s", back),
-            String(format: "%.1f s", nodesBack),
+        return Row(
+            nodes: nodes, registerSeconds: register, idleCores: idle, rssMiB: rss,
+            jobsPerSecond: span > 0 ? Double(mine.count) / span : 0, p50Ms: p(0.5), p99Ms: p(0.99),
+            cpuPerJobMs: mine.isEmpty ? 0 : cpuJobs / Double(mine.count) * 1000, firstPageMs: firstPage * 1000,
+            allPendingMs: all * 1000, nodesListMs: nodeList * 1000, down: down, failedCalls: failed,
+            restartSeconds: back, nodesBackSeconds: nodesBack)
+    }
+
+    /// What one size measured.
+    struct Row: Codable, Sendable {
+        var nodes: Int
+        var registerSeconds: Double
+        var idleCores: Double
+        var rssMiB: Double
+        var jobsPerSecond: Double
+        var p50Ms: Double
+        var p99Ms: Double
+        var cpuPerJobMs: Double
+        var firstPageMs: Double
+        var allPendingMs: Double
+        var nodesListMs: Double
+        var down: Int
+        var failedCalls: Int
+        var restartSeconds: Double
+        var nodesBackSeconds: Double
+
+        static let header = [
+            "NODES", "REGISTER", "IDLE CPU", "RSS", "JOBS/S", "P50 MS", "P99 MS", "CPU/JOB", "QUEUE 1ST PAGE",
+            "QUEUE ALL", "NODES LIST", "DOWN", "FAILED CALLS", "RESTART", "NODES BACK",
         ]
+
+        var cells: [String] {
+            [
+                "\(nodes)", String(format: "%.1f s", registerSeconds), String(format: "%.2f cores", idleCores),
+                String(format: "%.0f MiB", rssMiB), String(format: "%.0f", jobsPerSecond),
+                String(format: "%.1f", p50Ms),
+                String(format: "%.1f", p99Ms), String(format: "%.2f ms", cpuPerJobMs),
+                String(format: "%.0f ms", firstPageMs), String(format: "%.0f ms", allPendingMs),
+                String(format: "%.0f ms", nodesListMs), "\(down)", "\(failedCalls)",
+                String(format: "%.1f s", restartSeconds), String(format: "%.1f s", nodesBackSeconds),
+            ]
+        }
     }
 
     /// `muster controller` on `port` (0: a free one) with its data in `dir/data`, output in `dir/controller.log`.

@@ -76,6 +76,8 @@ struct QueueCommand: AsyncParsableCommand {
         fflush(nil)
         try await client.withClient { c in
             var seq = start
+            // A job's last line, so that a change that shows nothing new (started after scheduled) is not repeated.
+            var last: [Int64: String] = [:]
             while !Task.isCancelled {
                 let changes = try await c.jobChanges(after: seq, waitMilliseconds: 25_000)
                 if changes.reset {
@@ -93,10 +95,12 @@ struct QueueCommand: AsyncParsableCommand {
                     let clock = Date()
                     for job in shown {
                         let nodes = job.placement.map(\.node).joined(separator: ",")
-                        print(
-                            Terminal.safe(
-                                "\(Self.timeOfDay(clock)) job \(job.id) \(job.name) \(job.state)"
-                                    + (nodes.isEmpty ? "" : " on \(nodes)") + (job.reason.map { ": \($0)" } ?? "")))
+                        let text =
+                            "job \(job.id) \(job.name) \(job.state)" + (nodes.isEmpty ? "" : " on \(nodes)")
+                            + (job.reason.map { ": \($0)" } ?? "")
+                        guard last[job.id] != text else { continue }
+                        last[job.id] = job.state == "pending" || job.state == "running" ? text : nil
+                        print(Terminal.safe("\(Self.timeOfDay(clock)) " + text))
                     }
                 }
                 fflush(nil)

@@ -23,6 +23,8 @@ public struct SharingState: Sendable {
     public private(set) var serviceHeld: [Int] = []
     /// GPUs running jobs of preemptible classes hold (kept only with headroom): work that may sit on headroom.
     public private(set) var preemptibleHeld = 0
+    /// Every team's headroom its replicas do not use, summed (kept as replicas start and end).
+    public private(set) var headroomUnused = 0
     /// The lowest and highest class ranks, for the class factor.
     private var lowRank = 0
     private var highRank = 0
@@ -54,6 +56,7 @@ public struct SharingState: Sendable {
                 let t = quotas.team(named: team.name)
                 if t != quotas.fallback { headroom[t] = team.headroom }
             }
+            headroomUnused = headroom.reduce(0, +)
         }
         for c in policy.classes { classes[c.rank] = c }
         lowRank = policy.classes.map(\.rank).min() ?? 0
@@ -95,7 +98,12 @@ public struct SharingState: Sendable {
         let gpus = job.placement.gpuCount
         if Int(job.team) < held.count { held[Int(job.team)] += sign * gpus }
         if !headroom.isEmpty {
-            if job.service, Int(job.team) < serviceHeld.count { serviceHeld[Int(job.team)] += sign * gpus }
+            if job.service, Int(job.team) < serviceHeld.count {
+                let t = Int(job.team)
+                let before = headroomLeft(t)
+                serviceHeld[t] += sign * gpus
+                headroomUnused += headroomLeft(t) - before
+            }
             if classOf(job.priority).preemptible { preemptibleHeld += sign * gpus }
         }
         func apply(_ q: inout Quotas, borrowed: Bool) {
@@ -124,18 +132,14 @@ public struct SharingState: Sendable {
     /// always use headroom (it is preempted when a replica needs it back); other work may start only if the
     /// GPUs free or held by preemptible work, less its own, still cover every team's unused headroom (a
     /// replica's own team's headroom covers it). `free`: the cluster's free GPUs.
-    /// - Complexity: O(teams), and O(1) without headroom.
+    /// - Complexity: O(1) when it may start; O(teams) to name the team when it may not.
     public func headroomRefusal(_ job: PendingJob, free: Int) -> WaitReason? {
-        guard !headroom.isEmpty, !classOf(job.priority).preemptible else { return nil }
-        var reserved = 0
-        var widest = 0
-        for t in headroom.indices where headroom[t] > serviceHeld[t] {
-            reserved += headroom[t] - serviceHeld[t]
-            if headroom[t] - serviceHeld[t] > headroom[widest] - serviceHeld[widest] { widest = t }
-        }
+        guard headroomUnused > 0, !classOf(job.priority).preemptible else { return nil }
+        let reserved = headroomUnused
         let gpus = job.shape.gpus
         let own = job.service ? min(gpus, headroomLeft(Int(job.team))) : 0
         guard free + preemptibleHeld - gpus < reserved - own else { return nil }
+        let widest = headroom.indices.max { headroomLeft($0) < headroomLeft($1) } ?? 0
         return .headroom(
             team: quotas.names[widest], reserved: reserved, usable: max(0, free + preemptibleHeld - (reserved - own)))
     }

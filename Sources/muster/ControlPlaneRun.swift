@@ -42,7 +42,6 @@ struct ControlPlaneRun {
         let idle = try await cpuCores(controller.processIdentifier, over: options.idleSeconds)
         // Jobs end to end.
         let cpu0 = Self.cpuSeconds(controller.processIdentifier)
-        let start = Date()
         let request = SubmitRequest(
             name: "cp", gpus: 1, timeLimit: 600, command: ["/bin/sleep", "\(options.jobSeconds)"], workdir: "/tmp")
         let ids = try await submit(client, count: options.jobs, request)
@@ -55,7 +54,6 @@ struct ControlPlaneRun {
         let mine = ended.filter { wanted.contains($0.id) }
         let latencies = mine.compactMap { job in job.startTime.map { ($0 - job.submitTime) * 1000 } }.sorted()
         let span = (mine.compactMap(\.endTime).max() ?? 0) - (mine.map(\.submitTime).min() ?? 0)
-        _ = start
         // A deep queue: jobs held by a dependency on a job that runs for an hour.
         let blocker = try await client.submit(
             SubmitRequest(name: "blocker", gpus: 1, timeLimit: 7_200, command: ["/bin/sleep", "3600"], workdir: "/tmp"))

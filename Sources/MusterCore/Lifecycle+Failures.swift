@@ -11,18 +11,13 @@ extension Lifecycle {
         }
         hit.sort()
         var directives: [Directive] = []
-        // A spare leaves the pool, and a failed node is never made one, before its jobs give their GPUs back.
-        if down { snapshot!.withSpares { $0.failed(index, cluster: &$1) } }
+        // A failed node is withdrawn (never a spare, nothing starts there) before its jobs give their GPUs back,
+        // which it then holds as well.
+        if down { snapshot!.withdraw(index) }
         for id in hit {
             guard let attempt = jobs[id]?.attempt else { continue }
             let live = attempt.ranks.indices.filter { !attempt.ranks[$0].exited }
             ranksLost(id, live, reason: "node \(name) failed (\(reason))", at: now, &directives)
-        }
-        if down, downNodes[index] == nil {
-            let mask = snapshot!.cluster.freeMask[Int(index)]
-            if mask != 0 { snapshot!.cluster.allocate(Placement(nodes: [index], gpuMasks: [mask])) }
-            downNodes[index] = mask
-            snapshot!.withSpares { $0.refill(leaf: Int(cluster.nodeBlock[Int(index)]), cluster: &$1) }
         }
         // The reservation may have counted on this node.
         snapshot!.reservation = nil
@@ -31,17 +26,14 @@ extension Lifecycle {
 
     /// A failed node is repaired: its GPUs take work again.
     public mutating func nodeRepaired(_ index: Int32) {
-        guard let mask = downNodes.removeValue(forKey: index) else { return }
-        if mask != 0 { snapshot?.cluster.release(Placement(nodes: [index], gpuMasks: [mask])) }
-        snapshot?.withSpares { $0.repaired(index, cluster: &$1) }
-        snapshot?.reservation = nil
+        snapshot?.restore(index)
     }
 
     /// Nodes failed and not yet repaired (the simulator's).
-    public var nodesDown: Int { downNodes.count }
+    public var nodesDown: Int { snapshot?.withdrawn.count ?? 0 }
 
     /// Whether node `index` failed and is not repaired yet.
-    public func isNodeDown(_ index: Int32) -> Bool { downNodes[index] != nil }
+    public func isNodeDown(_ index: Int32) -> Bool { snapshot?.isWithdrawn(index) ?? false }
 
     /// Whether the node named `name` is a hot spare now.
     public func isSpare(_ name: String) -> Bool {

@@ -62,6 +62,7 @@ extension Lifecycle {
         } catch {
             throw LifecycleError(error)
         }
+        if capacityStale { refreshCapacity() }
         guard capacity != nil else {
             throw .neverFits("no node has registered yet; start agents (muster agent) or use muster up")
         }
@@ -349,7 +350,10 @@ extension Lifecycle {
 
     /// A planning pass: the scheduler decides, each start becomes a new attempt (store it, then assign it).
     public mutating func plan(now: Double) -> [Directive] {
-        if nodesChanged { rebuildSnapshot() }
+        if nodesChanged, isStatic || now - lastRebuild >= rebuildGap {
+            rebuildSnapshot()
+            lastRebuild = now
+        }
         accrueFairShare(at: now)
         guard snapshot != nil, !snapshot!.pending.isEmpty else { return [] }
         planningPasses += 1

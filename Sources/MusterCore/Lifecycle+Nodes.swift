@@ -27,7 +27,7 @@ extension Lifecycle {
             nodesChanged = true
         }
         noteHeard(inventory.name, at: now)
-        if nodesChanged { refreshCapacity() }
+        if nodesChanged { capacityStale = true }
         var directives: [Directive] = [.storeNodes([inventory.name]), .wake]
         // Replicas that could not be started without nodes may start now.
         if !services.isEmpty { reconcileServices(at: now, &directives) }
@@ -201,11 +201,11 @@ extension Lifecycle {
         }
         if node.health == .returning && !strays {
             node.health = .up
-            nodesChanged = true
             changedHealth = true
             directives.append(.wake)
         }
         nodes[name] = node
+        if changedHealth { serviceChanged(name) }
         noteHeard(name, at: now)
         if changedHealth { directives.insert(.storeNodes([name]), at: 0) }
         if let healthFailure, node.drainReason == nil {
@@ -280,7 +280,7 @@ extension Lifecycle {
             !reason.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
         else { throw .invalid(field: "reason", "give 1 to 256 bytes of printable text") }
         nodes[name]!.drainReason = reason
-        nodesChanged = true
+        serviceChanged(name)
         var directives: [Directive] = [.storeNodes([name])]
         if stopJobs {
             for id in (holdingOn[name] ?? []).sorted() {
@@ -298,8 +298,19 @@ extension Lifecycle {
         guard nodes[name] != nil else { throw .notFound("no node \(name); muster nodes lists them") }
         guard nodes[name]!.drainReason != nil else { throw .conflict("node \(name) is not drained") }
         nodes[name]!.drainReason = nil
-        nodesChanged = true
+        serviceChanged(name)
         return [.storeNodes([name]), .wake]
+    }
+
+    /// Node `name` may have left or entered service (down, drained, returning, back up): the snapshot withdraws
+    /// or restores it in place. A node the snapshot does not know yet waits for the next rebuild.
+    mutating func serviceChanged(_ name: String) {
+        guard !isStatic, let node = nodes[name] else { return }
+        guard let index = nodeIndex[name], snapshot != nil else {
+            nodesChanged = true
+            return
+        }
+        if node.schedulable { snapshot!.restore(index) } else { snapshot!.withdraw(index) }
     }
 
     /// Records that `name` was heard at `time`, and drops entries its earlier words left stale at the front.
@@ -323,7 +334,7 @@ extension Lifecycle {
     mutating func nodeDown(_ name: String, now: Double, _ directives: inout [Directive]) {
         nodes[name]!.health = .down
         nodesDeclaredDown += 1
-        nodesChanged = true
+        serviceChanged(name)
         directives.append(.storeNodes([name]))
         for id in (holdingOn[name] ?? []).sorted() {
             stepTasksLost(id, on: name, at: now, &directives)

@@ -36,10 +36,17 @@ public struct Lifecycle: Sendable {
     public internal(set) var nodesDeclaredDown = 0
     /// Reservations the scheduler made across all passes (backfill's head-of-queue promises).
     public internal(set) var reservationsMade = 0
-    /// Every node (up or not), for the "can this job ever fit" check at submit.
+    /// Every node (up or not), for the "can this job ever fit" check at submit; rebuilt lazily (`capacityStale`),
+    /// so registering 125,000 nodes does not rebuild it 125,000 times.
     var capacity: Cluster?
+    var capacityStale = false
     var nodeIndex: [String: Int32] = [:]
+    /// Nodes were added or their inventory changed since the snapshot was built: the next planning pass rebuilds
+    /// it (no sooner than `rebuildGap` after the last rebuild). A node going down, drained, resumed or back up
+    /// changes the snapshot in place instead (`Snapshot.withdraw`, `restore`).
     var nodesChanged = false
+    /// When the snapshot was last rebuilt (the clock's time).
+    var lastRebuild = -Double.greatestFiniteMagnitude
     /// The simulator's fixed cluster: no registrations, no heartbeats.
     let isStatic: Bool
     /// (owner, key) → job, for idempotent submits.
@@ -58,8 +65,6 @@ public struct Lifecycle: Sendable {
     /// Requeued jobs waiting out their backoff: the time each may start again (not stored: after a restart they
     /// may start at once).
     var notBefore: [JobID: Double] = [:]
-    /// The simulator's failed nodes (static clusters): the GPUs held until their repair, by node index.
-    var downNodes: [Int32: UInt64] = [:]
     /// Why each job left in the queue by the last planning pass waits, and that pass's time (`explainWaits`).
     public internal(set) var waits: [JobID: WaitReason] = [:]
     var waitsAt: Seconds = 0
@@ -288,6 +293,8 @@ public struct Lifecycle: Sendable {
         if !isStatic, let first = heard.first { consider(first.time + config.heartbeatTimeout) }
         for t in notBefore.values { consider(t) }
         if let next = attemptDeadlines.min { consider(next.time) }
+        // Added nodes wait for the next rebuild when a large cluster rebuilt recently (`rebuildGap`).
+        if nodesChanged, !isStatic, rebuildGap > 0 { consider(lastRebuild + rebuildGap) }
         return earliest
     }
 

@@ -11,6 +11,9 @@ public struct Snapshot: Sendable {
     public var sharing: SharingState?
     /// Hot spares held back from ordinary work, and the gangs that may restart on them; nil: none.
     public var spares: SparePool?
+    /// Nodes out of service (down, drained, returning; the simulator's failed nodes): what the snapshot holds on
+    /// each so nothing starts there (`withdraw`, `restore`).
+    public internal(set) var withdrawn: [Int32: Withdrawal] = [:]
 
     /// Jobs backfill passes left unexamined (beyond `Scheduler.backfillDepth`), summed over passes.
     public var backfillSkipped = 0
@@ -75,6 +78,8 @@ public struct Snapshot: Sendable {
             // A gang restarting on spares gets its nodes back first.
             spares!.released(job.placement, refilling: spares!.claims[id] == nil, cluster: &cluster)
         }
+        // What it gave back on a node out of service stays held.
+        if !withdrawn.isEmpty { for node in job.placement.nodes { holdFree(node) } }
         return job
     }
 }

@@ -43,7 +43,7 @@ let package = Package(
         .target(
             name: "MusterServer",
             dependencies: [
-                "MusterCore", "MusterAPI", "MusterStore",
+                "MusterCore", "MusterAPI", "MusterStore", "MusterClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -36,11 +36,15 @@ public struct HeartbeatResponse: Codable, Sendable, Hashable {
     /// Seconds until the next heartbeat: it grows with the cluster (`ControllerConfig.heartbeatInterval(nodes:)`),
     /// so the controller's heartbeat load stays bounded. Absent: keep the current interval.
     public var interval: Double?
+    /// Why the controller refused this heartbeat (only in a relay's batch, where one bad beat must not fail the
+    /// others); absent when it was applied.
+    public var error: String?
 
-    public init(kill: [TaskKill], reregister: Bool = false, interval: Double? = nil) {
+    public init(kill: [TaskKill], reregister: Bool = false, interval: Double? = nil, error: String? = nil) {
         self.kill = kill
         self.reregister = reregister
         self.interval = interval
+        self.error = error
     }
 }
 

@@ -59,14 +59,19 @@ public struct NodeList: Codable, Sendable, Hashable {
     public var nodes: [NodeInfo]
     /// When more nodes pass the filters beyond `limit`: pass it as `after` for the next page.
     public var nextAfter: String?
+    /// How many nodes of the whole cluster are in each state (`up`, `drained`, `down`, `returning`), whatever
+    /// the filters and the page.
+    public var counts: [String: Int]?
 
-    public init(nodes: [NodeInfo], nextAfter: String? = nil) {
+    public init(nodes: [NodeInfo], nextAfter: String? = nil, counts: [String: Int]? = nil) {
         self.nodes = nodes
         self.nextAfter = nextAfter
+        self.counts = counts
     }
 
     enum CodingKeys: String, CodingKey {
         case nodes
         case nextAfter = "next_after"
+        case counts
     }
 }

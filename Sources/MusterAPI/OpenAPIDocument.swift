@@ -254,6 +254,39 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "stored"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
               }
             },
+            "/v1/relays/{relay}/heartbeats": {
+              "post": {
+                "summary": "The heartbeats of a relay's nodes, sent together (join token); one answer per beat, in order",
+                "parameters": [{"$ref": "#/components/parameters/RelayName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayHeartbeats"}}}},
+                "responses": {
+                  "200": {"description": "applied", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayHeartbeatsAnswer"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/relays/{relay}/reports": {
+              "post": {
+                "summary": "Task reports of a relay's nodes, sent together (join token)",
+                "parameters": [{"$ref": "#/components/parameters/RelayName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayReports"}}}},
+                "responses": {
+                  "200": {"description": "applied; the nodes not known", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayUnknownNodes"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/relays/{relay}/poll": {
+              "post": {
+                "summary": "One long-poll for all of a relay's nodes (join token): their new mailbox items, numbered",
+                "parameters": [{"$ref": "#/components/parameters/RelayName"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayPoll"}}}},
+                "responses": {
+                  "200": {"description": "new items", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RelayPollAnswer"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
             "/v1/admin/tokens": {
               "post": {
                 "summary": "Create an API token (admins only); the token is shown once",
@@ -272,6 +305,7 @@ public enum OpenAPIDocument {
               "JobID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}},
               "StepID": {"name": "step", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 0}},
               "NodeName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+              "RelayName": {"name": "relay", "in": "path", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[A-Za-z0-9._-]+$"}},
               "ServiceName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 63}}
             },
             "responses": {
@@ -343,7 +377,7 @@ public enum OpenAPIDocument {
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
                 "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}},
                 "spare": {"type": "boolean", "description": "a hot spare ([spares] in the config): held back for gangs a failure interrupts"}}},
-              "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}, "next_after": {"type": "string"}}},
+              "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}, "next_after": {"type": "string"}, "counts": {"type": "object", "description": "nodes of the whole cluster by state", "additionalProperties": {"type": "integer"}}}},
               "GPUInfo": {"type": "object", "additionalProperties": false, "required": ["index", "model", "memory_mib", "uuid"], "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
               "RegisterAgentRequest": {"type": "object", "additionalProperties": false, "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {
                 "name": {"type": "string"}, "gpus": {"type": "array", "items": {"$ref": "#/components/schemas/GPUInfo"}}, "cpus": {"type": "integer"},
@@ -393,7 +427,17 @@ public enum OpenAPIDocument {
                 "health_failure": {"type": "string", "maxLength": 4096, "description": "why the node's health check fails; the controller drains it and stops its jobs"},
                 "checkpoints": {"type": "array", "items": {"$ref": "#/components/schemas/CheckpointReport"}, "description": "checkpoints written since the last heartbeat: the newest modification time in each running rank's MUSTER_CHECKPOINT_DIR"}}},
               "CheckpointReport": {"type": "object", "additionalProperties": false, "required": ["task", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "time": {"type": "number", "description": "Unix seconds, agent clock; bounded by the attempt's start and the controller's now"}}},
-              "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}, "interval": {"type": "number", "description": "seconds until the next heartbeat"}}},
+              "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}, "interval": {"type": "number", "description": "seconds until the next heartbeat"}, "error": {"type": "string", "description": "why a relay's beat was refused"}}},
+              "RelayHeartbeats": {"type": "object", "additionalProperties": false, "required": ["beats"], "properties": {"beats": {"type": "array", "maxItems": 4096, "items": {"$ref": "#/components/schemas/Heartbeat"}}}},
+              "RelayHeartbeatsAnswer": {"type": "object", "properties": {"answers": {"type": "array", "items": {"$ref": "#/components/schemas/HeartbeatResponse"}}}},
+              "NodeReports": {"type": "object", "additionalProperties": false, "required": ["node", "reports"], "properties": {"node": {"type": "string"}, "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},
+              "RelayReports": {"type": "object", "additionalProperties": false, "required": ["nodes"], "properties": {"nodes": {"type": "array", "maxItems": 4096, "items": {"$ref": "#/components/schemas/NodeReports"}}}},
+              "RelayUnknownNodes": {"type": "object", "properties": {"unknown": {"type": "array", "items": {"type": "string"}}}},
+              "RelayPollNode": {"type": "object", "additionalProperties": false, "required": ["node", "after", "known"], "properties": {"node": {"type": "string"}, "after": {"type": "integer"}, "instance": {"type": "string"}, "known": {"type": "integer"}, "known_instance": {"type": "string"}}},
+              "RelayPoll": {"type": "object", "additionalProperties": false, "required": ["nodes", "wait_ms"], "properties": {"nodes": {"type": "array", "maxItems": 4096, "items": {"$ref": "#/components/schemas/RelayPollNode"}}, "wait_ms": {"type": "integer", "minimum": 0, "maximum": 60000}}},
+              "RelayItem": {"type": "object", "properties": {"seq": {"type": "integer"}, "assignment": {"$ref": "#/components/schemas/Assignment"}, "kill": {"$ref": "#/components/schemas/TaskKill"}}},
+              "RelayPollAnswer": {"type": "object", "properties": {"controller_instance": {"type": "string"}, "unknown": {"type": "array", "items": {"type": "string"}},
+                "nodes": {"type": "array", "items": {"type": "object", "properties": {"node": {"type": "string"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/RelayItem"}}}}}}},
               "Assignment": {"type": "object", "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "name": {"type": "string"}, "user": {"type": "string"}, "export": {"type": "string"}, "output": {"type": "string"},
                 "argv": {"type": "array", "items": {"type": "string"}}, "script": {"type": "string"}, "workdir": {"type": "string"},
                 "env": {"type": "object", "additionalProperties": {"type": "string"}},

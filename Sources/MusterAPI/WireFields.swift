@@ -105,3 +105,25 @@ extension LogUpload: WireFields {
         ["task": TaskKey.self, "offset": nil, "data": nil]
     }
 }
+
+extension RelayHeartbeats: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["beats": Heartbeat.self] }
+}
+
+extension NodeReports: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["node": nil, "reports": TaskReport.self] }
+}
+
+extension RelayReports: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["nodes": NodeReports.self] }
+}
+
+extension RelayPollNode: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] {
+        ["node": nil, "after": nil, "instance": nil, "known": nil, "known_instance": nil]
+    }
+}
+
+extension RelayPoll: WireFields {
+    public static var wireFields: [String: (any WireFields.Type)?] { ["nodes": RelayPollNode.self, "wait_ms": nil] }
+}

@@ -250,9 +250,35 @@ public final class MusterClient: Sendable {
         return try await call("GET", path, as: AssignmentBatch.self)
     }
 
-    /// Uploads a piece of a rank's output.
-    public func uploadLog(node: String, _ upload: LogUpload) async throws(ClientError) {
-        _ = try await raw("POST", "/v1/agents/\(node)/logs", body: try encode(upload))
+    /// Uploads a piece of a rank's output (a relay passes on the node's own `token`).
+    public func uploadLog(node: String, _ upload: LogUpload, token: String? = nil) async throws(ClientError) {
+        _ = try await raw(
+            "POST", "/v1/agents/\(node)/logs", body: try encode(upload),
+            headers: token.map { ["Authorization": "Bearer \($0)"] } ?? [:])
+    }
+
+    // MARK: Relays (authenticated by the join token)
+
+    /// Sends the heartbeats of a relay's nodes together.
+    public func relayHeartbeats(relay: String, _ beats: [Heartbeat]) async throws(ClientError)
+        -> RelayHeartbeatsAnswer
+    {
+        try await call(
+            "POST", "/v1/relays/\(Self.pathComponent(relay))/heartbeats", body: RelayHeartbeats(beats: beats),
+            as: RelayHeartbeatsAnswer.self)
+    }
+
+    /// Sends the reports of a relay's nodes together; answers the nodes the controller does not know.
+    public func relayReports(relay: String, _ nodes: [NodeReports]) async throws(ClientError) -> RelayUnknownNodes {
+        try await call(
+            "POST", "/v1/relays/\(Self.pathComponent(relay))/reports", body: RelayReports(nodes: nodes),
+            as: RelayUnknownNodes.self)
+    }
+
+    /// The relay's long-poll for all its nodes.
+    public func relayPoll(relay: String, _ poll: RelayPoll) async throws(ClientError) -> RelayPollAnswer {
+        try await call(
+            "POST", "/v1/relays/\(Self.pathComponent(relay))/poll", body: poll, as: RelayPollAnswer.self)
     }
 
     /// Reports started and exited tasks.
@@ -301,7 +327,9 @@ public final class MusterClient: Sendable {
     {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
-        if let token = bearer.withLock({ $0 }) { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if headers["Authorization"] == nil, let token = bearer.withLock({ $0 }) {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")

@@ -71,7 +71,7 @@ extension Controller {
         try await apply(reportDirectives(name, batch.reports, now: clock.now()))
     }
 
-    private func reportDirectives(_ name: String, _ reports: [TaskReport], now: Double) -> [Directive] {
+    func reportDirectives(_ name: String, _ reports: [TaskReport], now: Double) -> [Directive] {
         var directives: [Directive] = []
         for report in reports {
             let key = report.task
@@ -96,6 +96,7 @@ extension Controller {
         }
         var box = mailboxes[name] ?? Mailbox()
         box.acknowledge(upTo: polled == instance ? after : 0)
+        box.relay = nil
         if let old = box.waiter {
             box.waiter = nil
             old.continuation.resume(returning: box.batch(instance: instance))

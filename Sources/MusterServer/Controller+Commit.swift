@@ -166,7 +166,12 @@ extension Controller {
 
     /// Answers the node's waiting long-poll, if any, with everything unacknowledged.
     func deliver(_ node: String) {
-        guard let box = mailboxes[node], let waiter = box.waiter, !box.outbox.isEmpty else { return }
+        guard let box = mailboxes[node], !box.outbox.isEmpty else { return }
+        if let relay = box.relay {
+            deliverToRelay(relay)
+            return
+        }
+        guard let waiter = box.waiter else { return }
         mailboxes[node]!.waiter = nil
         waiter.continuation.resume(returning: box.batch(instance: instance))
     }

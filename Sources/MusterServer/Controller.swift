@@ -26,6 +26,8 @@ public actor Controller {
     /// The classes and teams in force (the config file's, as last loaded).
     var sharing: SharingPolicy
     var mailboxes: [String: Mailbox] = [:]
+    /// Each relay's waiting multiplexed long-poll: the nodes it polls for and what it already holds of each.
+    var relayWaiters: [String: RelayWaiter] = [:]
     var tokens: TokenRegistry
     /// Signs and checks the step tokens srun uses inside jobs.
     let stepTokens: StepTokens
@@ -245,9 +247,13 @@ public actor Controller {
             names.removeFirst(low)
         }
         let all = nodeInfos(names, state: state, leaf: leaf, limit: limit.map { $0 + 1 })
-        guard let limit, all.count > limit else { return NodeList(nodes: all) }
+        var counts: [String: Int] = [:]
+        for node in lifecycle.nodes.values {
+            counts[node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue, default: 0] += 1
+        }
+        guard let limit, all.count > limit else { return NodeList(nodes: all, counts: counts) }
         let page = Array(all.prefix(limit))
-        return NodeList(nodes: page, nextAfter: page.last?.name)
+        return NodeList(nodes: page, nextAfter: page.last?.name, counts: counts)
     }
 
     /// `NodeInfo` of the nodes named (in that order) that pass the filters, stopping after `limit`.
@@ -319,6 +325,7 @@ public actor Controller {
                 waiter.continuation.resume(returning: mailboxes[name]!.batch(instance: instance))
             }
         }
+        for relay in relayWaiters.keys.sorted() { answerRelay(relay) }
         wake()
     }
 

@@ -264,6 +264,21 @@ public enum ControllerRoutes {
             try await controller.reports(name, body)
             return try json(["status": "ok"])
         }
+        post("/v1/relays/:relay/heartbeats") { request, context in
+            try await controller.checkJoin(bearer: bearer(request))
+            let body = try await decode(RelayHeartbeats.self, request)
+            return try json(try await controller.relayHeartbeats(relayName(context), body))
+        }
+        post("/v1/relays/:relay/reports") { request, context in
+            try await controller.checkJoin(bearer: bearer(request))
+            let body = try await decode(RelayReports.self, request)
+            return try json(try await controller.relayReports(relayName(context), body))
+        }
+        post("/v1/relays/:relay/poll") { request, context in
+            try await controller.checkJoin(bearer: bearer(request))
+            let body = try await decode(RelayPoll.self, request)
+            return try json(try await controller.relayPoll(relayName(context), body))
+        }
         post("/v1/agents/:name/logs") { request, context in
             let name = try nodeName(context)
             try await controller.checkAgent(name, bearer: bearer(request))
@@ -338,6 +353,11 @@ public enum ControllerRoutes {
             throw ControllerError.invalid("name", "a node name of 1 to 64 characters is required")
         }
         return name
+    }
+
+    /// The `:relay` path parameter (checked by `Controller.checkRelay`).
+    static func relayName(_ context: BasicRequestContext) -> String {
+        context.parameters.get("relay") ?? ""
     }
 
     static func serviceName(_ context: BasicRequestContext) throws -> String {

@@ -13,6 +13,8 @@ struct Mailbox: Sendable {
     var outbox: [(seq: Int64, item: Item)] = []
     /// The long-poll waiting for this node's next items.
     var waiter: (id: Int, continuation: CheckedContinuation<AssignmentBatch, Never>)?
+    /// The relay that polls for this node (its agent talks to a relay), if any.
+    var relay: String?
 
     /// Drops the items the agent has acknowledged.
     mutating func acknowledge(upTo after: Int64) {
@@ -26,6 +28,24 @@ struct Mailbox: Sendable {
     mutating func append(_ item: Item) {
         seq += 1
         outbox.append((seq, item))
+    }
+
+    /// A relay's copy: appends the controller's item numbered `number` (items come in order; a repeat is dropped).
+    mutating func mirror(_ item: RelayItem) {
+        guard item.seq > seq else { return }
+        seq = item.seq
+        if let assignment = item.assignment { outbox.append((item.seq, .assignment(assignment))) }
+        if let kill = item.kill { outbox.append((item.seq, .kill(kill))) }
+    }
+
+    /// The items numbered beyond `after`, for a relay.
+    func items(after: Int64) -> [RelayItem] {
+        outbox.filter { $0.seq > after }.map { entry in
+            switch entry.item {
+            case .assignment(let a): RelayItem(seq: entry.seq, assignment: a)
+            case .kill(let k): RelayItem(seq: entry.seq, kill: k)
+            }
+        }
     }
 
     func batch(instance: String) -> AssignmentBatch {

@@ -49,18 +49,21 @@ struct AgentCommand: AsyncParsableCommand {
         help: "On SIGTERM/SIGINT stop the jobs too (default: leave them running; a restarted agent stops them).")
     var stopJobsOnExit = false
 
+    /// The join token from `file`, else `$MUSTER_JOIN_TOKEN`; nil when neither is given.
+    static func joinToken(file: String?) throws -> String? {
+        guard let file else { return ProcessInfo.processInfo.environment["MUSTER_JOIN_TOKEN"] }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ValidationError("cannot read the join token file \(file)")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func run() async throws {
         let (leaf, spine) = try Self.parseTopology(topology)
         let url = controller ?? ProcessInfo.processInfo.environment["MUSTER_URL"] ?? "http://127.0.0.1:7420"
         let nodeName = name ?? ProcessInfo.processInfo.hostName
         let logger = LoggingSetup.logger("muster.agent.\(nodeName)")
-        var joinToken = ProcessInfo.processInfo.environment["MUSTER_JOIN_TOKEN"]
-        if let joinTokenFile {
-            guard let text = try? String(contentsOfFile: joinTokenFile, encoding: .utf8) else {
-                throw ValidationError("cannot read the join token file \(joinTokenFile)")
-            }
-            joinToken = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        let joinToken = try Self.joinToken(file: joinTokenFile)
         var config = AgentConfig(
             controllerURL: url, name: nodeName, fakeGPUs: fakeGPUs, leaf: leaf, spine: spine, address: address,
             stateDir: stateDir.map(absolutePath), pollMilliseconds: pollMilliseconds, joinToken: joinToken)

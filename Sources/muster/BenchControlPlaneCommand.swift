@@ -39,17 +39,22 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
     @Option(name: .customLong("idle-seconds"), help: "Seconds the idle controller's CPU is sampled.")
     var idleSeconds = 10.0
 
+    @Option(
+        name: .customLong("nodes-per-relay"),
+        help: "Nodes behind each relay (one per leaf block; 0: every node talks to the controller itself).")
+    var nodesPerRelay = 32
+
     func validate() throws {
         guard !sizes.isEmpty, sizes.allSatisfy({ (1...200_000).contains($0) }) else {
             throw ValidationError("--nodes takes sizes from 1 to 200000, comma-separated; got '\(nodes)'")
         }
         guard (1...64).contains(gpusPerNode), (0...1_000_000).contains(jobs), (0...3_600).contains(jobSeconds),
             (0...1_000_000).contains(queued), (1...3_600).contains(heartbeatTimeout),
-            (1...600).contains(idleSeconds)
+            (1...600).contains(idleSeconds), (0...RelayLimits.maxNodes).contains(nodesPerRelay)
         else {
             throw ValidationError(
                 "ranges: --gpus-per-node 1-64, --jobs 0-1000000, --job-seconds 0-3600, --queued 0-1000000, "
-                    + "--heartbeat-timeout 1-3600, --idle-seconds 1-600")
+                    + "--heartbeat-timeout 1-3600, --idle-seconds 1-600, --nodes-per-relay 0-4096")
         }
     }
 

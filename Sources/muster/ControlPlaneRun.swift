@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MusterAPI
 import MusterClient
+import MusterServer
 
 /// One cluster size of `muster bench control-plane`: a controller process, its simulated nodes, the measures.
 struct ControlPlaneRun {
@@ -21,10 +23,20 @@ struct ControlPlaneRun {
         let join = try String(contentsOfFile: dir + "/data/join.token", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let client = MusterClient(baseURL: url, token: admin, connections: 16)
+        // One relay per leaf (its nodes call it in process; it speaks HTTP to the controller), or none.
+        let perRelay = options.nodesPerRelay
+        var quiet = Logger(label: "muster.relay")
+        quiet.logLevel = .error
+        let relays = (0..<(perRelay > 0 ? (nodes + perRelay - 1) / perRelay : 0)).map { r in
+            Relay(name: "relay-leaf\(r)", controllerURL: url, joinToken: join, logger: quiet, connections: 3)
+        }
+        let leafSize = perRelay > 0 ? perRelay : 32
         let fleet = (0..<nodes).map { i in
-            SimulatedNode(
-                name: String(format: "n%06d", i), leaf: "leaf\(i / 32)", gpus: options.gpusPerNode, url: url,
-                joinToken: join)
+            let link: any NodeLink =
+                perRelay > 0
+                ? RelayLink(relay: relays[i / perRelay], joinToken: join) : DirectLink(url: url, joinToken: join)
+            return SimulatedNode(
+                name: String(format: "n%06d", i), leaf: "leaf\(i / leafSize)", gpus: options.gpusPerNode, link: link)
         }
         let running = Task {
             await withTaskGroup(of: Void.self) { group in
@@ -39,7 +51,12 @@ struct ControlPlaneRun {
         }
         let register = Date().timeIntervalSince(t0)
         // Idle: heartbeats and long-polls only.
+        var before = RelayStats()
+        for relay in relays { before = before + (await relay.stats) }
         let idle = try await cpuCores(controller.processIdentifier, over: options.idleSeconds)
+        var after = RelayStats()
+        for relay in relays { after = after + (await relay.stats) }
+        let interval = fleet.first?.heartbeatInterval ?? 0
         // Jobs end to end.
         let cpu0 = Self.cpuSeconds(controller.processIdentifier)
         let request = SubmitRequest(
@@ -64,7 +81,10 @@ struct ControlPlaneRun {
         let all = try await Self.timed { _ = try await client.jobs(states: ["pending"], limit: 100_000) }
         let nodeList = try await Self.timed { _ = try await client.nodes() }
         let rss = Self.rssMiB(controller.processIdentifier)
-        let down = try await client.nodes().filter { $0.state != "up" }.count
+        let down = nodes - (try await upCount(client))
+        let declaredDown = Self.declaredDown(dir)
+        var stats = RelayStats()
+        for relay in relays { stats = stats + (await relay.stats) }
         let failed = fleet.reduce(0) { $0 + $1.failures.load(ordering: .relaxed) }
         // kill -9 and back.
         kill(controller.processIdentifier, SIGKILL)
@@ -82,6 +102,7 @@ struct ControlPlaneRun {
         running.cancel()
         await client.shutdown()
         for node in fleet { await node.shutdown() }
+        for relay in relays { await relay.shutdown() }
         func p(_ q: Double) -> Double {
             latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))]
         }
@@ -90,7 +111,10 @@ struct ControlPlaneRun {
             jobsPerSecond: span > 0 ? Double(mine.count) / span : 0, p50Ms: p(0.5), p99Ms: p(0.99),
             cpuPerJobMs: mine.isEmpty ? 0 : cpuJobs / Double(mine.count) * 1000, firstPageMs: firstPage * 1000,
             allPendingMs: all * 1000, nodesListMs: nodeList * 1000, down: down, failedCalls: failed,
-            restartSeconds: back, nodesBackSeconds: nodesBack)
+            restartSeconds: back, nodesBackSeconds: nodesBack, relays: relays.count, heartbeatInterval: interval,
+            heartbeatBatchesPerSecond: Double(after.heartbeatBatches - before.heartbeatBatches) / options.idleSeconds,
+            heartbeatsPerSecond: Double(after.heartbeats - before.heartbeats) / options.idleSeconds,
+            heartbeatLagMs: stats.slowestHeartbeatBatch * 1000, declaredDown: declaredDown)
     }
 
     /// What one size measured.
@@ -110,20 +134,34 @@ struct ControlPlaneRun {
         var failedCalls: Int
         var restartSeconds: Double
         var nodesBackSeconds: Double
+        var relays: Int
+        /// The heartbeat interval the nodes were told.
+        var heartbeatInterval: Double
+        /// While idle: heartbeat batches the relays sent a second, and the heartbeats they carried.
+        var heartbeatBatchesPerSecond: Double
+        var heartbeatsPerSecond: Double
+        /// The slowest heartbeat batch's round trip to the controller (relays only).
+        var heartbeatLagMs: Double
+        /// Nodes the controller declared down (its log says so) before the kill -9.
+        var declaredDown: Int
 
         static let header = [
-            "NODES", "REGISTER", "IDLE CPU", "RSS", "JOBS/S", "P50 MS", "P99 MS", "CPU/JOB", "QUEUE 1ST PAGE",
-            "QUEUE ALL", "NODES LIST", "DOWN", "FAILED CALLS", "RESTART", "NODES BACK",
+            "NODES", "RELAYS", "REGISTER", "HB EVERY", "HB/S (BATCHES/S)", "HB LAG", "IDLE CPU", "RSS", "JOBS/S",
+            "P50 MS", "P99 MS", "CPU/JOB", "QUEUE 1ST PAGE", "QUEUE ALL", "NODES LIST", "DOWN", "DECLARED DOWN",
+            "FAILED CALLS", "RESTART", "NODES BACK",
         ]
 
         var cells: [String] {
             [
-                "\(nodes)", String(format: "%.1f s", registerSeconds), String(format: "%.2f cores", idleCores),
+                "\(nodes)", "\(relays)", String(format: "%.1f s", registerSeconds),
+                String(format: "%.1f s", heartbeatInterval),
+                String(format: "%.0f (%.0f)", heartbeatsPerSecond, heartbeatBatchesPerSecond),
+                String(format: "%.0f ms", heartbeatLagMs), String(format: "%.2f cores", idleCores),
                 String(format: "%.0f MiB", rssMiB), String(format: "%.0f", jobsPerSecond),
                 String(format: "%.1f", p50Ms),
                 String(format: "%.1f", p99Ms), String(format: "%.2f ms", cpuPerJobMs),
                 String(format: "%.0f ms", firstPageMs), String(format: "%.0f ms", allPendingMs),
-                String(format: "%.0f ms", nodesListMs), "\(down)", "\(failedCalls)",
+                String(format: "%.0f ms", nodesListMs), "\(down)", "\(declaredDown)", "\(failedCalls)",
                 String(format: "%.1f s", restartSeconds), String(format: "%.1f s", nodesBackSeconds),
             ]
         }
@@ -162,7 +200,13 @@ struct ControlPlaneRun {
     }
 
     func upCount(_ client: MusterClient) async throws -> Int {
-        try await client.nodes().filter { $0.state == "up" }.count
+        try await client.nodePage(limit: 1).counts?["up"] ?? 0
+    }
+
+    /// Nodes the controller declared down (silent past the timeout), from its log.
+    static func declaredDown(_ dir: String) -> Int {
+        guard let text = try? String(contentsOfFile: dir + "/controller.log", encoding: .utf8) else { return 0 }
+        return text.components(separatedBy: " declared down: ").count - 1
     }
 
     /// Submits `count` copies of `request` from 8 submitters; their ids.

@@ -9,7 +9,8 @@ struct Muster: AsyncParsableCommand {
         abstract: "Muster: a workload manager for AI supercomputers.",
         subcommands: [
             // Live cluster (see MusterServer, MusterAgent).
-            UpCommand.self, ControllerCommand.self, AgentCommand.self, SubmitCommand.self, QueueCommand.self,
+            UpCommand.self, ControllerCommand.self, AgentCommand.self, RelayCommand.self, SubmitCommand.self,
+            QueueCommand.self,
             ShowCommand.self, WhyCommand.self, CancelCommand.self, LogsCommand.self, NodesCommand.self,
             DrainCommand.self, ResumeCommand.self, TeamsCommand.self, UsageCommand.self, AdminCommand.self,
             InstallSlurmCommandsCommand.self,

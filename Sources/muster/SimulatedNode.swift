@@ -3,15 +3,15 @@ import MusterAPI
 import MusterClient
 import Synchronization
 
-/// A node for `muster bench control-plane`: it speaks the agents' real protocol over a real socket (register,
-/// long-poll for assignments, heartbeats carrying its running tasks and reports) but starts no process: a task
-/// "runs" for the seconds its command names (`sleep N`; anything else ends at once) and exits 0.
+/// A node for `muster bench control-plane`: it speaks the agents' real protocol (register, long-poll for
+/// assignments, heartbeats carrying its running tasks and reports), over its own sockets or through its leaf's
+/// relay (`NodeLink`), but starts no process: a task "runs" for the seconds its command names (`sleep N`;
+/// anything else ends at once) and exits 0.
 final class SimulatedNode: Sendable {
     let name: String
     let leaf: String
     let gpus: Int
-    let client: MusterClient
-    let joinToken: String
+    let link: any NodeLink
     let instance = UUID().uuidString
     /// Tasks running here and the reports not yet sent.
     private let state = Mutex(State())
@@ -25,30 +25,34 @@ final class SimulatedNode: Sendable {
         var after: Int64 = 0
         var controllerInstance: String?
         var registered = false
+        var token = ""
     }
 
-    init(name: String, leaf: String, gpus: Int, url: String, joinToken: String) {
+    init(name: String, leaf: String, gpus: Int, link: any NodeLink) {
         self.name = name
         self.leaf = leaf
         self.gpus = gpus
-        self.joinToken = joinToken
-        client = MusterClient(baseURL: url, token: joinToken, connections: 2)
+        self.link = link
     }
+
+    private var token: String { state.withLock { $0.token } }
+
+    /// The heartbeat interval the controller asked for.
+    var heartbeatInterval: Double { state.withLock { $0.heartbeatInterval } }
 
     /// Registers (again, after a controller restart forgot it), retrying until it is taken.
     func register() async {
         var delay = 0.05
         while !Task.isCancelled {
-            client.setToken(joinToken)
             let request = RegisterAgentRequest(
                 name: name,
                 gpus: (0..<gpus).map {
                     GPUInfo(index: $0, model: "NVIDIA H100 80GB HBM3", memoryMib: 81_559, uuid: "GPU-\(name)-\($0)")
                 }, cpus: 128, memoryMib: 2_000_000, leaf: leaf, spine: "spine0", address: "127.0.0.1",
                 instance: instance)
-            if let answer = try? await client.register(request) {
-                client.setToken(answer.agentToken)
+            if let answer = try? await link.register(request) {
                 state.withLock {
+                    $0.token = answer.agentToken
                     $0.heartbeatInterval = answer.heartbeatInterval
                     $0.registered = true
                 }
@@ -72,8 +76,8 @@ final class SimulatedNode: Sendable {
         while !Task.isCancelled {
             let (after, instance) = state.withLock { ($0.after, $0.controllerInstance) }
             do {
-                let batch = try await client.assignments(
-                    node: name, after: after, instance: instance, waitMilliseconds: 25_000)
+                let batch = try await link.assignments(
+                    node: name, after: after, instance: instance, waitMilliseconds: 25_000, token: token)
                 state.withLock {
                     $0.after = batch.seq
                     $0.controllerInstance = batch.controllerInstance
@@ -95,8 +99,8 @@ final class SimulatedNode: Sendable {
                 (s.heartbeatInterval, s.running.sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) }, s.unsent)
             }
             do {
-                let answer = try await client.heartbeat(
-                    Heartbeat(name: name, instance: instance, running: running, reports: reports))
+                let answer = try await link.heartbeat(
+                    Heartbeat(name: name, instance: instance, running: running, reports: reports), token: token)
                 state.withLock {
                     $0.unsent.removeFirst(min(reports.count, $0.unsent.count))
                     if let interval = answer.interval, interval.isFinite, interval > 0 {
@@ -149,11 +153,11 @@ final class SimulatedNode: Sendable {
     /// Sends one report at once, as an agent does for starts and exits; kept for the next heartbeat if that fails.
     private func send(_ report: TaskReport) async {
         do {
-            try await client.report(node: name, [report])
+            try await link.report(node: name, [report], token: token)
         } catch {
             state.withLock { $0.unsent.append(report) }
         }
     }
 
-    func shutdown() async { await client.shutdown() }
+    func shutdown() async { await link.shutdown() }
 }

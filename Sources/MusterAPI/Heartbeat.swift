@@ -9,10 +9,13 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public var healthFailure: String?
     /// Checkpoints written since the last heartbeat (absent when none).
     public var checkpoints: [CheckpointReport]?
+    /// When the agent took `running` (its clock, seconds since 1970): a rank that started later is not missing
+    /// from it (a relay may hold a beat for a while).
+    public var time: Double?
 
     public init(
         name: String, instance: String, running: [TaskKey], reports: [TaskReport] = [], healthFailure: String? = nil,
-        checkpoints: [CheckpointReport]? = nil
+        checkpoints: [CheckpointReport]? = nil, time: Double? = nil
     ) {
         self.name = name
         self.instance = instance
@@ -20,10 +23,11 @@ public struct Heartbeat: Codable, Sendable, Hashable {
         self.reports = reports
         self.healthFailure = healthFailure
         self.checkpoints = checkpoints
+        self.time = time
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, instance, running, reports, checkpoints
+        case name, instance, running, reports, checkpoints, time
         case healthFailure = "health_failure"
     }
 }

@@ -87,7 +87,7 @@ extension Heartbeat: WireFields {
     public static var wireFields: [String: (any WireFields.Type)?] {
         [
             "name": nil, "instance": nil, "running": TaskKey.self, "reports": TaskReport.self, "health_failure": nil,
-            "checkpoints": CheckpointReport.self,
+            "checkpoints": CheckpointReport.self, "time": nil,
         ]
     }
 }

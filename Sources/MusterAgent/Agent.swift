@@ -495,7 +495,8 @@ public actor Agent {
                     let beat = Heartbeat(
                         name: config.name, instance: instance,
                         running: (Array(running.keys) + finishing).sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) },
-                        reports: reports, healthFailure: healthFailure, checkpoints: newCheckpoints())
+                        reports: reports, healthFailure: healthFailure, checkpoints: newCheckpoints(),
+                        time: Date().timeIntervalSince1970)
                     let answer = try await client.heartbeat(beat)
                     unsent.removeFirst(min(reports.count, unsent.count))
                     nextHeartbeat = Date().timeIntervalSince1970 + heartbeatInterval

@@ -110,11 +110,23 @@ public struct RankState: Sendable, Hashable, Codable {
     public var exitCode: Int32?
     /// When it exited, on the agent's clock (bounded by the controller's).
     public var exitedAt: Double?
+    /// When it started, on its agent's clock (absent in rows stored before it was kept).
+    public var startedAt: Double?
 
-    public init(started: Bool = false, exitCode: Int32? = nil, exitedAt: Double? = nil) {
+    public init(started: Bool = false, exitCode: Int32? = nil, exitedAt: Double? = nil, startedAt: Double? = nil) {
         self.started = started
         self.exitCode = exitCode
         self.exitedAt = exitedAt
+        self.startedAt = startedAt
+    }
+
+    /// Whether a heartbeat whose task list its agent took at `takenAt` (its clock) should list this rank: it
+    /// had started by then. A heartbeat taken before the start, and answered after the start's report (a relay
+    /// holds beats up to its window), says nothing about it.
+    public func shouldBeListed(takenAt: Double?) -> Bool {
+        guard started, !exited else { return false }
+        guard let takenAt, let startedAt else { return true }
+        return startedAt <= takenAt
     }
 
     public var exited: Bool { exitCode != nil }

@@ -80,10 +80,11 @@ extension Lifecycle {
 
     /// An agent's report that a rank started (`at`: the agent's clock, bounded by ours).
     public mutating func taskStarted(_ task: TaskRef, on node: String, at time: Double, now: Double) -> [Directive] {
-        if task.step != nil { return stepTaskStarted(task, on: node) }
+        if task.step != nil { return stepTaskStarted(task, on: node, at: time) }
         guard var job = jobs[task.job], var attempt = ownedAttempt(job, task, node), !attempt.ranks[task.rank].started
         else { return [] }
         attempt.ranks[task.rank].started = true
+        if time.isFinite { attempt.ranks[task.rank].startedAt = time }
         let firstStart = attempt.startedAt == nil
         if firstStart { attempt.startedAt = Self.bounded(time, attempt.scheduledAt, now) }
         job.attempt = attempt
@@ -148,8 +149,9 @@ extension Lifecycle {
     /// A heartbeat: `node` is alive and runs exactly `running`. Tasks it runs that the lifecycle does not own are
     /// fenced; ranks it should run but no longer does are lost (a running job fails; an ended one whose ranks
     /// are all gone gives its GPUs back); a returning node that runs nothing stray is up again.
+    /// `takenAt`: when the agent took `running`, on its clock; a rank that started after that is not missing.
     public mutating func heartbeat(
-        node name: String, running: [TaskRef], healthFailure: String? = nil, now: Double
+        node name: String, running: [TaskRef], healthFailure: String? = nil, takenAt: Double? = nil, now: Double
     ) throws(LifecycleError) -> [Directive] {
         guard var node = nodes[name] else { throw .notFound("node \(name) is not registered; register first") }
         node.lastHeard = now
@@ -180,12 +182,12 @@ extension Lifecycle {
             guard let attempt = jobs[id]?.attempt else { continue }
             if attempt.hasLiveSteps {
                 stepTasksLost(id, on: name, at: now, &directives) { step, rank in
-                    attempt.steps![step].ranks[rank].started
+                    attempt.steps![step].ranks[rank].shouldBeListed(takenAt: takenAt)
                         && !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank, step: step))
                 }
             }
             let gone = attempt.ranks.indices.filter { rank in
-                attempt.node(ofRank: rank) == name && attempt.ranks[rank].started && !attempt.ranks[rank].exited
+                attempt.node(ofRank: rank) == name && attempt.ranks[rank].shouldBeListed(takenAt: takenAt)
                     && !listed.contains(TaskRef(job: id, epoch: attempt.epoch, rank: rank))
             }
             guard let first = gone.first else { continue }

@@ -48,11 +48,12 @@ extension Lifecycle {
     }
 
     /// An agent's report that a step task started.
-    mutating func stepTaskStarted(_ task: TaskRef, on node: String) -> [Directive] {
+    mutating func stepTaskStarted(_ task: TaskRef, on node: String, at time: Double) -> [Directive] {
         guard let job = jobs[task.job], ownsStepTask(job, task, node), let s = task.step,
             !job.attempt!.steps![s].ranks[task.rank].started
         else { return [] }
         jobs[task.job]!.attempt!.steps![s].ranks[task.rank].started = true
+        if time.isFinite { jobs[task.job]!.attempt!.steps![s].ranks[task.rank].startedAt = time }
         return [.storeJobs([task.job])]
     }
 

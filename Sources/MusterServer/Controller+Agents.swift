@@ -48,7 +48,7 @@ extension Controller {
             directives += try lifecycle.heartbeat(
                 node: name,
                 running: beat.running.map { TaskRef(job: $0.jobID, epoch: $0.epoch, rank: $0.rank, step: $0.step) },
-                healthFailure: beat.healthFailure, now: now)
+                healthFailure: beat.healthFailure, takenAt: beat.time.flatMap { $0.isFinite ? $0 : nil }, now: now)
         } catch {
             throw ControllerError(error)
         }

@@ -46,6 +46,10 @@ public actor Relay {
     /// The current long-poll loop: a newer one (started when a node joins) ends the older.
     var pollGeneration = 0
     var restartScheduled = false
+    /// Registrations go to the controller one at a time (a rack powering on must not take every connection
+    /// from the heartbeats); the others wait here.
+    var registering = false
+    var registrationQueue: [CheckedContinuation<Void, Never>] = []
     /// What the relay sent, for `muster bench control-plane`.
     public private(set) var stats = RelayStats()
 
@@ -69,6 +73,9 @@ public actor Relay {
         await client.shutdown()
     }
 
+    /// Starts timing the slowest heartbeat batch afresh (the bench times the idle and the busy phases apart).
+    public func resetSlowestHeartbeatBatch() { stats.slowestHeartbeatBatch = 0 }
+
     // MARK: The agents' protocol
 
     /// An agent registers through the relay (with the join token): forwarded at once.
@@ -79,6 +86,14 @@ public actor Relay {
             throw .server(
                 status: 401, code: "unauthorized",
                 message: "registering a node needs the cluster's join token (muster agent --join-token-file)")
+        }
+        if registering {
+            await withCheckedContinuation { registrationQueue.append($0) }
+        } else {
+            registering = true
+        }
+        defer {
+            if registrationQueue.isEmpty { registering = false } else { registrationQueue.removeFirst().resume() }
         }
         let answer = try await client.register(request)
         var state = nodes[request.name] ?? NodeState(token: answer.agentToken)

@@ -50,13 +50,17 @@ struct ControlPlaneRun {
             try await upCount(client) >= nodes
         }
         let register = Date().timeIntervalSince(t0)
-        // Idle: heartbeats and long-polls only.
+        // Idle: heartbeats and long-polls only, once the last registrations have settled.
+        try await Task.sleep(for: .seconds(5))
         var before = RelayStats()
-        for relay in relays { before = before + (await relay.stats) }
+        for relay in relays {
+            await relay.resetSlowestHeartbeatBatch()
+            before = before + (await relay.stats)
+        }
         let idle = try await cpuCores(controller.processIdentifier, over: options.idleSeconds)
         var after = RelayStats()
         for relay in relays { after = after + (await relay.stats) }
-        let interval = fleet.first?.heartbeatInterval ?? 0
+        for relay in relays { await relay.resetSlowestHeartbeatBatch() }
         // Jobs end to end.
         let cpu0 = Self.cpuSeconds(controller.processIdentifier)
         let request = SubmitRequest(
@@ -66,6 +70,8 @@ struct ControlPlaneRun {
             try await client.jobs(states: ["pending", "running"], limit: 1).isEmpty
         }
         let cpuJobs = Self.cpuSeconds(controller.processIdentifier) - cpu0
+        var busy = RelayStats()
+        for relay in relays { busy = busy + (await relay.stats) }
         let ended = try await client.jobs(states: ["completed", "failed", "cancelled"], limit: 100_000)
         let wanted = Set(ids)
         let mine = ended.filter { wanted.contains($0.id) }
@@ -82,10 +88,13 @@ struct ControlPlaneRun {
         let nodeList = try await Self.timed { _ = try await client.nodes() }
         let rss = Self.rssMiB(controller.processIdentifier)
         let down = nodes - (try await upCount(client))
+        // The interval the nodes follow now (each heartbeat's answer carries it).
+        let interval = fleet.map(\.heartbeatInterval).max() ?? 0
         let declaredDown = Self.declaredDown(dir)
-        var stats = RelayStats()
-        for relay in relays { stats = stats + (await relay.stats) }
         let failed = fleet.reduce(0) { $0 + $1.failures.load(ordering: .relaxed) }
+        if let reason = fleet.lazy.compactMap({ $0.lastFailure.withLock { $0 } }).first {
+            FileHandle.standardError.write(Data("\(failed) node calls failed; one said: \(reason)\n".utf8))
+        }
         // kill -9 and back.
         kill(controller.processIdentifier, SIGKILL)
         controller.waitUntilExit()
@@ -114,7 +123,8 @@ struct ControlPlaneRun {
             restartSeconds: back, nodesBackSeconds: nodesBack, relays: relays.count, heartbeatInterval: interval,
             heartbeatBatchesPerSecond: Double(after.heartbeatBatches - before.heartbeatBatches) / options.idleSeconds,
             heartbeatsPerSecond: Double(after.heartbeats - before.heartbeats) / options.idleSeconds,
-            heartbeatLagMs: stats.slowestHeartbeatBatch * 1000, declaredDown: declaredDown)
+            heartbeatLagMs: after.slowestHeartbeatBatch * 1000, busyHeartbeatLagMs: busy.slowestHeartbeatBatch * 1000,
+            declaredDown: declaredDown)
     }
 
     /// What one size measured.
@@ -140,13 +150,15 @@ struct ControlPlaneRun {
         /// While idle: heartbeat batches the relays sent a second, and the heartbeats they carried.
         var heartbeatBatchesPerSecond: Double
         var heartbeatsPerSecond: Double
-        /// The slowest heartbeat batch's round trip to the controller (relays only).
+        /// The slowest heartbeat batch's round trip to the controller (relays only), idle and while the jobs ran.
         var heartbeatLagMs: Double
+        var busyHeartbeatLagMs: Double
         /// Nodes the controller declared down (its log says so) before the kill -9.
         var declaredDown: Int
 
         static let header = [
-            "NODES", "RELAYS", "REGISTER", "HB EVERY", "HB/S (BATCHES/S)", "HB LAG", "IDLE CPU", "RSS", "JOBS/S",
+            "NODES", "RELAYS", "REGISTER", "HB EVERY", "HB/S (BATCHES/S)", "HB LAG IDLE/BUSY", "IDLE CPU", "RSS",
+            "JOBS/S",
             "P50 MS", "P99 MS", "CPU/JOB", "QUEUE 1ST PAGE", "QUEUE ALL", "NODES LIST", "DOWN", "DECLARED DOWN",
             "FAILED CALLS", "RESTART", "NODES BACK",
         ]
@@ -156,7 +168,8 @@ struct ControlPlaneRun {
                 "\(nodes)", "\(relays)", String(format: "%.1f s", registerSeconds),
                 String(format: "%.1f s", heartbeatInterval),
                 String(format: "%.0f (%.0f)", heartbeatsPerSecond, heartbeatBatchesPerSecond),
-                String(format: "%.0f ms", heartbeatLagMs), String(format: "%.2f cores", idleCores),
+                String(format: "%.0f/%.0f ms", heartbeatLagMs, busyHeartbeatLagMs),
+                String(format: "%.2f cores", idleCores),
                 String(format: "%.0f MiB", rssMiB), String(format: "%.0f", jobsPerSecond),
                 String(format: "%.1f", p50Ms),
                 String(format: "%.1f", p99Ms), String(format: "%.2f ms", cpuPerJobMs),

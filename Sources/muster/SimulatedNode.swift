@@ -15,8 +15,9 @@ final class SimulatedNode: Sendable {
     let instance = UUID().uuidString
     /// Tasks running here and the reports not yet sent.
     private let state = Mutex(State())
-    /// Heartbeats and polls that failed (the controller answered late or not at all).
+    /// Heartbeats and polls that failed (the controller answered late or not at all), and the last reason.
     let failures = Atomic<Int>(0)
+    let lastFailure = Mutex<String?>(nil)
 
     struct State: Sendable {
         var running: Set<TaskKey> = []
@@ -86,7 +87,7 @@ final class SimulatedNode: Sendable {
                 for kill in batch.kill { stop(kill) }
             } catch {
                 if Task.isCancelled { return }
-                failures.add(1, ordering: .relaxed)
+                failed(error)
                 if error.status == 404 || error.status == 401 { await register() }
                 try? await Task.sleep(for: .milliseconds(200))
             }
@@ -95,12 +96,16 @@ final class SimulatedNode: Sendable {
 
     private func heartbeatLoop() async {
         while !Task.isCancelled {
-            let (interval, running, reports) = state.withLock { s in
-                (s.heartbeatInterval, s.running.sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) }, s.unsent)
+            let (interval, running, reports, taken) = state.withLock { s in
+                (
+                    s.heartbeatInterval, s.running.sorted { ($0.jobID, $0.rank) < ($1.jobID, $1.rank) }, s.unsent,
+                    Date().timeIntervalSince1970
+                )
             }
             do {
                 let answer = try await link.heartbeat(
-                    Heartbeat(name: name, instance: instance, running: running, reports: reports), token: token)
+                    Heartbeat(name: name, instance: instance, running: running, reports: reports, time: taken),
+                    token: token)
                 state.withLock {
                     $0.unsent.removeFirst(min(reports.count, $0.unsent.count))
                     if let interval = answer.interval, interval.isFinite, interval > 0 {
@@ -111,11 +116,16 @@ final class SimulatedNode: Sendable {
                 if answer.reregister { await register() }
             } catch {
                 if Task.isCancelled { return }
-                failures.add(1, ordering: .relaxed)
+                failed(error)
                 if error.status == 404 || error.status == 401 { await register() }
             }
             try? await Task.sleep(for: .seconds(interval))
         }
+    }
+
+    private func failed(_ error: ClientError) {
+        failures.add(1, ordering: .relaxed)
+        lastFailure.withLock { $0 = error.description }
     }
 
     /// Reports `started` now (with the next heartbeat or at once) and `exited 0` after the task's seconds.

@@ -22,6 +22,7 @@ final class LiveCluster: @unchecked Sendable {
     /// More arguments for `muster controller` (e.g. `--config FILE`).
     var controllerExtra: [String] = []
     private(set) var agents: [String: Process] = [:]
+    private(set) var relays: [String: Process] = [:]
     private(set) var client: MusterClient!
 
     /// The address the controller listens on (another network namespace reaches it there).
@@ -97,10 +98,13 @@ final class LiveCluster: @unchecked Sendable {
     /// Starts agent `name`; `wrapper` (a program and its first arguments) runs it elsewhere, e.g. in other
     /// namespaces, and must exec it in place so that its pid is the agent's. `stateDir` defaults to
     /// `<dir>/agent-<name>`.
-    func startAgent(_ name: String, wrapper: [String] = [], stateDir: String? = nil, extra: [String] = []) throws {
+    func startAgent(
+        _ name: String, wrapper: [String] = [], stateDir: String? = nil, extra: [String] = [], controller: String? = nil
+    ) throws {
         let arguments =
             [
-                "agent", "--controller", url, "--name", name, "--fake-gpus", "\(gpusPerAgent)", "--poll-ms", "2000",
+                "agent", "--controller", controller ?? url, "--name", name, "--fake-gpus", "\(gpusPerAgent)",
+                "--poll-ms", "2000",
                 "--join-token-file", dir + "/data/join.token", "--state-dir", stateDir ?? (dir + "/agent-\(name)"),
             ] + extra
         if let program = wrapper.first {
@@ -110,6 +114,24 @@ final class LiveCluster: @unchecked Sendable {
         } else {
             agents[name] = try spawn(arguments, log: "agent-\(name).log")
         }
+    }
+
+    /// Starts `muster relay` named `name` in front of the controller; returns the URL its agents use.
+    func startRelay(_ name: String) async throws -> String {
+        let log = "relay-\(name).log"
+        relays[name] = try spawn(
+            [
+                "relay", "--controller", url, "--listen", "\(host):0", "--name", name, "--join-token-file",
+                dir + "/data/join.token",
+            ], log: log)
+        let port = try await waitFor("relay \(name) to listen", timeout: 30) { () -> Int? in
+            let text = (try? String(contentsOfFile: dir + "/" + log, encoding: .utf8)) ?? ""
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }) else {
+                return nil
+            }
+            return line.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        }
+        return "http://\(host):\(port)"
     }
 
     /// An operator's health script for the agents (`--health-script`): it fails with `message` on the node named
@@ -151,6 +173,9 @@ final class LiveCluster: @unchecked Sendable {
 
     func stop() {
         for (_, agent) in agents where agent.isRunning { kill(agent.processIdentifier, SIGKILL) }
+        for (_, relay) in relays where relay.isRunning { kill(relay.processIdentifier, SIGKILL) }
+        for (_, relay) in relays { relay.waitUntilExit() }
+        relays = [:]
         if let controller, controller.isRunning { kill(controller.processIdentifier, SIGKILL) }
         for (_, agent) in agents { agent.waitUntilExit() }
         controller?.waitUntilExit()

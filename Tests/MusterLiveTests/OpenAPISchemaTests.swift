@@ -92,7 +92,7 @@ import Testing
             "JobList": [JobList(jobs: [Self.jobInfo], nextBefore: 6, seq: 12)],
             "JobChanges": [JobChanges(seq: 12, reset: false, jobs: [Self.jobInfo])],
             "NodeInfo": [Self.nodeInfo],
-            "NodeList": [NodeList(nodes: [Self.nodeInfo], nextAfter: "gpu-001")],
+            "NodeList": [NodeList(nodes: [Self.nodeInfo], nextAfter: "gpu-001", counts: ["up": 1, "down": 2])],
             "GPUInfo": [Self.register.gpus[0]],
             "RegisterAgentRequest": [Self.register],
             "RegisterAgentResponse": [
@@ -119,10 +119,29 @@ import Testing
             "Heartbeat": [
                 Heartbeat(
                     name: "gpu-001", instance: "a1", running: [Self.task], reports: [Self.report],
-                    healthFailure: "exit 1: GPU 3 fell off the bus", checkpoints: [Self.checkpoint]),
+                    healthFailure: "exit 1: GPU 3 fell off the bus", checkpoints: [Self.checkpoint], time: 12.25),
                 Heartbeat(name: "gpu-001", instance: "a1", running: []),
             ],
-            "HeartbeatResponse": [HeartbeatResponse(kill: [Self.kill], reregister: true, interval: 3)],
+            "HeartbeatResponse": [
+                HeartbeatResponse(kill: [Self.kill], reregister: true, interval: 3, error: "bad beat"),
+                HeartbeatResponse(kill: []),
+            ],
+            "RelayHeartbeats": [Self.relayBeats],
+            "RelayHeartbeatsAnswer": [RelayHeartbeatsAnswer(answers: [HeartbeatResponse(kill: [Self.kill])])],
+            "NodeReports": [Self.nodeReports],
+            "RelayReports": [RelayReports(nodes: [Self.nodeReports])],
+            "RelayUnknownNodes": [RelayUnknownNodes(unknown: ["gpu-009"])],
+            "RelayPollNode": [
+                Self.pollNode, RelayPollNode(node: "gpu-001", after: 0, instance: nil, known: -1, knownInstance: nil),
+            ],
+            "RelayPoll": [RelayPoll(nodes: [Self.pollNode], waitMs: 25_000)],
+            "RelayItem": [RelayItem(seq: 4, assignment: Self.assignment), RelayItem(seq: 5, kill: Self.kill)],
+            "RelayPollAnswer": [
+                RelayPollAnswer(
+                    controllerInstance: "c1",
+                    nodes: [NodeItems(node: "gpu-001", items: [RelayItem(seq: 4, assignment: Self.assignment)])],
+                    unknown: ["gpu-009"])
+            ],
             "Assignment": [
                 Self.assignment,
                 Assignment(
@@ -146,6 +165,10 @@ import Testing
             "ServiceList": [ServiceList(services: [Self.serviceInfo])],
         ]
     }
+
+    static let relayBeats = RelayHeartbeats(beats: [Heartbeat(name: "gpu-001", instance: "a1", running: [task])])
+    static let nodeReports = NodeReports(node: "gpu-001", reports: [report])
+    static let pollNode = RelayPollNode(node: "gpu-001", after: 3, instance: "c1", known: 5, knownInstance: "c1")
 
     static let service = ServiceRequest(
         name: "embed", replica: submit, replicas: nil, minReplicas: 1, maxReplicas: 4, targetInflight: 3,
@@ -173,6 +196,11 @@ import Testing
             "Heartbeat": (Heartbeat.self, Heartbeat(name: "n", instance: "a", running: [Self.task], reports: [])),
             "LogUpload": (LogUpload.self, LogUpload(task: Self.task, offset: 0, data: "aGk=")),
             "ReportBatch": (ReportBatch.self, ReportBatch(reports: [Self.report])),
+            "RelayHeartbeats": (RelayHeartbeats.self, Self.relayBeats),
+            "NodeReports": (NodeReports.self, Self.nodeReports),
+            "RelayReports": (RelayReports.self, RelayReports(nodes: [Self.nodeReports])),
+            "RelayPollNode": (RelayPollNode.self, Self.pollNode),
+            "RelayPoll": (RelayPoll.self, RelayPoll(nodes: [Self.pollNode], waitMs: 0)),
             "ServiceRequest": (ServiceRequest.self, Self.service),
             "ScaleRequest": (ScaleRequest.self, ScaleRequest(replicas: 2)),
             "RolloutRequest": (RolloutRequest.self, RolloutRequest(replica: Self.submit)),

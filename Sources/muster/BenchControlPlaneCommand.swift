@@ -14,8 +14,9 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
         abstract: "Benchmark the controller alone against simulated nodes on the real protocol.",
         discussion: """
             Each simulated node holds a long-poll and sends a heartbeat every interval the controller asks for; \
-            a task "runs" for the seconds of its command (sleep N). Both sides hold about 2 connections per \
-            node, so the open-file limit bounds the size (ulimit -n).
+            a task "runs" for the seconds of its command (sleep N). Nodes sit behind one relay per leaf \
+            (--nodes-per-relay, in this process; the relays speak HTTP to the controller); with \
+            --nodes-per-relay 0 each node holds 2 connections of its own, so the open-file limit bounds the size.
             """)
 
     @Option(help: "Cluster sizes in nodes, comma-separated (e.g. 1000,5000).")
@@ -94,10 +95,12 @@ struct BenchControlPlaneCommand: AsyncParsableCommand {
         }
         return GrowthReport(
             title: "Muster control plane: \(rows.map { "\($0.nodes)" }.joined(separator: ", ")) simulated nodes",
-            summary: "muster bench control-plane --nodes \(nodes) --jobs \(jobs) --queued \(queued): the controller "
-                + "as its own process; simulated nodes on the real protocol (register, long-poll, heartbeats, task "
-                + "reports), no processes; \(gpusPerNode) GPUs a node; jobs of sleep \(jobSeconds); heartbeat timeout "
-                + "\(heartbeatTimeout) s.",
+            summary: "muster bench control-plane --nodes \(nodes) --jobs \(jobs) --queued \(queued) "
+                + "--heartbeat-timeout \(Int(heartbeatTimeout)): the controller as its own process; simulated nodes on "
+                + "the real protocol (register, long-poll, heartbeats, task reports), no processes, "
+                + (nodesPerRelay > 0
+                    ? "\(nodesPerRelay) behind each relay (relays in process, HTTP to the controller)"
+                    : "each on its own sockets") + "; \(gpusPerNode) GPUs a node; jobs of sleep \(jobSeconds).",
             xLabel: "nodes", header: ControlPlaneRun.Row.header, rows: rows.map(\.cells),
             charts: [
                 .init(title: "Controller CPU when idle", yLabel: "cores", lines: [line("idle") { $0.idleCores }]),

@@ -46,5 +46,11 @@ struct NodesCommand: AsyncParsableCommand {
         }
         print(table.text)
         if let next = page.nextAfter { print("more nodes: muster nodes --after \(next) (same filters)") }
+        if let counts = page.counts, counts.values.reduce(0, +) > nodes.count {
+            let parts = ["up", "drained", "returning", "down"].compactMap { state in
+                counts[state].map { "\($0) \(state)" }
+            }
+            print("cluster: \(counts.values.reduce(0, +)) nodes, " + parts.joined(separator: ", "))
+        }
     }
 }

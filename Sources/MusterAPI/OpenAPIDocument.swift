@@ -15,6 +15,12 @@ public enum OpenAPIDocument {
             "/healthz": {
               "get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}
             },
+            "/metrics": {
+              "get": {
+                "summary": "Prometheus metrics (text format 0.0.4): queue depth, GPUs by model and use, nodes, scheduler passes, job starts and ends, preemptions, API latency and errors by route, heartbeat lag, store commits",
+                "responses": {"200": {"description": "the metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}, "401": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/openapi.json": {
               "get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI JSON"}}}
             },

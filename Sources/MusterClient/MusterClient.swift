@@ -142,6 +142,11 @@ public final class MusterClient: Sendable {
             "GET", "/v1/nodes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: NodeList.self)
     }
 
+    /// The controller's Prometheus metrics, as text.
+    public func metrics() async throws(ClientError) -> String {
+        String(decoding: try await raw("GET", "/metrics", body: nil), as: UTF8.self)
+    }
+
     /// Teams, their use and fair share, and the classes.
     public func teams() async throws(ClientError) -> TeamList {
         try await call("GET", "/v1/teams", as: TeamList.self)

@@ -422,6 +422,7 @@ extension Lifecycle {
                 startHolding(id, jobs.values[j].attempt!)
             }
             started.append(id)
+            attemptsStarted += 1
             if !isStatic, let victims = victimsOf[id] {
                 let stopping = Set(victims.filter { holding.contains($0) })
                 if !stopping.isEmpty {
@@ -491,6 +492,7 @@ extension Lifecycle {
         active.remove(id)
         held.remove(id)
         notBefore.removeValue(forKey: id)
+        jobsEnded[jobs.values[j].state, default: 0] += 1
         if !awaitingVictims.isEmpty { awaitingVictims.removeValue(forKey: id) }
         if snapshot?.spares?.claims.isEmpty == false { snapshot!.spares!.claims.removeValue(forKey: id) }
         directives.append(.storeJobs([id]))

@@ -78,6 +78,9 @@ public struct Lifecycle: Sendable {
     public internal(set) var awaitingVictims: [JobID: Set<JobID>] = [:]
     /// Preemptions since start.
     public internal(set) var preemptionsMade = 0
+    /// Attempts started since start, and jobs ended by their final state (`/metrics` counts them).
+    public internal(set) var attemptsStarted = 0
+    public internal(set) var jobsEnded: [JobState: Int] = [:]
     /// The jobs the last planning pass preempted (the simulator charges their lost work).
     public internal(set) var preemptedInLastPass: [JobID] = []
 

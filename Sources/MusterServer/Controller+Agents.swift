@@ -37,6 +37,7 @@ extension Controller {
         try available()
         guard lifecycle.nodes[name] != nil else { return HeartbeatResponse(kill: [], reregister: true) }
         let now = clock.now()
+        if let taken = beat.time, taken.isFinite { metrics.heartbeatLag.recordSeconds(max(0, min(now - taken, 3_600))) }
         var directives = reportDirectives(name, beat.reports, now: now)
         for checkpoint in beat.checkpoints ?? [] {
             let task = checkpoint.task

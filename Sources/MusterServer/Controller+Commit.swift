@@ -71,7 +71,9 @@ extension Controller {
             var ok = true
             if !merged.isEmpty {
                 do {
+                    let started = ContinuousClock.now
                     try await store.commit(merged)
+                    metrics.commitDuration.recordSeconds(Self.seconds(ContinuousClock.now - started))
                 } catch {
                     ok = false
                     logger.error("commit failed; reloading the durable state", metadata: ["error": "\(error)"])

@@ -19,8 +19,17 @@ extension Controller {
             }
             let now = clock.now()
             try? await apply(lifecycle.tick(now: now))
-            try? await apply(lifecycle.plan(now: clock.now()))
+            let started = ContinuousClock.now
+            let before = lifecycle.attemptsStarted + lifecycle.preemptionsMade
+            let directives = lifecycle.plan(now: clock.now())
+            metrics.passDuration.recordSeconds(Self.seconds(ContinuousClock.now - started))
+            metrics.passDecisions.record(lifecycle.attemptsStarted + lifecycle.preemptionsMade - before)
+            try? await apply(directives)
         }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Asks the scheduler loop for a pass soon.

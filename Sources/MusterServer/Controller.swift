@@ -21,6 +21,8 @@ public actor Controller {
     let clock: any ControllerClock
     /// Numbers the agents' mailboxes; a poll that names another instance starts from scratch.
     public nonisolated let instance = UUID().uuidString
+    /// What `GET /metrics` reports.
+    public nonisolated let metrics = ControllerMetrics()
 
     var lifecycle: Lifecycle
     /// The classes and teams in force (the config file's, as last loaded).
@@ -55,6 +57,16 @@ public actor Controller {
     public var planningPasses: Int { lifecycle.planningPasses }
     /// Nodes declared down since start.
     public var nodesDeclaredDown: Int { lifecycle.nodesDeclaredDown }
+
+    /// The Prometheus text of `GET /metrics`: the gauges read from the lifecycle now, and every histogram and
+    /// counter.
+    public func metricsText() -> String {
+        var counts: [String: Int] = [:]
+        for node in lifecycle.nodes.values {
+            counts[node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue, default: 0] += 1
+        }
+        return metrics.scrape(lifecycle, nodeCounts: counts)
+    }
 
     /// Loads everything the store holds. Jobs that were running stay running: their agents reconcile them at
     /// their next heartbeat.

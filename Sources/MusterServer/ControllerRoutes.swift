@@ -19,6 +19,7 @@ public enum ControllerRoutes {
         Router<BasicRequestContext>, [String]
     ) {
         let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: controller.metrics))
         router.add(middleware: ErrorMiddleware())
         var routes: [String] = []
         func record(_ method: String, _ path: String) {
@@ -43,6 +44,12 @@ public enum ControllerRoutes {
         }
 
         get("/healthz") { _, _ in try json(["status": "ok"]) }
+        get("/metrics") { request, _ in
+            _ = try await user(request)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: await controller.metricsText())))
+        }
         get("/v1/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],

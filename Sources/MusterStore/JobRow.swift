@@ -28,6 +28,13 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var preemption: String?
     var no_requeue: Bool?
     var replica: String?
+    // Accounting (v6): what `history` and `usage` filter and sum, kept as columns so they need no JSON.
+    var team: String?
+    var class_name: String?
+    var gpus: Int?
+    var started_at: Double?
+    var gpu_seconds: Double?
+    var energy_wh: Double?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -54,6 +61,15 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         preemption = try job.preemption.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         no_requeue = job.noRequeue ? true : nil
         replica = try job.replica.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        team = job.spec.team
+        class_name = job.spec.priority.name
+        gpus = job.shape.gpus
+        started_at = job.attempt?.startedAt
+        if let end = job.endTime, job.state.isTerminal {
+            let ran = started_at.map { max(0, end - $0) } ?? 0
+            gpu_seconds = ran * Double(job.shape.gpus)
+            energy_wh = job.energyJoules(until: end) / 3_600
+        }
     }
 
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).

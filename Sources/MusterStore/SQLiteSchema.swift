@@ -8,6 +8,9 @@ import GRDB
 ///   key; nodes with their health; API tokens (hashes only). Jobs of `v1` are carried over by `LegacyJobRows`.
 /// - `v3`: a job's dependencies and its place in a job array (JSON, null when it has none), and its restart
 ///   limit; a node's drain reason.
+/// - `v4`, `v5`: preemptions; replicas and services.
+/// - `v6`: accounting columns of a job (team, class, GPUs, start, GPU-seconds, energy) and indexes by end time,
+///   owner and team, for `history` and `usage` over millions of ended jobs.
 enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -82,6 +85,25 @@ enum SQLiteSchema {
                 t.column("owner", .text).notNull()
                 t.column("record", .text).notNull()
             }
+        }
+        migrator.registerMigration("v6") { db in
+            try db.alter(table: "job") { t in
+                t.add(column: "team", .text)
+                t.add(column: "class_name", .text)
+                t.add(column: "gpus", .integer)
+                t.add(column: "started_at", .double)
+                t.add(column: "gpu_seconds", .double)
+                t.add(column: "energy_wh", .double)
+            }
+            // Rows written before: their accounting columns from their own record.
+            let rows = try JobRow.fetchAll(db)
+            for row in rows {
+                guard let job = try? row.job() else { continue }
+                try JobRow(job).update(db)
+            }
+            try db.create(index: "job_end", on: "job", columns: ["end_time"])
+            try db.create(index: "job_owner_end", on: "job", columns: ["owner", "end_time"])
+            try db.create(index: "job_team_end", on: "job", columns: ["team", "end_time"])
         }
         return migrator
     }

@@ -15,7 +15,7 @@ import MusterCore
 /// fraction of `FULL`'s cost. Pass `durable: true` for `FULL` when power loss matters. The file and its WAL are
 /// readable by their owner only: jobs' environments may hold secrets.
 public final class SQLiteStore: Store {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.

@@ -67,7 +67,7 @@ final class SQLiteFixture: Sendable {
     @Test func schemaIsAtTheLastMigration() async throws {
         let fixture = try SQLiteFixture()
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v5")
+        #expect(try await store.schemaVersion() == "v6")
     }
 
     @Test func databaseFilesAreReadableByTheirOwnerOnly() async throws {
@@ -122,7 +122,7 @@ final class SQLiteFixture: Sendable {
             }
         }
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v5")
+        #expect(try await store.schemaVersion() == "v6")
         let state = try await store.load()
         #expect(state.unreadable.isEmpty)
         #expect(state.jobs.count == 2)

@@ -339,7 +339,9 @@ public final class MusterClient: Sendable {
     private func raw(_ method: String, _ path: String, body: Data?, headers: [String: String] = [:])
         async throws(ClientError) -> [UInt8]
     {
-        guard addresses.count > 1 else { return try await raw(addresses[0], method, path, body: body, headers: headers) }
+        guard addresses.count > 1 else {
+            return try await raw(addresses[0], method, path, body: body, headers: headers)
+        }
         let deadline = ContinuousClock.now + .seconds(Self.failoverWait)
         var next = current.withLock { $0 }
         var tried = 0

@@ -75,14 +75,16 @@ public struct ControllerLease: Sendable {
             try? await Task.sleep(for: .seconds(ttl / 5))
             do {
                 guard try await renew(epoch: epoch) else {
-                    throw StoreError("another controller took the lease (epoch \(epoch) is over): this one no longer leads")
+                    throw StoreError(
+                        "another controller took the lease (epoch \(epoch) is over): this one no longer leads")
                 }
                 lastRenewed = .now
             } catch {
                 if !error.retryable && error.message.contains("took the lease") { throw error }
                 if ContinuousClock.now - lastRenewed > .seconds(ttl) {
                     throw StoreError(
-                        "the lease could not be renewed for \(ttl) s (\(error.message)): another controller may lead now")
+                        "the lease could not be renewed for \(ttl) s (\(error.message)): another controller may lead now"
+                    )
                 }
             }
         }

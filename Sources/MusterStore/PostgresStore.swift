@@ -85,10 +85,23 @@ public final class PostgresStore: Store {
         do {
             let encoder = RowJSON.encoder
             let json: [(String, String, Int)] = [
-                ("job", String(decoding: try encoder.encode(try rows.jobs.map(JobRow.init)), as: UTF8.self), rows.jobs.count),
-                ("node", String(decoding: try encoder.encode(try rows.nodes.map(NodeRow.init)), as: UTF8.self), rows.nodes.count),
-                ("token", String(decoding: try encoder.encode(rows.tokens.map(TokenRow.init)), as: UTF8.self), rows.tokens.count),
-                ("service", String(decoding: try encoder.encode(try rows.services.map(ServiceRow.init)), as: UTF8.self), rows.services.count),
+                (
+                    "job", String(decoding: try encoder.encode(try rows.jobs.map(JobRow.init)), as: UTF8.self),
+                    rows.jobs.count
+                ),
+                (
+                    "node", String(decoding: try encoder.encode(try rows.nodes.map(NodeRow.init)), as: UTF8.self),
+                    rows.nodes.count
+                ),
+                (
+                    "token", String(decoding: try encoder.encode(rows.tokens.map(TokenRow.init)), as: UTF8.self),
+                    rows.tokens.count
+                ),
+                (
+                    "service",
+                    String(decoding: try encoder.encode(try rows.services.map(ServiceRow.init)), as: UTF8.self),
+                    rows.services.count
+                ),
             ]
             let logger = self.logger
             let statements = json.filter { $0.2 > 0 }.map { (table, rows, _) in

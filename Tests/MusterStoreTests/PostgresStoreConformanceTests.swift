@@ -12,7 +12,8 @@ struct PostgresStoreConformanceTests {
     /// Runs one conformance check; `open` opens the same database each time it is called.
     func check(_ body: (StoreConformance) async throws -> Void) async throws {
         try await PostgresTestServer.withDatabase { url in
-            try await body(StoreConformance(open: { try await PostgresStore(url: url, logger: PostgresTestServer.logger) }))
+            try await body(
+                StoreConformance(open: { try await PostgresStore(url: url, logger: PostgresTestServer.logger) }))
         }
     }
 

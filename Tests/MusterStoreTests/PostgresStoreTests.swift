@@ -117,7 +117,9 @@ struct PostgresStoreTests {
             }
             try await second.commit(StoreBatch(jobs: [StoreConformance.job(id: 3, owner: "bob")]))
             #expect(try await second.load().jobs.map(\.id) == [1, 3])
-            #expect(try await lease1.current() == .init(epoch: epoch2, holder: lease2.holder, address: "http://127.0.0.1:2", live: true))
+            #expect(
+                try await lease1.current()
+                    == .init(epoch: epoch2, holder: lease2.holder, address: "http://127.0.0.1:2", live: true))
             // A graceful stop hands the lease over at once.
             await lease2.release(epoch: epoch2)
             #expect(try await lease1.tryAcquire() == epoch2 + 1)

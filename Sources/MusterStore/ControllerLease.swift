@@ -46,7 +46,7 @@ public struct ControllerLease: Sendable {
                 WHERE muster_leader.expires < clock_timestamp()
                 RETURNING epoch
                 """
-            ).decode(Int64.self).collect().first
+            ).decode(Int64.self).array().first
         } catch {
             throw PostgresStore.storeError("cannot take the controller lease in \(store.url)", error)
         }
@@ -60,7 +60,7 @@ public struct ControllerLease: Sendable {
                 UPDATE muster_leader SET expires = clock_timestamp() + make_interval(secs => \(ttl))
                 WHERE id = 1 AND epoch = \(epoch) AND holder = \(holder) RETURNING epoch
                 """
-            ).decode(Int64.self).collect().isEmpty
+            ).decode(Int64.self).array().isEmpty
         } catch {
             throw PostgresStore.storeError("cannot renew the controller lease in \(store.url)", error)
         }
@@ -73,7 +73,7 @@ public struct ControllerLease: Sendable {
         var lastRenewed = ContinuousClock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(ttl / 5))
-            do {
+            do throws(StoreError) {
                 guard try await renew(epoch: epoch) else {
                     throw StoreError(
                         "another controller took the lease (epoch \(epoch) is over): this one no longer leads")
@@ -104,7 +104,7 @@ public struct ControllerLease: Sendable {
         do {
             return try await store.pool.query(
                 "SELECT epoch, holder, address, expires > clock_timestamp() FROM muster_leader WHERE id = 1"
-            ).decode((Int64, String, String, Bool).self).collect().first.map {
+            ).decode((Int64, String, String, Bool).self).array().first.map {
                 Holder(epoch: $0.0, holder: $0.1, address: $0.2, live: $0.3)
             }
         } catch {

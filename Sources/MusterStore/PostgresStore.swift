@@ -109,9 +109,9 @@ public final class PostgresStore: Store {
             }
             try await client.withTransaction(logger: logger) { connection in
                 if let fence {
-                    let current = try await connection.query(
-                        "SELECT epoch FROM muster_leader WHERE id = 1 FOR SHARE", logger: logger
-                    ).decode(Int64.self).collect().first
+                    let rows = try await connection.query(
+                        "SELECT epoch FROM muster_leader WHERE id = 1 FOR SHARE", logger: logger)
+                    let current = try await rows.decode(Int64.self).array().first
                     guard current == fence else { throw FencedOut(held: fence, current: current) }
                 }
                 for (sql, rows) in statements {
@@ -130,7 +130,7 @@ public final class PostgresStore: Store {
         do {
             var state = StoredState()
             let decoder = JSONDecoder()
-            for (id, json) in try await rows("SELECT id::text, row_to_json(t)::text FROM job t ORDER BY id") {
+            for (id, json) in try await rows("SELECT id::text, row_to_json(t)::text FROM job t ORDER BY t.id") {
                 do {
                     state.jobs.append(try decoder.decode(JobRow.self, from: Data(json.utf8)).job())
                 } catch {
@@ -176,7 +176,7 @@ public final class PostgresStore: Store {
         do {
             let versions = try await client.query(
                 "SELECT identifier FROM muster_migrations WHERE identifier LIKE 'v%'", logger: logger
-            ).decode(String.self).collect()
+            ).decode(String.self).array()
             return versions.max { ($0.dropFirst().count, $0) < ($1.dropFirst().count, $1) } ?? ""
         } catch {
             throw Self.storeError("cannot read the schema version of \(url)", error)

@@ -72,8 +72,8 @@ extension ControllerCommand {
                 do {
                     try await lease.keep(epoch: epoch)
                 } catch {
-                    printError("muster: \(error.message); exiting")
-                    exit(75)
+                    printError("muster: \(error); exiting")
+                    Foundation.exit(75)
                 }
             }
             group.addTask {

@@ -19,7 +19,7 @@ struct PostgresStoreTests {
             let sqlite = try SQLiteFixture()
             #expect(try await SQLiteStore(path: sqlite.path).schemaVersion() == "v5")
             let recorded = try await store.pool.query("SELECT identifier FROM muster_migrations ORDER BY identifier")
-                .decode(String.self).collect()
+                .decode(String.self).array()
             #expect(recorded == ["v1", "v2", "v3", "v4", "v5"])
         }
     }

@@ -13,9 +13,9 @@ enum PostgresTestServer {
 
     /// Whether the PostgreSQL tests run: a server is named, or this is CI (where a missing one fails them).
     static let enabled = url != nil || inCI
-    static let skipMessage: Comment =
-        "no PostgreSQL server: set MUSTER_TEST_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres (a superuser), "
-        + "or start one with `.ci/postgres.sh start /tmp/muster-pg`"
+    static let skipMessage = Comment(
+        rawValue: "no PostgreSQL server: set MUSTER_TEST_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres (a "
+            + "superuser), or start one with `.ci/postgres.sh start /tmp/muster-pg`")
 
     /// The logger the stores under test get (warnings and worse only).
     static var logger: Logger {

@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
@@ -36,7 +37,11 @@ let package = Package(
         .target(name: "MusterAPI", dependencies: ["MusterCore"]),
         .target(
             name: "MusterStore",
-            dependencies: ["MusterCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MusterCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "MusterClient",
@@ -75,7 +80,10 @@ let package = Package(
         .testTarget(name: "MusterSimTests", dependencies: ["MusterSim", "MusterCore"]),
         .testTarget(
             name: "MusterStoreTests",
-            dependencies: ["MusterStore", "MusterCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MusterStore", "MusterCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "MusterLiveTests",

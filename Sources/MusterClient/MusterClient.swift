@@ -4,20 +4,34 @@ import MusterAPI
 import Synchronization
 
 /// A typed client for the controller's HTTP API. Holds its own connection pool; call `shutdown()` when done.
+///
+/// Given several controllers' addresses (comma-separated: controllers sharing a PostgreSQL store), it follows the
+/// leader: a controller that cannot be reached, or that answers 503 `not_leader`, is passed over for the next
+/// one, round after round for up to `failoverWait` seconds while a standby takes over.
 public final class MusterClient: Sendable {
-    public let baseURL: String
+    /// Every controller's address, in the order they are tried.
+    public let addresses: [String]
+    /// Which address answered last (tried first next time).
+    private let current = Mutex(0)
+    /// How long a client with several addresses keeps trying them while none leads.
+    public static let failoverWait: Double = 30
+    /// The address in use: the one that answered last.
+    public var baseURL: String { addresses[current.withLock { $0 }] }
     private let http: HTTPClient
     /// The bearer token sent with every request (an agent swaps it for its node's token after registering).
     private let bearer: Mutex<String?>
 
-    /// A client for the controller at `baseURL` (e.g. `http://127.0.0.1:7420`), keeping up to `connections`
-    /// connections open.
+    /// A client for the controller at `baseURL` (e.g. `http://127.0.0.1:7420`, or several, comma-separated),
+    /// keeping up to `connections` connections open.
     public init(baseURL: String, token: String? = nil, connections: Int = 8) {
         bearer = Mutex(token)
-        var url = baseURL
-        while url.hasSuffix("/") { url.removeLast() }
-        if !url.contains("://") { url = "http://" + url }
-        self.baseURL = url
+        addresses = baseURL.split(separator: ",").map {
+            var url = $0.trimmingCharacters(in: .whitespaces)
+            while url.hasSuffix("/") { url.removeLast() }
+            if !url.contains("://") { url = "http://" + url }
+            return url
+        }.filter { !$0.isEmpty }
+        precondition(!addresses.isEmpty, "MusterClient needs a controller address")
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
@@ -330,6 +344,44 @@ public final class MusterClient: Sendable {
     private func raw(_ method: String, _ path: String, body: Data?, headers: [String: String] = [:])
         async throws(ClientError) -> [UInt8]
     {
+        guard addresses.count > 1 else {
+            return try await raw(addresses[0], method, path, body: body, headers: headers)
+        }
+        let deadline = ContinuousClock.now + .seconds(Self.failoverWait)
+        var next = current.withLock { $0 }
+        var tried = 0
+        while true {
+            do {
+                let bytes = try await raw(addresses[next], method, path, body: body, headers: headers)
+                current.withLock { $0 = next }
+                return bytes
+            } catch {
+                let passOver: Bool
+                switch error {
+                case .unreachable: passOver = true
+                case .server(503, "not_leader", _): passOver = true
+                default: passOver = false
+                }
+                guard passOver else {
+                    current.withLock { $0 = next }
+                    throw error
+                }
+                tried += 1
+                next = (next + 1) % addresses.count
+                if tried % addresses.count == 0 {
+                    // A whole round without a leader: one is taking over.
+                    guard ContinuousClock.now < deadline else { throw error }
+                    try? await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }
+    }
+
+    /// One request to the controller at `address`.
+    private func raw(
+        _ address: String, _ method: String, _ path: String, body: Data?, headers: [String: String]
+    ) async throws(ClientError) -> [UInt8] {
+        let baseURL = address
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = .init(rawValue: method)
         if headers["Authorization"] == nil, let token = bearer.withLock({ $0 }) {

@@ -74,6 +74,10 @@ public struct ControllerConfig: Sendable {
         }
     }
 
+    /// Where the state lives when not in the data directory's SQLite file: a PostgreSQL URL
+    /// (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`), which several controllers may share (one leads).
+    public var storeURL: String?
+
     /// The SQLite file.
     public var databasePath: String { dataDir + "/muster.sqlite" }
 

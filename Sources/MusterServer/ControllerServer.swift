@@ -19,10 +19,13 @@ public struct ControllerServer: Sendable {
     /// The lock that keeps a second controller off this data directory, held for the process's life.
     let lock: DataDirectoryLock
 
-    /// Creates the data directory (owner-only), locks it, opens the SQLite store in it and loads the state.
+    /// Creates the data directory (owner-only), locks it, opens the store (SQLite in it, or the PostgreSQL database
+    /// of `config.storeURL`; or `store` when given, already open and leading) and loads the state.
     /// On a fresh directory it creates the first admin token (for `adminUser`) and the join token, and writes
     /// them to `token` and `join.token` in the directory (mode 0600).
-    public init(config: ControllerConfig, logger: Logger, adminUser: String? = nil) async throws {
+    public init(
+        config: ControllerConfig, logger: Logger, adminUser: String? = nil, store given: (any Store)? = nil
+    ) async throws {
         do {
             try FileManager.default.createDirectory(
                 atPath: config.dataDir + "/logs", withIntermediateDirectories: true,
@@ -36,7 +39,14 @@ public struct ControllerServer: Sendable {
             throw StoreError("cannot create the data directory \(config.dataDir): \(error.localizedDescription)")
         }
         lock = try DataDirectoryLock(directory: config.dataDir)
-        let store = try SQLiteStore(path: config.databasePath)
+        let store: any Store
+        if let given {
+            store = given
+        } else if let url = config.storeURL {
+            store = try await PostgresStore(url: url, logger: logger)
+        } else {
+            store = try SQLiteStore(path: config.databasePath)
+        }
         controller = try await Controller(config: config, store: store, logger: logger)
         routes = ControllerRoutes.router(for: controller).1
         self.config = config

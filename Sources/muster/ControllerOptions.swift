@@ -1,11 +1,18 @@
 import ArgumentParser
 import MusterCore
 import MusterServer
+import MusterStore
 
 /// The options `muster controller` and `muster up` share: where state lives, where to listen, how to schedule.
 struct ControllerOptions: ParsableArguments {
     @Option(help: "Directory for the database, logs and checkpoints.")
     var data: String = ".muster"
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the state lives: absent, SQLite in the data directory; postgres://USER:PASSWORD@HOST:PORT/DB, a "
+                + "PostgreSQL database that several controllers may share (one leads, the others stand by)."))
+    var store: String?
 
     @Option(help: "HOST:PORT to listen on (port 0: any free port).")
     var listen: String = "127.0.0.1:7420"
@@ -60,6 +67,19 @@ struct ControllerOptions: ParsableArguments {
             dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
             requeueBackoff: requeueBackoff, sharing: sharing, configPath: path)
         config.masterPorts = first...last
+        if let store {
+            guard PostgresURL.isPostgres(store) else {
+                throw ValidationError(
+                    "--store must be a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL (leave it out for SQLite in "
+                        + "--data), got '\(store.prefix(40))'")
+            }
+            do {
+                _ = try PostgresURL(store)
+            } catch {
+                throw ValidationError("--store: \(error.message)")
+            }
+            config.storeURL = store
+        }
         return config
     }
 }

@@ -2,12 +2,15 @@ import ArgumentParser
 import Foundation
 import Logging
 import MusterServer
+import MusterStore
 
 /// Opening and serving a controller, with errors a person can act on.
 enum ServerStartup {
-    static func open(config: ControllerConfig, logger: Logger) async throws -> ControllerServer {
+    static func open(config: ControllerConfig, logger: Logger, store: (any Store)? = nil) async throws
+        -> ControllerServer
+    {
         do {
-            return try await ControllerServer(config: config, logger: logger)
+            return try await ControllerServer(config: config, logger: logger, store: store)
         } catch {
             printError("muster: cannot start the controller: \(error)")
             throw ExitCode(1)

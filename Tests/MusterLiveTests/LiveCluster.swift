@@ -17,7 +17,7 @@ final class LiveCluster: @unchecked Sendable {
     let dir: String
     let heartbeatTimeout: Double
     let gpusPerAgent: Int
-    private(set) var port = 0
+    var port = 0
     private(set) var controller: Process?
     /// More arguments for `muster controller` (e.g. `--config FILE`).
     var controllerExtra: [String] = []
@@ -87,6 +87,12 @@ final class LiveCluster: @unchecked Sendable {
                 (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {
                     Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
                 }
+            }
+        }
+        if client == nil {
+            // A fixed port (set before the first start) has no port file to wait for: wait for the token instead.
+            _ = try await waitFor("the controller's admin token", timeout: 30) {
+                (try? adminToken()).flatMap { $0.isEmpty ? nil : $0 }
             }
             client = MusterClient(baseURL: url, token: try adminToken(), connections: 4)
         }
@@ -271,7 +277,7 @@ final class LiveCluster: @unchecked Sendable {
         return "--- \(name) ---\n" + text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
-    private func spawn(_ arguments: [String], log: String, executable: String = LiveCluster.executable) throws
+    func spawn(_ arguments: [String], log: String, executable: String = LiveCluster.executable) throws
         -> Process
     {
         let process = Process()

@@ -1,0 +1,136 @@
+import Foundation
+import MusterAPI
+import MusterClient
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The PostgreSQL server of `MUSTER_TEST_POSTGRES` (see MusterStoreTests' `PostgresTestServer`): without it these
+/// tests skip, except in CI, where they fail.
+enum FailoverServer {
+    static let url = ProcessInfo.processInfo.environment["MUSTER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
+    static let enabled = url != nil || ProcessInfo.processInfo.environment["CI"] == "true"
+    static let skipMessage: Comment =
+        "no PostgreSQL server: set MUSTER_TEST_POSTGRES=postgres://USER:PASSWORD@HOST:PORT/postgres (a superuser)"
+
+    /// A new database on the server (created with psql); returns its URL.
+    static func createDatabase() throws -> String {
+        let server = try #require(url, "CI=true but MUSTER_TEST_POSTGRES is not set: .ci/run should start PostgreSQL")
+        let name = "muster_failover_\(UUID().uuidString.prefix(8).lowercased())"
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        psql.arguments = [server, "-q", "-c", "CREATE DATABASE \(name)"]
+        try psql.run()
+        psql.waitUntilExit()
+        try #require(psql.terminationStatus == 0, "psql could not create database \(name)")
+        let base = server.split(separator: "?", maxSplits: 1)
+        var head = String(base[0])
+        head = String(head[..<(head.lastIndex(of: "/") ?? head.endIndex)])
+        return head + "/" + name + (base.count > 1 ? "?" + base[1] : "")
+    }
+
+    /// A free port on loopback (bound and released).
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension EndToEnd {
+    @Suite(.enabled(if: FailoverServer.enabled, FailoverServer.skipMessage))
+    struct Failover {
+        /// Two controllers on one PostgreSQL database; the leader is killed with SIGKILL. The standby leads within
+        /// 15 s; no acknowledged job is lost, none starts twice, and the running gang keeps running to the end.
+        @Test func standbyTakesOverWhenTheLeaderIsKilled() async throws {
+            let database = try FailoverServer.createDatabase()
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 4)
+            let (first, second) = (try FailoverServer.freePort(), try FailoverServer.freePort())
+            cluster.port = first
+            let lease = ["--store", database, "--lease-ttl", "2"]
+            cluster.controllerExtra = lease
+            var standby: Process?
+            defer {
+                if let standby, standby.isRunning { kill(standby.processIdentifier, SIGKILL) }
+                standby?.waitUntilExit()
+                cluster.stop()
+            }
+            try await cluster.startController()
+            standby = try cluster.spawn(
+                [
+                    "controller", "--data", cluster.dir + "/data2", "--listen", "127.0.0.1:\(second)",
+                    "--heartbeat-timeout", "4", "--kill-grace", "1", "--requeue-backoff", "1",
+                    "--master-ports", "\(cluster.masterPorts.lowerBound)-\(cluster.masterPorts.upperBound)",
+                ] + lease, log: "standby.log")
+            let both = "http://127.0.0.1:\(first),http://127.0.0.1:\(second)"
+            for name in ["node-a", "node-b"] { try cluster.startAgent(name, controller: both) }
+            try await cluster.waitForNodes(up: 2)
+            // The standby answers, and answers 503 not_leader naming the leader.
+            let direct = MusterClient(baseURL: "http://127.0.0.1:\(second)", token: try cluster.adminToken())
+            let client = MusterClient(baseURL: both, token: try cluster.adminToken(), connections: 4)
+            defer { Task { await direct.shutdown() } }
+            defer { Task { await client.shutdown() } }
+            let refused = try await cluster.waitFor("the standby to answer", timeout: 30) { () -> ClientError? in
+                do {
+                    _ = try await direct.jobs()
+                    return nil
+                } catch let error as ClientError {
+                    return error.code == "not_leader" ? error : nil
+                } catch {
+                    return nil
+                }
+            }
+            #expect(refused.status == 503 && "\(refused)".contains("127.0.0.1:\(first)"))
+
+            let marker = cluster.dir + "/starts"
+            let running = try await client.submit(
+                cluster.request(
+                    ["/bin/sh", "-c", "echo start >> \(marker); echo running; sleep 12; echo finished"], gpus: 4,
+                    nodes: 2))
+            try await cluster.waitForLog(running, contains: "running")
+            let before = try await client.job(running)
+            var acknowledged: [Int64] = []
+            for _ in 0..<20 {
+                acknowledged.append(try await client.submit(cluster.request(["/bin/true"], gpus: 4)))
+            }
+
+            cluster.killController()
+            let killedAt = ContinuousClock.now
+            _ = try await cluster.waitFor("the standby to lead", timeout: 15) { try? await direct.jobs() }
+            let takeover = ContinuousClock.now - killedAt
+            #expect(takeover < .seconds(15))
+
+            let ids = Set(try await client.jobs().map(\.id))
+            #expect(ids.isSuperset(of: acknowledged + [running]), "no acknowledged job is lost")
+            let after = try await client.job(running)
+            #expect(after.state == "running", "the gang keeps running through the failover")
+            #expect(after.epoch == before.epoch && after.startTime == before.startTime)
+            let finished = try await cluster.waitFor("the gang to end", timeout: 40) { () -> JobInfo? in
+                let job = try? await client.job(running)
+                return job.flatMap { ["completed", "failed", "cancelled"].contains($0.state) ? $0 : nil }
+            }
+            #expect(finished.state == "completed", "\(finished.reason ?? "")")
+            let starts = try String(contentsOfFile: marker, encoding: .utf8)
+            #expect(starts.split(separator: "\n").count == 2, "each of the 2 ranks started exactly once")
+            for id in acknowledged {
+                let job = try await cluster.waitFor("job \(id) to end", timeout: 40) { () -> JobInfo? in
+                    let job = try? await client.job(id)
+                    return job.flatMap { ["completed", "failed", "cancelled"].contains($0.state) ? $0 : nil }
+                }
+                #expect(job.state == "completed")
+            }
+        }
+    }
+}

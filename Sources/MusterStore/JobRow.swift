@@ -72,6 +72,17 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// The accounting view of this row (`muster history`).
+    func historyRecord() throws -> HistoryRecord {
+        let job = try job()
+        return HistoryRecord(
+            id: job.id, name: job.spec.name, user: job.owner, team: job.spec.team, className: job.spec.priority.name,
+            state: job.state.rawValue, submittedAt: job.submittedAt, startedAt: job.attempt?.startedAt,
+            endedAt: job.endTime ?? 0, gpus: job.shape.gpus, nodes: job.attempt?.nodes ?? [],
+            gpuHours: (gpu_seconds ?? 0) / 3_600, energyWh: energy_wh ?? 0, restarts: job.restarts,
+            preemptions: job.preemptions, exitCode: job.exitCode, reason: job.reason)
+    }
+
     /// The job back; throws when a column cannot be read (the caller reports the row and carries on).
     func job() throws -> Job {
         let decoder = JSONDecoder()

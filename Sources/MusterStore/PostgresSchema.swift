@@ -6,7 +6,8 @@ import PostgresNIO
 ///
 /// - `v1`: recorded only. SQLite's first schema held the wire request; no PostgreSQL store ever had it.
 /// - `v2`: `job`, `node` and `token`, as in SQLite.
-/// - `v3`, `v4`, `v5`: the same columns (and the `service` table) as SQLite's migrations of those names.
+/// - `v3`, `v4`, `v5`, `v6`: the same columns (the `service` table, the accounting columns and indexes) as
+///   SQLite's migrations of those names. (No PostgreSQL store predates `v6`: it has no rows to backfill.)
 /// - `leader`: PostgreSQL only, not a schema version: the one-row table of the controllers' leader lease
 ///   (`ControllerLease`).
 ///
@@ -57,6 +58,19 @@ enum PostgresSchema {
             [
                 #"ALTER TABLE job ADD COLUMN "replica" text"#,
                 #"CREATE TABLE service ("name" text PRIMARY KEY, "owner" text NOT NULL, "record" text NOT NULL)"#,
+            ]
+        ),
+        (
+            "v6",
+            [
+                """
+                ALTER TABLE job ADD COLUMN "team" text, ADD COLUMN "class_name" text, ADD COLUMN "gpus" bigint,
+                    ADD COLUMN "started_at" double precision, ADD COLUMN "gpu_seconds" double precision,
+                    ADD COLUMN "energy_wh" double precision
+                """,
+                #"CREATE INDEX job_end ON job ("end_time")"#,
+                #"CREATE INDEX job_owner_end ON job ("owner", "end_time")"#,
+                #"CREATE INDEX job_team_end ON job ("team", "end_time")"#,
             ]
         ),
     ]

@@ -16,7 +16,7 @@ public final class PostgresStore: Store {
     public let url: PostgresURL
     private let client: PostgresClient
     private let runner: Task<Void, Never>
-    private let logger: Logger
+    let logger: Logger
     /// Each table's columns in table order, read once after migrating.
     private let columns: [String: [String]]
     /// The lease epoch every commit must still hold; nil when fencing is off (a single controller).

@@ -36,8 +36,21 @@ import Testing
             start: Double(i) * 1_000, end: Double(i) * 1_000 + Double(i % 10 + 1) * 360)
     }
 
-    @Test func historyFiltersPagesNewestFirstAndUsageSumsGPUHours() async throws {
-        let store = try SQLiteStore(path: path)
+    @Test func historyFiltersPagesNewestFirstAndUsageSumsGPUHoursOnSQLite() async throws {
+        try await Self.check(try SQLiteStore(path: path))
+    }
+
+    @Test(.enabled(if: PostgresTestServer.enabled, PostgresTestServer.skipMessage))
+    func historyFiltersPagesNewestFirstAndUsageSumsGPUHoursOnPostgreSQL() async throws {
+        try await PostgresTestServer.withDatabase { url in
+            let store = try await PostgresStore(url: url, logger: PostgresTestServer.logger)
+            try await Self.check(store)
+            await store.close()
+        }
+    }
+
+    /// The same checks on either store.
+    static func check(_ store: any AccountingStore) async throws {
         let pending = Job(
             id: 61, spec: JobSpec(gpus: 1, timeLimit: 60), shape: GangShape(nodes: 1, gpusPerNode: 1),
             tasksPerNode: 1, owner: "alice", launch: nil, state: .pending, submittedAt: 1)

@@ -260,6 +260,38 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "stored"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
               }
             },
+            "/v1/history": {
+              "get": {
+                "summary": "Ended jobs, newest first, from the store (sacct): users see their own, admins anyone's",
+                "parameters": [
+                  {"name": "user", "in": "query", "schema": {"type": "string", "minLength": 1, "maxLength": 128}},
+                  {"name": "team", "in": "query", "schema": {"type": "string", "minLength": 1, "maxLength": 128}},
+                  {"name": "state", "in": "query", "description": "comma-separated end states", "schema": {"type": "string", "pattern": "^(completed|failed|cancelled|preempted)(,(completed|failed|cancelled|preempted))*$"}},
+                  {"name": "since", "in": "query", "description": "ended at or after (seconds since 1970)", "schema": {"type": "number", "minimum": 0, "maximum": 253402300800}},
+                  {"name": "until", "in": "query", "description": "ended before (seconds since 1970)", "schema": {"type": "number", "minimum": 0, "maximum": 253402300800}},
+                  {"name": "before", "in": "query", "description": "ids below this one (the previous page's next_before)", "schema": {"type": "integer"}},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}}
+                ],
+                "responses": {
+                  "200": {"description": "one page", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HistoryList"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
+            "/v1/usage": {
+              "get": {
+                "summary": "Ended jobs' GPU-hours and energy by team or user over a window (sreport): users get their own",
+                "parameters": [
+                  {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["team", "user"]}},
+                  {"name": "since", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 253402300800}},
+                  {"name": "until", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 253402300800}}
+                ],
+                "responses": {
+                  "200": {"description": "totals", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UsageList"}}}},
+                  "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}
+                }
+              }
+            },
             "/v1/relays/{relay}/heartbeats": {
               "post": {
                 "summary": "The heartbeats of a relay's nodes, sent together (join token); one answer per beat, in order",
@@ -435,6 +467,14 @@ public enum OpenAPIDocument {
                 "time": {"type": "number", "description": "when the agent took running (its clock, seconds since 1970); a rank that started later is not missing"}}},
               "CheckpointReport": {"type": "object", "additionalProperties": false, "required": ["task", "time"], "properties": {"task": {"$ref": "#/components/schemas/TaskKey"}, "time": {"type": "number", "description": "Unix seconds, agent clock; bounded by the attempt's start and the controller's now"}}},
               "HeartbeatResponse": {"type": "object", "properties": {"kill": {"type": "array", "items": {"$ref": "#/components/schemas/TaskKill"}}, "reregister": {"type": "boolean"}, "interval": {"type": "number", "description": "seconds until the next heartbeat"}, "error": {"type": "string", "description": "why a relay's beat was refused"}}},
+              "HistoryEntry": {"type": "object", "required": ["id", "user", "team", "class", "state", "submit_time", "end_time", "gpus", "nodes", "gpu_hours", "energy_wh", "restarts", "preemptions"], "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"}, "user": {"type": "string"}, "team": {"type": "string"}, "class": {"type": "string"},
+                "state": {"type": "string", "enum": ["completed", "failed", "cancelled", "preempted"]}, "submit_time": {"type": "number"}, "start_time": {"type": "number"},
+                "end_time": {"type": "number"}, "gpus": {"type": "integer"}, "nodes": {"type": "array", "items": {"type": "string"}}, "gpu_hours": {"type": "number"},
+                "energy_wh": {"type": "number"}, "restarts": {"type": "integer"}, "preemptions": {"type": "integer"}, "exit_code": {"type": "integer"}, "reason": {"type": "string"}}},
+              "HistoryList": {"type": "object", "required": ["jobs"], "properties": {"jobs": {"type": "array", "items": {"$ref": "#/components/schemas/HistoryEntry"}}, "next_before": {"type": "integer"}}},
+              "UsageEntry": {"type": "object", "required": ["key", "jobs", "gpu_hours", "energy_kwh"], "properties": {"key": {"type": "string"}, "jobs": {"type": "integer"}, "gpu_hours": {"type": "number"}, "energy_kwh": {"type": "number"}, "guarantee_share": {"type": "number"}}},
+              "UsageList": {"type": "object", "required": ["by", "until", "rows"], "properties": {"by": {"type": "string", "enum": ["team", "user"]}, "since": {"type": "number"}, "until": {"type": "number"}, "rows": {"type": "array", "items": {"$ref": "#/components/schemas/UsageEntry"}}}},
               "RelayHeartbeats": {"type": "object", "additionalProperties": false, "required": ["beats"], "properties": {"beats": {"type": "array", "maxItems": 4096, "items": {"$ref": "#/components/schemas/Heartbeat"}}}},
               "RelayHeartbeatsAnswer": {"type": "object", "properties": {"answers": {"type": "array", "items": {"$ref": "#/components/schemas/HeartbeatResponse"}}}},
               "NodeReports": {"type": "object", "additionalProperties": false, "required": ["node", "reports"], "properties": {"node": {"type": "string"}, "reports": {"type": "array", "items": {"$ref": "#/components/schemas/TaskReport"}}}},

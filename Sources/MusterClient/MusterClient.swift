@@ -156,6 +156,34 @@ public final class MusterClient: Sendable {
             "GET", "/v1/nodes" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), as: NodeList.self)
     }
 
+    /// One page of ended jobs (`GET /v1/history`), newest first.
+    public func history(
+        user: String? = nil, team: String? = nil, states: [String] = [], since: Double? = nil, until: Double? = nil,
+        before: Int64? = nil, limit: Int = 100
+    ) async throws(ClientError) -> HistoryList {
+        var query = ["limit=\(limit)"]
+        for (name, value) in [("user", user), ("team", team)] {
+            if let value { query.append(name + "=" + Self.queryValue(value)) }
+        }
+        if !states.isEmpty { query.append("state=" + states.joined(separator: ",")) }
+        if let since { query.append("since=\(since)") }
+        if let until { query.append("until=\(until)") }
+        if let before { query.append("before=\(before)") }
+        return try await call("GET", "/v1/history?" + query.joined(separator: "&"), as: HistoryList.self)
+    }
+
+    /// Ended jobs' totals by team or user (`GET /v1/usage`).
+    public func usage(byTeam: Bool, since: Double? = nil, until: Double? = nil) async throws(ClientError) -> UsageList {
+        var query = ["by=" + (byTeam ? "team" : "user")]
+        if let since { query.append("since=\(since)") }
+        if let until { query.append("until=\(until)") }
+        return try await call("GET", "/v1/usage?" + query.joined(separator: "&"), as: UsageList.self)
+    }
+
+    static func queryValue(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value
+    }
+
     /// The controller's Prometheus metrics, as text.
     public func metrics() async throws(ClientError) -> String {
         String(decoding: try await raw("GET", "/metrics", body: nil), as: UTF8.self)

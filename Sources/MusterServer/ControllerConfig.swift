@@ -78,6 +78,10 @@ public struct ControllerConfig: Sendable {
     /// (`postgres://USER:PASSWORD@HOST:PORT/DATABASE`), which several controllers may share (one leads).
     public var storeURL: String?
 
+    /// Days an ended job stays in the store for `muster history` and `muster usage` (`--history-days`); nil:
+    /// forever. Older ones are purged at start and every hour.
+    public var historyDays: Double?
+
     /// The SQLite file.
     public var databasePath: String { dataDir + "/muster.sqlite" }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MusterAPI
 import MusterCore
+import MusterStore
 
 /// The controller's HTTP API under `/v1`: builds the router and remembers every route it registered, so a test
 /// can compare them with the OpenAPI document. Every route but `/healthz` and the document is authenticated:
@@ -230,6 +231,40 @@ public enum ControllerRoutes {
                 router.post(RouterPath(pattern), use: proxy)
             }
         }
+        get("/v1/history") { request, _ in
+            let principal = try await user(request)
+            let query = request.uri.queryParameters
+            var history = HistoryQuery()
+            history.user = try label(query.get("user"), "user")
+            history.team = try label(query.get("team"), "team")
+            if let states = query.get("state") {
+                history.states = states.split(separator: ",").map(String.init)
+                guard !history.states.isEmpty,
+                    history.states.allSatisfy({ ["completed", "failed", "cancelled", "preempted"].contains($0) })
+                else {
+                    throw ControllerError.invalid("state", "give end states: completed, failed, cancelled, preempted")
+                }
+            }
+            history.since = try time(query.get("since"), "since")
+            history.until = try time(query.get("until"), "until")
+            history.before = try optionalNumber(query.get("before"), "before", Int64.self)
+            let limit = try optionalNumber(query.get("limit"), "limit", Int.self) ?? 100
+            guard (1...maxLimit).contains(limit) else {
+                throw ControllerError.invalid("limit", "must be 1 to \(maxLimit), got \(limit)")
+            }
+            history.limit = limit
+            return try json(try await controller.history(history, by: principal))
+        }
+        get("/v1/usage") { request, _ in
+            let principal = try await user(request)
+            let query = request.uri.queryParameters
+            let by = query.get("by") ?? "team"
+            guard by == "team" || by == "user" else { throw ControllerError.invalid("by", "must be team or user") }
+            return try json(
+                try await controller.usage(
+                    byTeam: by == "team", since: try time(query.get("since"), "since"),
+                    until: try time(query.get("until"), "until"), by: principal))
+        }
         get("/v1/teams") { request, _ in
             _ = try await user(request)
             return try json(try await controller.teams())
@@ -360,6 +395,24 @@ public enum ControllerRoutes {
             throw ControllerError.invalid("name", "a node name of 1 to 64 characters is required")
         }
         return name
+    }
+
+    /// A name filter: 1 to 128 bytes, or absent.
+    static func label(_ value: String?, _ field: String) throws -> String? {
+        guard let value else { return nil }
+        guard !value.isEmpty, value.utf8.count <= JobSpec.Limits.maxNameLength else {
+            throw ControllerError.invalid(field, "must be 1 to \(JobSpec.Limits.maxNameLength) bytes")
+        }
+        return value
+    }
+
+    /// A time in seconds since 1970 (0 to year 10000), or absent.
+    static func time(_ value: String?, _ field: String) throws -> Double? {
+        guard let seconds = try optionalNumber(value, field, Double.self) else { return nil }
+        guard seconds.isFinite, seconds >= 0, seconds <= 253_402_300_800 else {
+            throw ControllerError.invalid(field, "must be seconds since 1970, 0 to 253402300800")
+        }
+        return seconds
     }
 
     /// The `:relay` path parameter (checked by `Controller.checkRelay`).

@@ -121,6 +121,21 @@ public struct ControllerServer: Sendable {
                     await gateway.run()
                     return false
                 }
+                if let days = self.config.historyDays {
+                    group.addTask {
+                        // Retention: ended jobs older than the window leave the store, now and every hour.
+                        while !Task.isCancelled {
+                            do {
+                                let purged = try await controller.purgeHistory(olderThan: days)
+                                if purged > 0 { controller.logger.info("history: \(purged) ended job(s) purged") }
+                            } catch {
+                                controller.logger.warning("history not purged: \(error)")
+                            }
+                            try? await Task.sleep(for: .seconds(3_600))
+                        }
+                        return false
+                    }
+                }
                 group.addTask {
                     do {
                         try await server.run()

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             BenchPlacementCommand.self, BenchSimCommand.self, BenchLiveCommand.self, BenchServeCommand.self,
             BenchSharingCommand.self, BenchPoliciesCommand.self, BenchInferenceCommand.self,
-            BenchControlPlaneCommand.self,
+            BenchControlPlaneCommand.self, BenchAccountingCommand.self, BenchFailoverCommand.self,
         ]
     )
 }

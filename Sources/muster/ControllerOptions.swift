@@ -44,6 +44,11 @@ struct ControllerOptions: ParsableArguments {
                 + "and muster admin reload."))
     var config: String?
 
+    @Option(
+        name: .customLong("history-days"),
+        help: "Days ended jobs stay queryable (muster history, muster usage); default: forever.")
+    var historyDays: Double?
+
     /// The controller's configuration, with the data directory made absolute; a bad config file stops here with
     /// its line and reason.
     func controllerConfig() throws -> ControllerConfig {
@@ -67,6 +72,12 @@ struct ControllerOptions: ParsableArguments {
             dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
             requeueBackoff: requeueBackoff, sharing: sharing, configPath: path)
         config.masterPorts = first...last
+        if let historyDays {
+            guard historyDays > 0, historyDays <= 36_500 else {
+                throw ValidationError("--history-days must be above 0 and at most 36500, got \(historyDays)")
+            }
+            config.historyDays = historyDays
+        }
         if let store {
             guard PostgresURL.isPostgres(store) else {
                 throw ValidationError(

@@ -3,68 +3,65 @@ import Foundation
 import MusterAPI
 import MusterCore
 
-/// `muster usage`: GPU-hours and energy by team, over the jobs the caller may see (all of them for an admin).
+/// `muster usage`: ended jobs' GPU-hours and energy by team or user over a window, from the controller's store,
+/// as Slurm's sreport (users see their own jobs' totals, admins everyone's).
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usage",
-        abstract: "GPU-hours and energy (modelled) by team, from the jobs you may see; --since limits to recent ones.")
+        abstract: "GPU-hours, energy (modelled) and share of guarantee by team or user, over ended jobs.")
 
     @OptionGroup var client: ClientOptions
 
-    @Option(help: "Only jobs that ran in the last this many hours (default: every job the controller keeps).")
+    @Option(help: "Group by team or user.")
+    var by = "team"
+
+    @Option(help: "Only jobs that ended in the last this many hours (default: every job the store keeps).")
     var since: Double?
 
-    /// One team's total.
-    struct Row: Codable, Equatable {
-        var team: String
-        var jobs: Int
-        var gpuHours: Double
-        var energyKWh: Double
-
-        enum CodingKeys: String, CodingKey {
-            case team, jobs
-            case gpuHours = "gpu_hours"
-            case energyKWh = "energy_kwh"
-        }
-    }
+    @Flag(help: "Comma-separated values, with a header line.")
+    var csv = false
 
     func validate() throws {
+        guard by == "team" || by == "user" else { throw ValidationError("--by takes team or user, got \(by)") }
         if let since, !(since > 0 && since <= 24 * 365 * 10) {
             throw ValidationError("--since must be above 0 and at most ten years in hours, got \(since)")
         }
     }
 
-    /// Sums `jobs` by team: GPU-hours from each job's start to its end (or `now`), energy as the controller reports.
-    static func rows(_ jobs: [JobInfo], now: Double) -> [Row] {
-        var byTeam: [String: Row] = [:]
-        for job in jobs {
-            guard let start = job.startTime else { continue }
-            let hours = max(0, (job.endTime ?? now) - start) / 3_600
-            var row = byTeam[job.team] ?? Row(team: job.team, jobs: 0, gpuHours: 0, energyKWh: 0)
-            row.jobs += 1
-            row.gpuHours += Double(job.gpus) * hours
-            row.energyKWh += (job.energyWh ?? 0) / 1_000
-            byTeam[job.team] = row
-        }
-        return byTeam.values.sorted { $0.gpuHours != $1.gpuHours ? $0.gpuHours > $1.gpuHours : $0.team < $1.team }
-    }
-
     func run() async throws {
         let now = Date().timeIntervalSince1970
-        let cutoff = since.map { now - $0 * 3_600 }
-        let jobs = try await client.withClient { try await $0.jobs(states: nil, endedSince: cutoff) }
-        let rows = Self.rows(jobs, now: now)
+        let list = try await client.withClient {
+            try await $0.usage(byTeam: by == "team", since: since.map { now - $0 * 3_600 })
+        }
         if client.json {
-            try printJSON(rows)
+            // Each row names its team (or user) under that word, with its totals.
+            let rows: [[String: Any]] = list.rows.map { row in
+                var object: [String: Any] = [
+                    by: row.key, "jobs": row.jobs, "gpu_hours": row.gpuHours, "energy_kwh": row.energyKWh,
+                ]
+                if let share = row.guaranteeShare { object["guarantee_share"] = share }
+                return object
+            }
+            let data = try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
             return
         }
-        var table = TextTable(["TEAM", "JOBS", "GPU-HOURS", "ENERGY-KWH"])
-        for row in rows {
-            table.add([
-                row.team, "\(row.jobs)", String(format: "%.2f", row.gpuHours), String(format: "%.3f", row.energyKWh),
-            ])
+        let header = [by.uppercased(), "JOBS", "GPU-HOURS", "ENERGY-KWH", "SHARE-OF-GUARANTEE"]
+        let rows = list.rows.map { row in
+            [
+                row.key, "\(row.jobs)", String(format: "%.2f", row.gpuHours), String(format: "%.3f", row.energyKWh),
+                row.guaranteeShare.map { String(format: "%.1f %%", $0 * 100) } ?? "",
+            ]
         }
+        if csv {
+            print(
+                ([header] + rows).map { $0.map(HistoryCommand.csvField).joined(separator: ",") }.joined(separator: "\n")
+            )
+            return
+        }
+        var table = TextTable(header)
+        for row in rows { table.add(row) }
         print(table.text)
-        print("energy is modelled: \(Job.energyModelText)")
+        print("ended jobs only; energy is modelled: \(Job.energyModelText)")
     }
 }

@@ -191,10 +191,16 @@ extension EndToEnd {
                 let firstShown = try cluster.cli(["show", "\(first)"], cwd: cluster.dir).output
                 #expect(firstShown.contains("energy      ") && firstShown.contains("Wh (modelled"), "\(firstShown)")
                 // `muster usage` sums GPU-hours and energy by team.
-                let usage = try cluster.cli(["usage", "--json"], cwd: cluster.dir).output
-                let rows = try JSONDecoder().decode([UsageRow].self, from: Data(usage.utf8))
-                let team = try #require(rows.first { $0.team == ran.team }, "\(usage)")
-                #expect(team.jobs >= 3 && team.energy_kwh >= energy / 1_000 && team.gpu_hours >= 2 * seconds / 3_600)
+                // (Ended jobs are summed from the store: the last end's commit may land a moment after its API view.)
+                let (usage, team) = try await cluster.waitFor("the three ends in muster usage", timeout: 10) {
+                    () -> (String, UsageRow)? in
+                    let usage = try cluster.cli(["usage", "--json"], cwd: cluster.dir).output
+                    let rows = try JSONDecoder().decode([UsageRow].self, from: Data(usage.utf8))
+                    return rows.first { $0.team == ran.team && $0.jobs >= 3 }.map { (usage, $0) }
+                }
+                #expect(
+                    team.jobs >= 3 && team.energy_kwh >= energy / 1_000 - 1e-5 && team.gpu_hours >= 2 * seconds / 3_600,
+                    "\(usage) vs \(energy) Wh over \(seconds) s")
 
                 let failing = try submit(["--", "/bin/sh", "-c", "sleep 1; exit 3"])
                 let doomed = try submit(["-d", "afterok:\(failing)", "--", "/bin/sh", "-c", "echo ran >> \(marks)"])

@@ -126,6 +126,18 @@ import Testing
                 HeartbeatResponse(kill: [Self.kill], reregister: true, interval: 3, error: "bad beat"),
                 HeartbeatResponse(kill: []),
             ],
+            "HistoryEntry": [Self.historyEntry, Self.historyMinimal],
+            "HistoryList": [HistoryList(jobs: [Self.historyEntry], nextBefore: 7), HistoryList(jobs: [])],
+            "UsageEntry": [
+                UsageEntry(key: "llm", jobs: 3, gpuHours: 1.5, energyKWh: 0.5, guaranteeShare: 0.25),
+                UsageEntry(key: "alice", jobs: 1, gpuHours: 0, energyKWh: 0),
+            ],
+            "UsageList": [
+                UsageList(
+                    by: "team", since: 1, until: 2,
+                    rows: [UsageEntry(key: "llm", jobs: 3, gpuHours: 1.5, energyKWh: 0.5)]),
+                UsageList(by: "user", since: nil, until: 2, rows: []),
+            ],
             "RelayHeartbeats": [Self.relayBeats],
             "RelayHeartbeatsAnswer": [RelayHeartbeatsAnswer(answers: [HeartbeatResponse(kill: [Self.kill])])],
             "NodeReports": [Self.nodeReports],
@@ -166,6 +178,14 @@ import Testing
         ]
     }
 
+    static let historyEntry = HistoryEntry(
+        id: 8, name: "train", user: "alice", team: "llm", className: "high", state: "failed", submitTime: 1,
+        startTime: 2, endTime: 3, gpus: 8, nodes: ["gpu-001"], gpuHours: 0.5, energyWh: 12.5, restarts: 1,
+        preemptions: 1, exitCode: 2, reason: "exited with 2")
+    static let historyMinimal = HistoryEntry(
+        id: 9, name: nil, user: "bob", team: "default", className: "normal", state: "cancelled", submitTime: 1,
+        startTime: nil, endTime: 2, gpus: 1, nodes: [], gpuHours: 0, energyWh: 0, restarts: 0, preemptions: 0,
+        exitCode: nil, reason: nil)
     static let relayBeats = RelayHeartbeats(beats: [Heartbeat(name: "gpu-001", instance: "a1", running: [task])])
     static let nodeReports = NodeReports(node: "gpu-001", reports: [report])
     static let pollNode = RelayPollNode(node: "gpu-001", after: 3, instance: "c1", known: 5, knownInstance: "c1")

@@ -4,8 +4,9 @@ import MusterAPI
 import MusterCore
 
 /// The controller's HTTP API under `/v1`: builds the router and remembers every route it registered, so a test
-/// can compare them with the OpenAPI document. Every route but `/healthz` and the document is authenticated:
-/// users and admins by their API token, agents by the join token (registration) or their node's agent token.
+/// can compare them with the OpenAPI document. Every route but `/healthz`, the document and the dashboard's static
+/// files (`/ui`) is authenticated: users and admins by their API token, agents by the join token (registration)
+/// or their node's agent token.
 public enum ControllerRoutes {
     /// Longest long-poll an agent may ask for.
     static let maxWait = 60.0
@@ -43,6 +44,9 @@ public enum ControllerRoutes {
         }
 
         get("/healthz") { _, _ in try json(["status": "ok"]) }
+        // The web dashboard: static files, no data (it reads the routes below with the user's token); not part of
+        // the JSON API, so not in the document.
+        DashboardPage.register(on: router)
         get("/v1/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -177,16 +181,28 @@ public enum ControllerRoutes {
             await gateway?.kick()
             return try json(info, status: .created)
         }
+        // Adds the router's last minute of latency to a service's view.
+        @Sendable func withLatency(_ info: ServiceInfo) async -> ServiceInfo {
+            guard let latency = await gateway?.latency(info.name) else { return info }
+            var info = info
+            info.requestsLastMinute = latency.count
+            info.latencyP50Ms = latency.p50
+            info.latencyP99Ms = latency.p99
+            return info
+        }
         get("/v1/services") { request, _ in
             let principal = try await user(request)
-            return try json(ServiceList(services: await controller.serviceList(for: principal)))
+            var services: [ServiceInfo] = []
+            for info in await controller.serviceList(for: principal) { services.append(await withLatency(info)) }
+            return try json(ServiceList(services: services))
         }
         get("/v1/services/:name") { request, context in
             let principal = try await user(request)
             let name = try serviceName(context)
             let load = await gateway?.load(name) ?? (byJob: [:], queued: 0)
             return try json(
-                try await controller.serviceInfo(name, for: principal, load: load.byJob, queued: load.queued))
+                await withLatency(
+                    try await controller.serviceInfo(name, for: principal, load: load.byJob, queued: load.queued)))
         }
         post("/v1/services/:name/scale") { request, context in
             let principal = try await user(request)
@@ -222,6 +238,10 @@ public enum ControllerRoutes {
                 router.get(RouterPath(pattern), use: proxy)
                 router.post(RouterPath(pattern), use: proxy)
             }
+        }
+        get("/v1/utilisation") { request, _ in
+            _ = try await user(request)
+            return try json(await controller.utilisationList())
         }
         get("/v1/teams") { request, _ in
             _ = try await user(request)

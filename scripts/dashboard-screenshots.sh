@@ -17,8 +17,17 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 pids=()
+agents=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    # The agents stop their jobs (--stop-jobs-on-exit) before the controller goes.
+    for pid in "${agents[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for _ in $(seq 100); do
+        alive=0
+        for pid in "${agents[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.1
+    done
+    for pid in "${agents[@]}" "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$work"
 }
@@ -45,15 +54,18 @@ for i in $(seq 1 12); do
     name=$(printf 'gpu%02d' "$i")
     "$muster" agent --controller "$url" --name "$name" --fake-gpus 8 --join-token-file "$work/data/join.token" \
         --topology "leaf=leaf$(((i - 1) / 3)),spine=spine$(((i - 1) / 6))" --state-dir "$work/agent-$name" \
-        >"$work/agent-$name.log" 2>&1 &
-    pids+=($!)
+        --stop-jobs-on-exit >"$work/agent-$name.log" 2>&1 &
+    agents+=($!)
     [ "$i" = 11 ] && doomed=$!
 done
 until [ "$("$muster" nodes --json | python3 -c 'import json,sys; print(sum(n["state"]=="up" for n in json.load(sys.stdin)["nodes"]))')" = 12 ]; do
     sleep 0.5
 done
+# A drained node, and a node whose agent dies (before it runs anything: its jobs would outlive it).
+"$muster" drain gpu12 --reason "ECC errors on GPU 3" >/dev/null
+kill -9 "$doomed"
 cd "$work"
-sub() { "$muster" submit "$@" | tail -1; }
+sub() { "$muster" submit --parsable "$@"; }
 sub --gpus 2 --team vision --name finetune-vit -- sh -c 'echo done' >/dev/null
 sub --gpus 1 --team nlp --name tokenizer-check -- sh -c 'echo "bad vocab file"; exit 3' >/dev/null
 sleep 4
@@ -69,11 +81,9 @@ sub --gpus 4 --team nlp --name eval-harness -- sleep 3600 >/dev/null
 sleep 6
 sub --gpus 32 --gpus-per-node 8 --team nlp --name pretrain-70b --time 8h -- sleep 3600 >/dev/null
 sub --gpus 8 --gpus-per-node 8 --team vision --afterok "$llm" --name distill -- sleep 60 >/dev/null
-"$muster" drain gpu12 --reason "ECC errors on GPU 3" >/dev/null
-kill -9 "$doomed"
 # Requests through the router for the service's latency.
 for _ in $(seq 1 60); do
-    curl -s -o /dev/null -H "Authorization: Bearer $token" "$url/s/web/" || true
+    curl -s --max-time 5 -o /dev/null -H "Authorization: Bearer $token" "$url/s/web/" || true
     sleep 0.1
 done
 sleep 8

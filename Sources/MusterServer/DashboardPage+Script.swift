@@ -80,7 +80,12 @@ extension DashboardPage {
           try {
             const content = await (pages[page] || cluster)(arg);
             if (seq !== renderSeq) return;
+            const oldLog = document.getElementById("job-log");
+            const atEnd = !oldLog || oldLog.scrollTop + oldLog.clientHeight >= oldLog.scrollHeight - 4;
             target.replaceChildren(content);
+            // A log shows its newest lines unless the user scrolled up in it.
+            const log = document.getElementById("job-log");
+            if (log) log.scrollTop = atEnd ? log.scrollHeight : oldLog.scrollTop;
             document.body.dataset.page = page;
             document.body.dataset.loaded = String(seq);
             status.textContent = "updated " + new Date().toLocaleTimeString();
@@ -135,6 +140,10 @@ extension DashboardPage {
             b.append(tick);
           }
           return b;
+        }
+
+        function shellQuote(word) {
+          return /^[A-Za-z0-9_@%+=:,.\/-]+$/.test(word) ? word : "'" + word.replace(/'/g, "'\\''") + "'";
         }
 
         function jobLink(id) {
@@ -212,9 +221,10 @@ extension DashboardPage {
                   h("span", { class: "gpus" }, cells),
                   n.running_jobs.length ? "job " + n.running_jobs.join(",") : n.state === "up" ? n.gpu_model : n.state);
               });
+              const grid = h("div", { class: "nodes" }, tiles);
+              grid.style.gridTemplateColumns = "repeat(" + Math.min(8, members.length) + ", 92px)";
               blocks.append(h("div", { class: "block", "data-leaf": leaf },
-                h("h3", {}, leaf + " ", h("span", {}, members.length + " nodes, " + free + " GPUs free")),
-                h("div", { class: "nodes" }, tiles)));
+                h("h3", {}, leaf + " ", h("span", {}, members.length + " nodes, " + free + " GPUs free")), grid));
             }
             body.append(h("div", { class: "spine" }, h("h2", {}, "spine " + spine), blocks));
           }
@@ -295,7 +305,7 @@ extension DashboardPage {
             fact("preemptions", j.preemptions || 0),
             fact("energy", j.energy_wh !== undefined ? j.energy_wh.toFixed(2) + " Wh (modelled)" : ""),
             fact("time limit", duration(j.time_limit)),
-            fact("command", h("code", {}, j.is_script ? "(batch script)" : j.command.join(" "))),
+            fact("command", h("code", {}, j.is_script ? "(batch script)" : j.command.map(shellQuote).join(" "))),
             fact("workdir", h("code", {}, j.workdir)));
           const tpn = Math.max(1, j.tasks_per_node);
           const placement = j.placement.map((p, i) => h("tr", {},
@@ -408,7 +418,8 @@ extension DashboardPage {
           }
           for (let i = 0; i <= 5; i++) {
             const t = t0 + ((t1 - t0) * i) / 5;
-            svg.append(h("text", { x: x(t), y: H - 10, "text-anchor": "middle" }, clock(t)));
+            const anchor = i === 0 ? "start" : i === 5 ? "end" : "middle";
+            svg.append(h("text", { x: x(t), y: H - 10, "text-anchor": anchor }, clock(t)));
           }
           for (const s of series) {
             const points = samples.map((p) => x(p.time).toFixed(1) + "," + y(s.value(p)).toFixed(1));

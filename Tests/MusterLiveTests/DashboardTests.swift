@@ -43,7 +43,7 @@ extension EndToEnd {
             let refusal = try await page.waitFor(
                 "the refusal", timeout: 20, "document.getElementById('login-error').textContent || null")
             #expect("\(refusal)".contains("refused"))
-            #expect(try await page.evaluate("document.getElementById('nav').hidden") as? Bool == true)
+            #expect(try await page.evaluate(Self.navShown) as? Bool == false)
 
             // Signed in: the cluster map shows both nodes of the default leaf, free.
             try await signIn(page, token: try cluster.adminToken())
@@ -52,6 +52,7 @@ extension EndToEnd {
                 "[...document.querySelectorAll('.node')].map(n => n.dataset.node + ':' + n.dataset.state).join() "
                     + "=== 'node-a:free,node-b:free'")
             #expect(try await page.evaluate("sessionStorage.getItem('muster-token') !== null") as? Bool == true)
+            #expect(try await page.evaluate(Self.navShown) as? Bool == true)
 
             // A job over both nodes, then one that must wait for it: the queue says why.
             let request = cluster.request(
@@ -115,7 +116,11 @@ extension EndToEnd {
             _ = try await page.waitFor(
                 "the sign-in form again", timeout: 10, "!document.getElementById('login').hidden")
             #expect(try await page.evaluate("sessionStorage.getItem('muster-token')") is NSNull)
+            #expect(try await page.evaluate(Self.navShown) as? Bool == false)
         }
+
+        /// Whether the page's navigation is on screen (not merely without its `hidden` attribute).
+        static let navShown = "getComputedStyle(document.getElementById('nav')).display !== 'none'"
 
         /// Types `token` into the sign-in form and submits it.
         static func signIn(_ page: HeadlessChromium, token: String) async throws {

@@ -55,8 +55,13 @@ extension EndToEnd {
             #expect(try await page.evaluate(Self.navShown) as? Bool == true)
 
             // A job over both nodes, then one that must wait for it: the queue says why.
+            // It runs until the test has seen it running (at most 2 minutes).
+            let release = cluster.dir + "/release"
             let request = cluster.request(
-                ["/bin/sh", "-c", "sleep 5; echo dashboard-saw-rank-$RANK"], gpus: 8, nodes: 2, name: "dash-e2e")
+                [
+                    "/bin/sh", "-c",
+                    "for i in $(seq 600); do [ -e \(release) ] && break; sleep 0.2; done; echo dashboard-saw-rank-$RANK",
+                ], gpus: 8, nodes: 2, name: "dash-e2e")
             let first = try await cluster.client.submit(request)
             let second = try await cluster.client.submit(
                 cluster.request(["/bin/sh", "-c", "echo second"], gpus: 8, nodes: 2, name: "dash-waits"))
@@ -87,7 +92,8 @@ extension EndToEnd {
             #expect(placement.contains("node-a") && placement.contains("node-b"), "\(placement)")
             #expect(try await page.evaluate("location.hash") as? String == "#/job/\(first)")
 
-            // It finishes on the page, with each rank's output.
+            // Let it end: it finishes on the page, with each rank's output.
+            #expect(FileManager.default.createFile(atPath: release, contents: nil))
             _ = try await page.waitFor(
                 "job \(first) completed with rank 0's output", timeout: 40,
                 "document.getElementById('job-state')?.textContent === 'completed' && "

@@ -134,6 +134,12 @@ public enum OpenAPIDocument {
                 "responses": {"200": {"description": "teams", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TeamList"}}}}}
               }
             },
+            "/v1/utilisation": {
+              "get": {
+                "summary": "The controller's recent utilisation samples, oldest first (GPUs busy, nodes up, jobs running and pending; one every --sample-interval seconds, the last 360 kept in memory)",
+                "responses": {"200": {"description": "samples", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UtilisationList"}}}}, "401": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/admin/reload": {
               "post": {
                 "summary": "Read the config file again (admins); a bad file is refused with its line and reason and the running config stays",
@@ -442,7 +448,15 @@ public enum OpenAPIDocument {
                 "target_inflight": {"type": "number"}, "max_inflight": {"type": "integer"}, "max_queue": {"type": "integer"}, "inflight": {"type": "integer"}, "queued": {"type": "integer"},
                 "gpus_per_replica": {"type": "integer"}, "class": {"type": "string"}, "team": {"type": "string"},
                 "replicas": {"type": "array", "items": {"$ref": "#/components/schemas/ReplicaInfo"}},
-                "events": {"type": "array", "items": {"type": "object", "properties": {"time": {"type": "number"}, "text": {"type": "string"}}}}}},
+                "events": {"type": "array", "items": {"type": "object", "properties": {"time": {"type": "number"}, "text": {"type": "string"}}}},
+                "requests_last_minute": {"type": "integer", "minimum": 0, "description": "requests its replicas answered through the router in the last minute; absent when none"},
+                "latency_p50_ms": {"type": "number", "minimum": 0, "description": "their median latency, queueing in the router included"},
+                "latency_p99_ms": {"type": "number", "minimum": 0, "description": "their 99th percentile latency"}}},
+              "UtilisationSample": {"type": "object", "required": ["time", "gpus", "busy_gpus", "nodes_up", "running_jobs", "pending_jobs"], "properties": {
+                "time": {"type": "number", "description": "Unix seconds"}, "gpus": {"type": "integer", "minimum": 0, "description": "GPUs on nodes that are up"},
+                "busy_gpus": {"type": "integer", "minimum": 0, "description": "GPUs held by running jobs"}, "nodes_up": {"type": "integer", "minimum": 0},
+                "running_jobs": {"type": "integer", "minimum": 0}, "pending_jobs": {"type": "integer", "minimum": 0}}},
+              "UtilisationList": {"type": "object", "required": ["interval", "samples"], "properties": {"interval": {"type": "number", "description": "seconds between two samples"}, "samples": {"type": "array", "items": {"$ref": "#/components/schemas/UtilisationSample"}}}},
               "ServiceList": {"type": "object", "properties": {"services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceInfo"}}}},
               "DrainRequest": {"type": "object", "additionalProperties": false, "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 256}, "now": {"type": "boolean"}}},
               "TokenRequest": {"type": "object", "additionalProperties": false, "required": ["user"], "properties": {"user": {"type": "string", "minLength": 1, "maxLength": 64}, "role": {"type": "string", "enum": ["user", "admin", "join"]}}},

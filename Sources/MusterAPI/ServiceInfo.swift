@@ -24,6 +24,11 @@ public struct ServiceInfo: Codable, Sendable, Hashable {
     public var replicas: [ReplicaInfo]
     /// Its history, oldest first (the last 50 events).
     public var events: [ServiceEventInfo]
+    /// Requests its replicas answered through the router in the last minute, and their median and 99th
+    /// percentile latency in milliseconds, queueing included; absent when none.
+    public var requestsLastMinute: Int?
+    public var latencyP50Ms: Double?
+    public var latencyP99Ms: Double?
 
     public init(
         name: String, owner: String, state: String, url: String, desired: Int, ready: Int, minReplicas: Int,
@@ -62,6 +67,9 @@ public struct ServiceInfo: Codable, Sendable, Hashable {
         case gpusPerReplica = "gpus_per_replica"
         case className = "class"
         case team, replicas, events
+        case requestsLastMinute = "requests_last_minute"
+        case latencyP50Ms = "latency_p50_ms"
+        case latencyP99Ms = "latency_p99_ms"
     }
 }
 

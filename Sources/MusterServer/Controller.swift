@@ -50,6 +50,9 @@ public actor Controller {
     /// Set while the lifecycle is being reloaded after a failed commit: requests get 503.
     var reloading = false
 
+    /// The last hour or so of utilisation samples (`sampleUtilisation`).
+    var utilisation: UtilisationRing
+
     /// Set once the server stops: long-polls answer at once and nodes are no longer marked down.
     var shuttingDown = false
 
@@ -78,6 +81,7 @@ public actor Controller {
         self.logger = logger
         self.clock = clock
         sharing = config.sharing
+        utilisation = UtilisationRing(capacity: max(1, config.utilisationSamples))
         let state = try await store.load()
         for problem in state.unreadable { logger.error("unreadable row skipped: \(problem)") }
         (lifecycle, pendingRestore) = Lifecycle.restore(

@@ -40,6 +40,10 @@ public struct ControllerConfig: Sendable {
     public var masterPorts: ClosedRange<Int> = 20_000...29_999
     /// Where `masterPorts` may lie: both a job's port and a replica's (10,000 below) unprivileged and valid.
     public static let masterPortLimits = 11_024...65_535
+    /// Seconds between two utilisation samples (`GET /v1/utilisation`, the dashboard's chart).
+    public var utilisationInterval: Double = 10
+    /// Samples kept: an hour at the default interval.
+    public var utilisationSamples = 360
 
     public init(
         dataDir: String, policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10,

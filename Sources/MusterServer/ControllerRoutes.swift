@@ -5,8 +5,9 @@ import MusterCore
 import MusterStore
 
 /// The controller's HTTP API under `/v1`: builds the router and remembers every route it registered, so a test
-/// can compare them with the OpenAPI document. Every route but `/healthz` and the document is authenticated:
-/// users and admins by their API token, agents by the join token (registration) or their node's agent token.
+/// can compare them with the OpenAPI document. Every route but `/healthz`, the document and the dashboard's static
+/// files (`/ui`) is authenticated: users and admins by their API token, agents by the join token (registration)
+/// or their node's agent token.
 public enum ControllerRoutes {
     /// Longest long-poll an agent may ask for.
     static let maxWait = 60.0
@@ -51,6 +52,9 @@ public enum ControllerRoutes {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: await controller.metricsText())))
         }
+        // The web dashboard: static files, no data (it reads the routes below with the user's token); not part of
+        // the JSON API, so not in the document.
+        DashboardPage.register(on: router)
         get("/v1/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json"],
@@ -185,16 +189,28 @@ public enum ControllerRoutes {
             await gateway?.kick()
             return try json(info, status: .created)
         }
+        // Adds the router's last minute of latency to a service's view.
+        @Sendable func withLatency(_ info: ServiceInfo) async -> ServiceInfo {
+            guard let latency = await gateway?.latency(info.name) else { return info }
+            var info = info
+            info.requestsLastMinute = latency.count
+            info.latencyP50Ms = latency.p50
+            info.latencyP99Ms = latency.p99
+            return info
+        }
         get("/v1/services") { request, _ in
             let principal = try await user(request)
-            return try json(ServiceList(services: await controller.serviceList(for: principal)))
+            var services: [ServiceInfo] = []
+            for info in await controller.serviceList(for: principal) { services.append(await withLatency(info)) }
+            return try json(ServiceList(services: services))
         }
         get("/v1/services/:name") { request, context in
             let principal = try await user(request)
             let name = try serviceName(context)
             let load = await gateway?.load(name) ?? (byJob: [:], queued: 0)
             return try json(
-                try await controller.serviceInfo(name, for: principal, load: load.byJob, queued: load.queued))
+                await withLatency(
+                    try await controller.serviceInfo(name, for: principal, load: load.byJob, queued: load.queued)))
         }
         post("/v1/services/:name/scale") { request, context in
             let principal = try await user(request)
@@ -264,6 +280,10 @@ public enum ControllerRoutes {
                 try await controller.usage(
                     byTeam: by == "team", since: try time(query.get("since"), "since"),
                     until: try time(query.get("until"), "until"), by: principal))
+        }
+        get("/v1/utilisation") { request, _ in
+            _ = try await user(request)
+            return try json(await controller.utilisationList())
         }
         get("/v1/teams") { request, _ in
             _ = try await user(request)

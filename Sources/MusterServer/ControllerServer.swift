@@ -136,6 +136,14 @@ public struct ControllerServer: Sendable {
                         return false
                     }
                 }
+                let interval = config.utilisationInterval
+                group.addTask {
+                    // A utilisation sample now and every interval after, until the group is cancelled.
+                    repeat {
+                        await controller.sampleUtilisation()
+                    } while (try? await Task.sleep(for: .seconds(interval))) != nil
+                    return false
+                }
                 group.addTask {
                     do {
                         try await server.run()

@@ -28,6 +28,10 @@ public actor ServiceGateway {
     var wasReady: Set<JobID> = []
     var wakeUp: CheckedContinuation<Void, Never>?
     var stopped = false
+    /// Each service's answered requests over the last minute (`latency`).
+    var latencies: [String: LatencyWindow] = [:]
+    /// The origin of the latency windows' times.
+    let epoch = ContinuousClock.now
 
     /// Alive checks that may fail in a row before a replica is restarted; seconds between probes.
     static let failureThreshold = 3
@@ -186,6 +190,7 @@ public actor ServiceGateway {
         }
         let id = nextRequest
         nextRequest += 1
+        let arrived = ContinuousClock.now
         let replica: Int
         switch routers[name]!.arrive(id) {
         case .forward(let chosen):
@@ -220,6 +225,9 @@ public actor ServiceGateway {
                 status: 502, code: "bad_gateway", message: "replica of \(name) did not answer: \(error)")
         }
         let bytes = try await response.body.collect(upTo: Self.maxResponseBytes)
+        let now = ContinuousClock.now
+        latencies[name, default: LatencyWindow()].record(
+            at: seconds(now - epoch), seconds: seconds(now - arrived))
         var headers: HTTPFields = [:]
         if let type = response.headers.first(name: "content-type") { headers[.contentType] = type }
         return Response(
@@ -247,6 +255,16 @@ public actor ServiceGateway {
         var byJob: [JobID: Int] = [:]
         for replica in router.replicas { byJob[JobID(replica.id)] = replica.inflight }
         return (byJob, router.waiting)
+    }
+
+    /// The requests `name`'s replicas answered in the last minute, with their median and 99th percentile latency
+    /// in milliseconds (queueing in the router included); nil when none.
+    public func latency(_ name: String) -> (count: Int, p50: Double, p99: Double)? {
+        latencies[name]?.summary(now: seconds(ContinuousClock.now - epoch))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func busy(_ name: String) -> ControllerError {

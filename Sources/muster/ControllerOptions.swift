@@ -39,6 +39,11 @@ struct ControllerOptions: ParsableArguments {
     var masterPorts = "20000-29999"
 
     @Option(
+        name: .customLong("sample-interval"),
+        help: "Seconds between two utilisation samples (GET /v1/utilisation, the dashboard); the last 360 are kept.")
+    var sampleInterval: Double = 10
+
+    @Option(
         help: ArgumentHelp(
             "Sharing config file: teams, guarantees, limits, classes, weights (see README). Read again on SIGHUP "
                 + "and muster admin reload."))
@@ -68,6 +73,9 @@ struct ControllerOptions: ParsableArguments {
             throw ValidationError(
                 "--master-ports must be FIRST-LAST within \(ControllerConfig.masterPortLimits), got '\(masterPorts)'")
         }
+        guard sampleInterval.isFinite, sampleInterval >= 0.1, sampleInterval <= 3600 else {
+            throw ValidationError("--sample-interval must be 0.1 to 3600 seconds, got \(sampleInterval)")
+        }
         var config = ControllerConfig(
             dataDir: absolutePath(data), policy: policy, heartbeatTimeout: heartbeatTimeout, killGrace: killGrace,
             requeueBackoff: requeueBackoff, sharing: sharing, configPath: path)
@@ -91,6 +99,7 @@ struct ControllerOptions: ParsableArguments {
             }
             config.storeURL = store
         }
+        config.utilisationInterval = sampleInterval
         return config
     }
 }

@@ -175,6 +175,10 @@ import Testing
             ],
             "ServiceInfo": [Self.serviceInfo],
             "ServiceList": [ServiceList(services: [Self.serviceInfo])],
+            "UtilisationSample": [Self.sample],
+            "UtilisationList": [
+                UtilisationList(interval: 10, samples: [Self.sample]), UtilisationList(interval: 1, samples: []),
+            ],
         ]
     }
 
@@ -195,11 +199,19 @@ import Testing
         maxInflight: 8, maxQueue: 64, readyPath: "/readyz", healthPath: "/healthz", startupDeadline: 300)
     static let replica = ReplicaInfo(
         index: 0, job: 7, state: "running", ready: true, node: "gpu-001", port: 10_000, inflight: 2)
-    static let serviceInfo = ServiceInfo(
-        name: "embed", owner: "alice", state: "running", url: "/s/embed/", desired: 2, ready: 1, minReplicas: 1,
-        maxReplicas: 4, targetInflight: 3, maxInflight: 8, maxQueue: 64, inflight: 2, queued: 0, gpusPerReplica: 1,
-        className: "inference", team: "default", replicas: [replica],
-        events: [ServiceEventInfo(time: 1, text: "created with 1 replica(s)")])
+    static let serviceInfo = {
+        var info = ServiceInfo(
+            name: "embed", owner: "alice", state: "running", url: "/s/embed/", desired: 2, ready: 1, minReplicas: 1,
+            maxReplicas: 4, targetInflight: 3, maxInflight: 8, maxQueue: 64, inflight: 2, queued: 0,
+            gpusPerReplica: 1, className: "inference", team: "default", replicas: [replica],
+            events: [ServiceEventInfo(time: 1, text: "created with 1 replica(s)")])
+        info.requestsLastMinute = 120
+        info.latencyP50Ms = 52.5
+        info.latencyP99Ms = 180
+        return info
+    }()
+    static let sample = UtilisationSample(
+        time: 1_700_000_000, gpus: 16, busyGPUs: 12, nodesUp: 2, runningJobs: 3, pendingJobs: 1)
 
     /// The request types, with what the API's unknown-field check accepts.
     var requests: [String: (type: any (Decodable & WireFields).Type, full: any Encodable)] {

@@ -86,6 +86,12 @@ extension EndToEnd {
                     if let r = answer.replica { seen.insert(r) }
                 }
                 #expect(seen.count >= 2, "requests spread over the replicas: \(seen)")
+                // The router's last minute, as the dashboard shows it: every answered request, none faster than the
+                // replica's 20 ms.
+                let timed = try #require(try await cluster.client.services().first { $0.name == "embed" })
+                #expect(timed.requestsLastMinute == 31)
+                let p50 = try #require(timed.latencyP50Ms)
+                #expect(p50 >= 20 && (timed.latencyP99Ms ?? 0) >= p50, "\(p50) \(timed.latencyP99Ms ?? 0)")
 
                 // SIGKILL one replica's server: its job fails, a new job takes its index, the router stops
                 // sending to the dead one.

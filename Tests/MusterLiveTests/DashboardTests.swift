@@ -1,0 +1,150 @@
+import Foundation
+import MusterAPI
+import MusterClient
+import Testing
+
+extension EndToEnd {
+    /// The web dashboard at `/ui` in a real headless Chromium against a real controller and agents: the page's
+    /// own JavaScript signs in, reads the API with the token and shows a job submitted through the API from
+    /// queue to end.
+    @Suite struct Dashboard {
+        @Test(
+            .enabled(
+                if: HeadlessChromium.shouldRun,
+                "needs chromium (apt-get install -y chromium; .ci/run installs it, and in CI its absence fails)"))
+        func aSignedInUserSeesASubmittedJobQueueRunAndFinishOnThePage() async throws {
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 5)
+            cluster.controllerExtra = ["--sample-interval", "0.5"]
+            var browser: HeadlessChromium?
+            do {
+                try await cluster.startController()
+                for name in ["node-a", "node-b"] { try cluster.startAgent(name) }
+                try await cluster.waitForNodes(up: 2)
+                let page = try await HeadlessChromium.launch()
+                browser = page
+                try await Self.drive(page, cluster)
+            } catch {
+                print(cluster.logTail("controller.log"))
+                browser?.stop()
+                cluster.stop()
+                throw error
+            }
+            browser?.stop()
+            cluster.stop()
+        }
+
+        static func drive(_ page: HeadlessChromium, _ cluster: LiveCluster) async throws {
+            try await page.navigate(cluster.url + "/ui")
+            _ = try await page.waitFor("the sign-in form", timeout: 20, "!document.getElementById('login').hidden")
+            // Without a token there is no data, and a wrong token is refused on the form.
+            #expect(try await page.evaluate("fetch('/v1/jobs').then(r => r.status)") as? Int == 401)
+            #expect(try await page.evaluate("fetch('/v1/utilisation').then(r => r.status)") as? Int == 401)
+            try await signIn(page, token: "not-a-token")
+            let refusal = try await page.waitFor(
+                "the refusal", timeout: 20, "document.getElementById('login-error').textContent || null")
+            #expect("\(refusal)".contains("refused"))
+            #expect(try await page.evaluate(Self.navShown) as? Bool == false)
+
+            // Signed in: the cluster map shows both nodes of the default leaf, free.
+            try await signIn(page, token: try cluster.adminToken())
+            _ = try await page.waitFor(
+                "two free nodes on the map", timeout: 20,
+                "[...document.querySelectorAll('.node')].map(n => n.dataset.node + ':' + n.dataset.state).join() "
+                    + "=== 'node-a:free,node-b:free'")
+            #expect(try await page.evaluate("sessionStorage.getItem('muster-token') !== null") as? Bool == true)
+            #expect(try await page.evaluate(Self.navShown) as? Bool == true)
+
+            // A job over both nodes, then one that must wait for it: the queue says why.
+            // It runs until the test has seen it running (at most 2 minutes).
+            let release = cluster.dir + "/release"
+            let request = cluster.request(
+                [
+                    "/bin/sh", "-c",
+                    "for i in $(seq 600); do [ -e \(release) ] && break; sleep 0.2; done; echo dashboard-saw-rank-$RANK",
+                ], gpus: 8, nodes: 2, name: "dash-e2e")
+            let first = try await cluster.client.submit(request)
+            let second = try await cluster.client.submit(
+                cluster.request(["/bin/sh", "-c", "echo second"], gpus: 8, nodes: 2, name: "dash-waits"))
+            try await click(page, "#nav a[data-page=queue]")
+            _ = try await page.waitFor(
+                "job \(first) running and \(second) pending in the queue", timeout: 20,
+                "document.querySelector('tr[data-job=\"\(first)\"][data-state=running]') && "
+                    + "document.querySelector('tr[data-job=\"\(second)\"][data-state=pending]')")
+            let why = try await page.evaluate("document.querySelector('tr[data-job=\"\(second)\"] td.why').textContent")
+            let reason = try await cluster.client.job(second).reason ?? ""
+            // The reason may name a time that moves on between the two reads: compare its beginning.
+            let shown = why as? String ?? ""
+            #expect(
+                reason.count > 20 && shown.prefix(20) == reason.prefix(20),
+                "the page says '\(shown)', the API '\(reason)'")
+            let row = try await page.evaluate("document.querySelector('tr[data-job=\"\(first)\"]').textContent")
+            #expect("\(row ?? "")".contains("dash-e2e"))
+
+            // The map shows both nodes full; a node leads to the job's page with its placement.
+            try await click(page, "#nav a[data-page=cluster]")
+            _ = try await page.waitFor(
+                "both nodes full", timeout: 20,
+                "[...document.querySelectorAll('.node')].map(n => n.dataset.state).join() === 'full,full'")
+            try await click(page, ".node[data-node=node-a]")
+            _ = try await page.waitFor(
+                "job \(first)'s page", timeout: 20, "document.body.dataset.page === 'job' && location.hash")
+            let placement = try await page.text()
+            #expect(placement.contains("node-a") && placement.contains("node-b"), "\(placement)")
+            #expect(try await page.evaluate("location.hash") as? String == "#/job/\(first)")
+
+            // Let it end: it finishes on the page, with each rank's output.
+            #expect(FileManager.default.createFile(atPath: release, contents: nil))
+            _ = try await page.waitFor(
+                "job \(first) completed with rank 0's output", timeout: 40,
+                "document.getElementById('job-state')?.textContent === 'completed' && "
+                    + "document.getElementById('job-log').textContent.includes('dashboard-saw-rank-0')")
+            try await click(page, ".ranks button:nth-of-type(2)")
+            _ = try await page.waitFor(
+                "rank 1's output", timeout: 20,
+                "document.getElementById('job-log')?.textContent.includes('dashboard-saw-rank-1')")
+
+            // The queue shows both ended; the utilisation samples saw the 8 GPUs busy.
+            try await click(page, "#nav a[data-page=queue]")
+            _ = try await page.waitFor(
+                "both jobs completed in the queue", timeout: 30,
+                "document.querySelector('tr[data-job=\"\(first)\"][data-state=completed]') && "
+                    + "document.querySelector('tr[data-job=\"\(second)\"][data-state=completed]')")
+            try await click(page, "#nav a[data-page=utilisation]")
+            _ = try await page.waitFor(
+                "two charts", timeout: 20, "document.querySelectorAll('svg.chart polyline').length === 4")
+            let peak = try await page.evaluate(
+                "fetch('/v1/utilisation', {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('muster-token')}})"
+                    + ".then(r => r.json()).then(u => Math.max(...u.samples.map(s => s.busy_gpus)))")
+            #expect(peak as? Int == 8)
+
+            // Signing out forgets the token.
+            try await click(page, "#logout")
+            _ = try await page.waitFor(
+                "the sign-in form again", timeout: 10, "!document.getElementById('login').hidden")
+            #expect(try await page.evaluate("sessionStorage.getItem('muster-token')") is NSNull)
+            #expect(try await page.evaluate(Self.navShown) as? Bool == false)
+        }
+
+        /// Whether the page's navigation is on screen (not merely without its `hidden` attribute).
+        static let navShown = "getComputedStyle(document.getElementById('nav')).display !== 'none'"
+
+        /// Types `token` into the sign-in form and submits it.
+        static func signIn(_ page: HeadlessChromium, token: String) async throws {
+            _ = try await page.evaluate(
+                "(() => { const i = document.getElementById('login-token'); i.value = ''; i.focus(); return true })()")
+            try await page.type(token)
+            try await click(page, "#login-submit")
+        }
+
+        /// Clicks the element `selector` names.
+        static func click(_ page: HeadlessChromium, _ selector: String) async throws {
+            let clicked = try await page.evaluate(
+                "(() => { const e = document.querySelector('\(selector)'); if (!e) return false; e.click(); "
+                    + "return true })()")
+            guard clicked as? Bool == true else {
+                throw HeadlessChromium.Failure(
+                    description: "no element '\(selector)' to click; the page reads:\n\(try await page.text())")
+            }
+        }
+    }
+}

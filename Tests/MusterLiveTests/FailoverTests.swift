@@ -52,6 +52,38 @@ enum FailoverServer {
 extension EndToEnd {
     @Suite(.enabled(if: FailoverServer.enabled, FailoverServer.skipMessage))
     struct Failover {
+        /// `muster bench failover` as a user runs it: 4 clients submit (with idempotency keys) while the leader is
+        /// killed with SIGKILL; its printed counts: the standby leads within 15 s, no acknowledged job is lost,
+        /// none started twice, every one completes, and the job running across the kill keeps its attempt.
+        @Test func severalClientsSubmittingThroughTheKillLoseNothingAndStartNothingTwice() async throws {
+            let database = try FailoverServer.createDatabase()
+            let bench = Process()
+            bench.executableURL = URL(fileURLWithPath: LiveCluster.executable)
+            bench.arguments = [
+                "bench", "failover", "--postgres", database, "--clients", "4", "--seconds-before", "2",
+                "--seconds-after", "3",
+            ]
+            let pipe = Pipe()
+            bench.standardOutput = pipe
+            bench.standardError = pipe
+            try bench.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            bench.waitUntilExit()
+            #expect(bench.terminationStatus == 0, "\(output)")
+            func number(after label: String) -> Double? {
+                guard let range = output.range(of: label) else { return nil }
+                return Double(output[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+            }
+            let takeover = try #require(number(after: "the standby led "), "\(output)")
+            let acknowledged = try #require(number(after: "jobs acknowledged: "), "\(output)")
+            #expect(takeover < 15, "\(output)")
+            #expect(acknowledged > 50, "the clients kept submitting: \(output)")
+            #expect(number(after: "lost: ") == 0, "\(output)")
+            #expect(number(after: "started twice: ") == 0, "\(output)")
+            #expect(number(after: "completed: ") == acknowledged, "\(output)")
+            #expect(output.contains("job running across the kill: completed, epoch 1, started 1 time(s)"), "\(output)")
+        }
+
         /// Two controllers on one PostgreSQL database; the leader is killed with SIGKILL. The standby leads within
         /// 15 s; no acknowledged job is lost, none starts twice, and the running gang keeps running to the end.
         @Test func standbyTakesOverWhenTheLeaderIsKilled() async throws {

@@ -3,6 +3,8 @@ import MusterAPI
 import MusterClient
 import Testing
 
+@testable import muster
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -29,23 +31,6 @@ enum FailoverServer {
         var head = String(base[0])
         head = String(head[..<(head.lastIndex(of: "/") ?? head.endIndex)])
         return head + "/" + name + (base.count > 1 ? "?" + base[1] : "")
-    }
-
-    /// A free port on loopback (bound and released).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
@@ -89,7 +74,7 @@ extension EndToEnd {
         @Test func standbyTakesOverWhenTheLeaderIsKilled() async throws {
             let database = try FailoverServer.createDatabase()
             let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 4)
-            let (first, second) = (try FailoverServer.freePort(), try FailoverServer.freePort())
+            let (first, second) = (try ListenAddress.freePort(), try ListenAddress.freePort())
             cluster.port = first
             let lease = ["--store", database, "--lease-ttl", "2"]
             cluster.controllerExtra = lease

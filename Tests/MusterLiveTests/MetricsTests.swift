@@ -3,11 +3,10 @@ import MusterAPI
 import MusterClient
 import Testing
 
+@testable import muster
+
 #if canImport(FoundationNetworking)
     import FoundationNetworking
-#endif
-#if canImport(Glibc)
-    import Glibc
 #endif
 
 /// Whether Debian's Prometheus server is installed (`.ci/run` installs it).
@@ -67,7 +66,7 @@ extension EndToEnd {
             try #require(hasPrometheus, "CI must have \(prometheusServer) (.ci/run installs Debian's prometheus)")
             try await withCluster(agents: 2, gpusPerAgent: 4) { cluster in
                 _ = try await Self.runJobs(cluster)
-                let port = try Self.freePort()
+                let port = try ListenAddress.freePort()
                 let config = cluster.dir + "/prometheus.yml"
                 try cluster.adminToken().write(toFile: cluster.dir + "/scrape.token", atomically: true, encoding: .utf8)
                 try """
@@ -158,23 +157,6 @@ extension EndToEnd {
                 let value = result.first?["value"] as? [Any], value.count == 2, let text = value[1] as? String
             else { return nil }
             return Double(text)
-        }
-
-        /// A port nothing listens on now.
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-                }
-            }
-            try #require(bound, "bind to 127.0.0.1:0")
-            return Int(UInt16(bigEndian: address.sin_port))
         }
     }
 }

@@ -93,7 +93,7 @@ public final class MusterClient: Sendable {
         var query: [String] = []
         func text(_ name: String, _ value: String?) {
             guard let value else { return }
-            query.append(name + "=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value))
+            query.append(name + "=" + Self.queryValue(value))
         }
         if let states { query.append("state=" + states.joined(separator: ",")) }
         text("team", team)
@@ -147,9 +147,7 @@ public final class MusterClient: Sendable {
     {
         var query: [String] = []
         for (name, value) in [("state", state), ("leaf", leaf), ("after", after)] {
-            if let value {
-                query.append(name + "=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value))
-            }
+            if let value { query.append(name + "=" + Self.queryValue(value)) }
         }
         if let limit { query.append("limit=\(limit)") }
         return try await call(

@@ -18,6 +18,10 @@ public struct Node: Sendable, Hashable, Codable {
 
     /// May the scheduler give it new work?
     public var schedulable: Bool { health == .up && drainReason == nil }
+
+    /// The state `muster nodes`, `/metrics` and the dashboard show: `drained` for an up node that is drained,
+    /// else its health (`up`, `down`, `returning`).
+    public var shownState: String { drainReason != nil && health == .up ? "drained" : health.rawValue }
 }
 
 /// Whether a node may be given work.

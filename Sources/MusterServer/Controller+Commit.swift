@@ -170,7 +170,7 @@ extension Controller {
     func deliver(_ node: String) {
         guard let box = mailboxes[node], !box.outbox.isEmpty else { return }
         if let relay = box.relay {
-            deliverToRelay(relay)
+            deliverToRelay(relay, node: node)
             return
         }
         guard let waiter = box.waiter else { return }

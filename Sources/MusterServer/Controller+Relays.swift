@@ -119,9 +119,10 @@ extension Controller {
         return ready.sorted { $0.node < $1.node }
     }
 
-    /// Something was queued for a node behind `relay`: its waiting poll is answered if that is new to it.
-    func deliverToRelay(_ relay: String) {
-        guard let waiter = relayWaiters[relay], !readyItems(waiter.known).isEmpty else { return }
+    /// Something was queued for `node`, behind `relay`: the relay's waiting poll is answered if that is new to it.
+    func deliverToRelay(_ relay: String, node: String) {
+        guard let held = relayWaiters[relay]?.known[node], let last = mailboxes[node]?.outbox.last, last.seq > held
+        else { return }
         answerRelay(relay)
     }
 

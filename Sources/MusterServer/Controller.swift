@@ -64,11 +64,14 @@ public actor Controller {
     /// The Prometheus text of `GET /metrics`: the gauges read from the lifecycle now, and every histogram and
     /// counter.
     public func metricsText() -> String {
+        metrics.scrape(lifecycle, nodeCounts: nodeCounts())
+    }
+
+    /// How many nodes are in each shown state.
+    func nodeCounts() -> [String: Int] {
         var counts: [String: Int] = [:]
-        for node in lifecycle.nodes.values {
-            counts[node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue, default: 0] += 1
-        }
-        return metrics.scrape(lifecycle, nodeCounts: counts)
+        for node in lifecycle.nodes.values { counts[node.shownState, default: 0] += 1 }
+        return counts
     }
 
     /// Loads everything the store holds. Jobs that were running stay running: their agents reconcile them at
@@ -263,10 +266,7 @@ public actor Controller {
             names.removeFirst(low)
         }
         let all = nodeInfos(names, state: state, leaf: leaf, limit: limit.map { $0 + 1 })
-        var counts: [String: Int] = [:]
-        for node in lifecycle.nodes.values {
-            counts[node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue, default: 0] += 1
-        }
+        let counts = nodeCounts()
         guard let limit, all.count > limit else { return NodeList(nodes: all, counts: counts) }
         let page = Array(all.prefix(limit))
         return NodeList(nodes: page, nextAfter: page.last?.name, counts: counts)
@@ -288,7 +288,7 @@ public actor Controller {
         for name in names {
             guard let node = lifecycle.nodes[name] else { continue }
             let inv = node.inventory
-            let shown = node.drainReason != nil && node.health == .up ? "drained" : node.health.rawValue
+            let shown = node.shownState
             if let state, shown != state { continue }
             if let leaf, inv.leaf != leaf { continue }
             if let limit, out.count == limit { break }

@@ -16,6 +16,8 @@ public final class ControllerMetrics: Sendable {
     let passDecisions: Metrics.Recorder
     let commitDuration: Metrics.Timer
     let heartbeatLag: Metrics.Timer
+    /// The request-latency timers, by "METHOD route".
+    private let requestTimers = Mutex<[String: Metrics.Timer]>([:])
     /// The lifecycle's totals at the last scrape, so its counters move by what happened since.
     private let reported = Mutex(Reported())
 
@@ -58,8 +60,15 @@ public final class ControllerMetrics: Sendable {
     /// One API request: its latency by route and method, and an error by status when it failed.
     public func request(route: String, method: String, status: Int, seconds: Double) {
         let dimensions = [("route", route), ("method", method)]
-        Metrics.Timer(label: "muster_http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordSeconds(seconds)
+        // One timer per route and method, made once: this runs on every request.
+        let timer = requestTimers.withLock { timers in
+            if let timer = timers[method + " " + route] { return timer }
+            let timer = Metrics.Timer(
+                label: "muster_http_request_duration_seconds", dimensions: dimensions, factory: factory)
+            timers[method + " " + route] = timer
+            return timer
+        }
+        timer.recordSeconds(seconds)
         if status >= 400 {
             Metrics.Counter(
                 label: "muster_http_request_errors_total", dimensions: dimensions + [("status", "\(status)")],

@@ -1,6 +1,18 @@
 /// A self-contained HTML page of how figures grow with one quantity (cluster size): a table and line charts,
 /// one per figure group (`muster bench control-plane --html`).
 public struct GrowthReport: Sendable {
+    /// The page style of the growth and plan reports: wide tables of figures beside their charts.
+    static let style = """
+        <style>
+        body { font-family: system-ui, sans-serif; margin: 24px; color: #0f172a; max-width: 1400px; }
+        table { border-collapse: collapse; margin-bottom: 16px; font-size: 13px; }
+        th, td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; text-align: right; }
+        th { color: #475569; font-weight: 600; }
+        figure { margin: 0 0 16px 0; display: inline-block; }
+        p { max-width: 900px; }
+        </style>
+        """
+
     /// One chart: lines of (x, y) points on shared axes.
     public struct Chart: Sendable {
         public var title: String
@@ -54,14 +66,7 @@ public struct GrowthReport: Sendable {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <title>\(escapeHTML(title))</title>
-            <style>
-            body { font-family: system-ui, sans-serif; margin: 24px; color: #0f172a; max-width: 1400px; }
-            table { border-collapse: collapse; margin-bottom: 16px; font-size: 13px; }
-            th, td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; text-align: right; }
-            th { color: #475569; font-weight: 600; }
-            figure { margin: 0 0 16px 0; display: inline-block; }
-            p { max-width: 900px; }
-            </style></head><body>
+            \(GrowthReport.style)</head><body>
             <h1>\(escapeHTML(title))</h1>
             <p>\(escapeHTML(summary))</p>
             <table>

@@ -76,14 +76,7 @@ public enum PlanReport {
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <title>Muster what-if plan: \(escapeHTML(plan.inputs.hardware.rawValue)), \(rows.map { label($0.gpus) }.joined(separator: ", ")) GPUs</title>
-            <style>
-            body { font-family: system-ui, sans-serif; margin: 24px; color: #0f172a; max-width: 1400px; }
-            table { border-collapse: collapse; margin-bottom: 16px; font-size: 13px; }
-            th, td { padding: 4px 8px; border-bottom: 1px solid #e2e8f0; text-align: right; }
-            th { color: #475569; font-weight: 600; }
-            figure { margin: 0 0 16px 0; display: inline-block; }
-            p { max-width: 900px; }
-            </style></head><body>
+            \(GrowthReport.style)</head><body>
             <h1>Muster what-if plan</h1>
             <p>\(escapeHTML(assumptions(plan)))</p>
             <table>

@@ -92,7 +92,12 @@ extension EndToEnd {
             #expect(placement.contains("node-a") && placement.contains("node-b"), "\(placement)")
             #expect(try await page.evaluate("location.hash") as? String == "#/job/\(first)")
 
-            // Let it end: it finishes on the page, with each rank's output.
+            // Let it end once a utilisation sample (every 0.5 s) has seen it: on a fast machine the steps above
+            // take less than one interval. It finishes on the page, with each rank's output.
+            _ = try await cluster.waitFor("a utilisation sample with the job running", timeout: 20) { () -> Bool? in
+                let busy = try await page.evaluate(Self.peakBusy)
+                return busy as? Int == 8 ? true : nil
+            }
             #expect(FileManager.default.createFile(atPath: release, contents: nil))
             _ = try await page.waitFor(
                 "job \(first) completed with rank 0's output", timeout: 40,
@@ -112,9 +117,7 @@ extension EndToEnd {
             try await click(page, "#nav a[data-page=utilisation]")
             _ = try await page.waitFor(
                 "two charts", timeout: 20, "document.querySelectorAll('svg.chart polyline').length === 4")
-            let peak = try await page.evaluate(
-                "fetch('/v1/utilisation', {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('muster-token')}})"
-                    + ".then(r => r.json()).then(u => Math.max(...u.samples.map(s => s.busy_gpus)))")
+            let peak = try await page.evaluate(Self.peakBusy)
             #expect(peak as? Int == 8)
 
             // Signing out forgets the token.
@@ -126,6 +129,11 @@ extension EndToEnd {
         }
 
         /// Whether the page's navigation is on screen (not merely without its `hidden` attribute).
+        /// The most GPUs busy in any utilisation sample so far, read by the page with its token.
+        static let peakBusy =
+            "fetch('/v1/utilisation', {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('muster-token')}})"
+            + ".then(r => r.json()).then(u => Math.max(0, ...u.samples.map(s => s.busy_gpus)))"
+
         static let navShown = "getComputedStyle(document.getElementById('nav')).display !== 'none'"
 
         /// Types `token` into the sign-in form and submits it.

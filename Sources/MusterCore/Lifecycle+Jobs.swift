@@ -532,9 +532,13 @@ extension Lifecycle {
             if !awaitingVictims.isEmpty { victimStopped(id, at: time, &directives) }
             if held.contains(id), notBefore[id] == nil { recheckHeld(id, at: time, &directives) }
         }
-        if !config.retainEnded, terminal, !holding.contains(id) {
-            let (_, job) = jobs.remove(at: j)
-            if let key = job.idempotencyKey { idempotency.removeValue(forKey: Self.idempotencyKey(job.owner, key)) }
+        if terminal, !holding.contains(id) {
+            if !config.retainEnded {
+                let (_, job) = jobs.remove(at: j)
+                if let key = job.idempotencyKey { idempotency.removeValue(forKey: Self.idempotencyKey(job.owner, key)) }
+            } else {
+                queueForgetting(id, at: time)
+            }
         }
     }
 

@@ -12,10 +12,14 @@ import HeapModule
 public struct Lifecycle: Sendable {
     public let config: LifecycleConfig
     let scheduler: Scheduler
-    /// Every job still known: all of them in the controller, the unfinished ones in the simulator.
+    /// Every job still known: the active ones, and ended ones until `forgetEnded` (the controller keeps them
+    /// `keepEnded`, the simulator not at all).
     public internal(set) var jobs: [JobID: Job] = [:]
     /// Ids of `jobs`, ascending (when `retainEnded`).
     public internal(set) var jobOrder: [JobID] = []
+    /// Ended jobs to forget once `config.keepEnded` has passed (`forgetEnded`), earliest first, and their ids.
+    var forgetQueue = Heap<ForgetEntry>()
+    var forgetQueued: Set<JobID> = []
     /// Pending and running jobs.
     public internal(set) var active: Set<JobID> = []
     public internal(set) var nodes: [String: Node] = [:]
@@ -120,9 +124,10 @@ public struct Lifecycle: Sendable {
     /// ranks still ran.
     public static func restore(
         config: LifecycleConfig, jobs stored: [Job], nodes storedNodes: [Node], services: [Service] = [],
-        now: Double
+        nextJobID: JobID = 1, now: Double
     ) -> (Lifecycle, [Directive]) {
         var lifecycle = Lifecycle(config: config)
+        lifecycle.nextJobID = max(1, nextJobID)
         var directives: [Directive] = []
         for var node in storedNodes.sorted(by: { $0.name < $1.name }) {
             node.lastHeard = max(node.lastHeard.isFinite ? node.lastHeard : now, now)
@@ -181,6 +186,9 @@ public struct Lifecycle: Sendable {
             } else {
                 lifecycle.awaitingVictims[id] = stopping
             }
+        }
+        for id in lifecycle.jobOrder where !lifecycle.active.contains(id) && !lifecycle.holding.contains(id) {
+            lifecycle.queueForgetting(id, at: now)
         }
         if !refused.isEmpty { directives.insert(.storeJobs(refused), at: 0) }
         lifecycle.nodesChanged = true
@@ -296,6 +304,7 @@ public struct Lifecycle: Sendable {
         if !isStatic, let first = heard.first { consider(first.time + config.heartbeatTimeout) }
         for t in notBefore.values { consider(t) }
         if let next = attemptDeadlines.min { consider(next.time) }
+        if let next = forgetQueue.min { consider(next.due) }
         // Added nodes wait for the next rebuild when a large cluster rebuilt recently (`rebuildGap`).
         if nodesChanged, !isStatic, rebuildGap > 0 { consider(lastRebuild + rebuildGap) }
         return earliest

@@ -11,6 +11,10 @@ public struct LifecycleConfig: Sendable, Hashable {
     public var timeLimitSlack: Double
     /// Keep ended jobs in memory (the controller lists them); the simulator drops them.
     public var retainEnded: Bool
+    /// With `retainEnded`, how long an ended job stays in memory after it ended and released its GPUs
+    /// (`Lifecycle.forgetEnded`); infinity: for ever. The live controller keeps them a few minutes, as Slurm's
+    /// `MinJobAge`: after that its store answers for them.
+    public var keepEnded: Double
     /// `MASTER_PORT`s handed out on a node: below Linux's ephemeral range (32768-60999).
     public var masterPorts: ClosedRange<Int>
     /// Keep why each queued job waits, from the last planning pass (`Lifecycle.why`); the simulator turns it off.
@@ -26,6 +30,7 @@ public struct LifecycleConfig: Sendable, Hashable {
     public init(
         policy: SchedulingPolicy = .backfill, heartbeatTimeout: Double = 10, startTimeout: Double = 60,
         killGrace: Double = 5, timeLimitSlack: Double = 30, retainEnded: Bool = true,
+        keepEnded: Double = .infinity,
         masterPorts: ClosedRange<Int> = 20_000...29_999, explainWaits: Bool = true, requeueBackoff: Double = 10,
         sharing: SharingPolicy? = nil, spares: SparePolicy? = nil
     ) {
@@ -35,6 +40,7 @@ public struct LifecycleConfig: Sendable, Hashable {
         self.killGrace = killGrace
         self.timeLimitSlack = timeLimitSlack
         self.retainEnded = retainEnded
+        self.keepEnded = keepEnded
         self.masterPorts = masterPorts
         self.explainWaits = explainWaits
         self.requeueBackoff = requeueBackoff

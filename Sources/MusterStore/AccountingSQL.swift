@@ -60,6 +60,13 @@ enum AccountingSQL {
         )
     }
 
-    /// Deletes ended jobs that ended before `$1`.
-    static func purge(placeholder: String) -> String { "DELETE FROM job WHERE \(ended) AND end_time < \(placeholder)" }
+    /// Deletes ended jobs that ended before `$1`, except live ones (processes may still run) and the highest id
+    /// (ids go on from it after a restart).
+    static func purge(placeholder: String) -> String {
+        "DELETE FROM job WHERE \(ended) AND end_time < \(placeholder) AND NOT COALESCE(\"live\", FALSE) "
+            + "AND id < (SELECT MAX(id) FROM job)"
+    }
+
+    /// What `Store.load` reads of table `job`: the live rows, through the partial index `job_live`.
+    static let liveJobs = #"FROM job t WHERE "live" ORDER BY t.id"#
 }

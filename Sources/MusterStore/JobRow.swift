@@ -35,6 +35,9 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
     var started_at: Double?
     var gpu_seconds: Double?
     var energy_wh: Double?
+    /// Whether the controller loads this row at start (v7): the job is pending or running, or its last attempt
+    /// may still have processes (it holds GPUs). Ended rows stay for accounting but are not loaded.
+    var live: Bool?
 
     init(_ job: Job) throws {
         let encoder = RowJSON.encoder
@@ -61,6 +64,7 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
         preemption = try job.preemption.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         no_requeue = job.noRequeue ? true : nil
         replica = try job.replica.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        live = Self.isLive(job)
         team = job.spec.team
         class_name = job.spec.priority.name
         gpus = job.shape.gpus
@@ -71,6 +75,9 @@ struct JobRow: Codable, FetchableRecord, PersistableRecord {
             energy_wh = job.energyJoules(until: end) / 3_600
         }
     }
+
+    /// Whether `job` belongs in the controller's memory: not ended, or some process of it may still run.
+    static func isLive(_ job: Job) -> Bool { !job.state.isTerminal || job.attempt?.hasLiveRanks == true }
 
     /// The accounting view of this row (`muster history`).
     func historyRecord() throws -> HistoryRecord {

@@ -62,7 +62,7 @@ enum LegacyJobRows {
                 try JobRow(job).databaseDictionary, into: "job",
                 dropping: [
                     "dependencies", "array", "max_restarts", "preemptions", "preemption", "no_requeue", "replica",
-                    "team", "class_name", "gpus", "started_at", "gpu_seconds", "energy_wh",
+                    "team", "class_name", "gpus", "started_at", "gpu_seconds", "energy_wh", "live",
                 ],
                 db)
         }

@@ -6,8 +6,9 @@ import PostgresNIO
 ///
 /// - `v1`: recorded only. SQLite's first schema held the wire request; no PostgreSQL store ever had it.
 /// - `v2`: `job`, `node` and `token`, as in SQLite.
-/// - `v3`, `v4`, `v5`, `v6`: the same columns (the `service` table, the accounting columns and indexes) as
-///   SQLite's migrations of those names. (No PostgreSQL store predates `v6`: it has no rows to backfill.)
+/// - `v3`, `v4`, `v5`, `v6`, `v7`: the same columns (the `service` table, the accounting columns and indexes, the
+///   `live` flag) as SQLite's migrations of those names. (No PostgreSQL store predates `v6`: it has no rows to
+///   backfill; `v7` backfills `live` in SQL from the attempt's JSON.)
 /// - `leader`: PostgreSQL only, not a schema version: the one-row table of the controllers' leader lease
 ///   (`ControllerLease`).
 ///
@@ -72,6 +73,18 @@ enum PostgresSchema {
                 #"CREATE INDEX job_owner_end ON job ("owner", "end_time")"#,
                 #"CREATE INDEX job_team_end ON job ("team", "end_time")"#,
             ]
+        ),
+        (
+            "v7",
+            [
+                #"ALTER TABLE job ADD COLUMN "live" boolean"#,
+                // Live: not ended, or some rank or step task of the last attempt has no exit code yet.
+                """
+                UPDATE job SET "live" = NOT (\(AccountingSQL.ended)) OR (attempt IS NOT NULL AND (
+                    jsonb_path_exists(attempt::jsonb, '$.ranks[*] ? (!exists(@.exitCode))')
+                    OR jsonb_path_exists(attempt::jsonb, '$.steps[*].ranks[*] ? (!exists(@.exitCode))')))
+                """,
+            ] + SQLiteSchema.v7Indexes
         ),
     ]
 

@@ -1,21 +1,59 @@
 import Foundation
+import MusterCore
 import PostgresNIO
 
 extension PostgresStore: AccountingStore {
     public func history(_ query: HistoryQuery) async throws(StoreError) -> [HistoryRecord] {
         let (sql, values) = AccountingSQL.history(
             query, columns: "t.id::text, row_to_json(t)::text", placeholder: { "$\($0)" })
+        return try await jobRows(sql, values, "cannot read the job history of \(url)").compactMap {
+            try? $0.historyRecord()
+        }
+    }
+
+    public func endedJobs(_ query: HistoryQuery) async throws(StoreError) -> [MusterCore.Job] {
+        let (sql, values) = AccountingSQL.history(
+            query, columns: "t.id::text, row_to_json(t)::text", placeholder: { "$\($0)" })
+        return try await jobRows(sql, values, "cannot read the job history of \(url)").compactMap { try? $0.job() }
+    }
+
+    public func jobs(ids: [Int64]) async throws(StoreError) -> [MusterCore.Job] {
+        let unique = Array(Set(ids)).sorted()
+        var jobs: [MusterCore.Job] = []
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = unique[start..<min(unique.count, start + 500)]
+            let list = chunk.map(String.init).joined(separator: ",")
+            jobs += try await jobRows(
+                "SELECT t.id::text, row_to_json(t)::text FROM job t WHERE t.id IN (\(list)) ORDER BY t.id", [],
+                "cannot read jobs from \(url)"
+            ).compactMap { try? $0.job() }
+        }
+        return jobs
+    }
+
+    public func job(owner: String, idempotencyKey key: String) async throws(StoreError) -> MusterCore.Job? {
+        try await jobRows(
+            "SELECT t.id::text, row_to_json(t)::text FROM job t WHERE owner = $1 AND idempotency_key = $2 "
+                + "ORDER BY t.id LIMIT 1", [.text(owner), .text(key)],
+            "cannot read the job of an idempotency key from \(url)"
+        ).first.map { row throws(StoreError) in
+            do { return try row.job() } catch { throw Self.storeError("job \(row.id) is damaged", error) }
+        }
+    }
+
+    /// The rows of `sql`, which selects `id::text, row_to_json(t)::text`.
+    private func jobRows(_ sql: String, _ values: [AccountingSQL.Value], _ what: String) async throws(StoreError)
+        -> [JobRow]
+    {
         do {
-            var records: [HistoryRecord] = []
+            var rows: [JobRow] = []
             let decoder = JSONDecoder()
             for try await (_, json) in try await run(sql, values).decode((String, String).self) {
-                if let record = try? decoder.decode(JobRow.self, from: Data(json.utf8)).historyRecord() {
-                    records.append(record)
-                }
+                if let row = try? decoder.decode(JobRow.self, from: Data(json.utf8)) { rows.append(row) }
             }
-            return records
+            return rows
         } catch {
-            throw Self.storeError("cannot read the job history of \(url)", error)
+            throw Self.storeError(what, error)
         }
     }
 

@@ -130,7 +130,10 @@ public final class PostgresStore: Store {
         do {
             var state = StoredState()
             let decoder = JSONDecoder()
-            for (id, json) in try await rows("SELECT id::text, row_to_json(t)::text FROM job t ORDER BY t.id") {
+            for (_, max) in try await rows("SELECT '', COALESCE(MAX(id), 0)::text FROM job") {
+                state.maxJobID = Int64(max) ?? 0
+            }
+            for (id, json) in try await rows("SELECT id::text, row_to_json(t)::text " + AccountingSQL.liveJobs) {
                 do {
                     state.jobs.append(try decoder.decode(JobRow.self, from: Data(json.utf8)).job())
                 } catch {

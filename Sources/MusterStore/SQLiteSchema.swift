@@ -9,6 +9,8 @@ import GRDB
 /// - `v3`: a job's dependencies and its place in a job array (JSON, null when it has none), and its restart
 ///   limit; a node's drain reason.
 /// - `v4`, `v5`: preemptions; replicas and services.
+/// - `v7`: `live` (pending, running, or ended with processes that may still run): what `load` reads, through a
+///   partial index, so a start reads the active jobs and not the whole history; and an index for idempotency keys.
 /// - `v6`: accounting columns of a job (team, class, GPUs, start, GPU-seconds, energy) and indexes by end time,
 ///   owner and team, for `history` and `usage` over millions of ended jobs.
 enum SQLiteSchema {
@@ -99,12 +101,30 @@ enum SQLiteSchema {
             let rows = try JobRow.fetchAll(db)
             for row in rows {
                 guard let job = try? row.job() else { continue }
-                try JobRow(job).update(db)
+                try JobRow(job).update(
+                    db, columns: ["team", "class_name", "gpus", "started_at", "gpu_seconds", "energy_wh"])
             }
             try db.create(index: "job_end", on: "job", columns: ["end_time"])
             try db.create(index: "job_owner_end", on: "job", columns: ["owner", "end_time"])
             try db.create(index: "job_team_end", on: "job", columns: ["team", "end_time"])
         }
+        migrator.registerMigration("v7") { db in
+            try db.alter(table: "job") { t in t.add(column: "live", .boolean) }
+            try db.execute(sql: "UPDATE job SET live = NOT (\(AccountingSQL.ended))")
+            // An ended job whose last attempt may still have processes stays live: read from its own record.
+            let ended = try JobRow.filter(sql: "NOT live AND attempt IS NOT NULL").fetchAll(db)
+            for row in ended {
+                guard let job = try? row.job(), JobRow.isLive(job) else { continue }
+                try db.execute(sql: "UPDATE job SET live = 1 WHERE id = ?", arguments: [row.id])
+            }
+            for statement in SQLiteSchema.v7Indexes { try db.execute(sql: statement) }
+        }
         return migrator
     }
+
+    /// `v7`'s indexes, the same text in both stores.
+    static let v7Indexes = [
+        #"CREATE INDEX job_live ON job ("id") WHERE "live""#,
+        #"CREATE INDEX job_idempotency ON job ("owner", "idempotency_key") WHERE "idempotency_key" IS NOT NULL"#,
+    ]
 }

@@ -4,11 +4,51 @@ import MusterCore
 
 extension SQLiteStore: AccountingStore {
     public func history(_ query: HistoryQuery) async throws(StoreError) -> [HistoryRecord] {
+        try await historyRows(query).compactMap { try? $0.historyRecord() }
+    }
+
+    public func endedJobs(_ query: HistoryQuery) async throws(StoreError) -> [Job] {
+        try await historyRows(query).compactMap { try? $0.job() }
+    }
+
+    public func jobs(ids: [Int64]) async throws(StoreError) -> [Job] {
+        let unique = Array(Set(ids)).sorted()
+        do {
+            return try await pool.read { db in
+                var jobs: [Job] = []
+                for start in stride(from: 0, to: unique.count, by: 500) {
+                    let chunk = Array(unique[start..<min(unique.count, start + 500)])
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                    let rows = try JobRow.fetchAll(
+                        db, sql: "SELECT * FROM job WHERE id IN (\(marks)) ORDER BY id",
+                        arguments: StatementArguments(chunk))
+                    jobs += rows.compactMap { try? $0.job() }
+                }
+                return jobs
+            }
+        } catch {
+            throw Self.storeError("cannot read jobs from \(path)", error)
+        }
+    }
+
+    public func job(owner: String, idempotencyKey key: String) async throws(StoreError) -> Job? {
+        do {
+            let row = try await pool.read { db in
+                try JobRow.fetchOne(
+                    db, sql: "SELECT * FROM job WHERE owner = ? AND idempotency_key = ? ORDER BY id LIMIT 1",
+                    arguments: [owner, key])
+            }
+            return try row?.job()
+        } catch {
+            throw Self.storeError("cannot read the job of an idempotency key from \(path)", error)
+        }
+    }
+
+    private func historyRows(_ query: HistoryQuery) async throws(StoreError) -> [JobRow] {
         let (sql, values) = AccountingSQL.history(query, columns: "*", placeholder: { _ in "?" })
         let arguments = Self.arguments(values)
         do {
-            let rows = try await pool.read { db in try JobRow.fetchAll(db, sql: sql, arguments: arguments) }
-            return rows.compactMap { try? $0.historyRecord() }
+            return try await pool.read { db in try JobRow.fetchAll(db, sql: sql, arguments: arguments) }
         } catch {
             throw Self.storeError("cannot read the job history of \(path)", error)
         }

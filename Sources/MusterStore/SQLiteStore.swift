@@ -61,7 +61,8 @@ public final class SQLiteStore: Store {
         do {
             return try await pool.read { db in
                 var state = StoredState()
-                for row in try JobRow.order(Column("id")).fetchAll(db) {
+                state.maxJobID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM job") ?? 0
+                for row in try JobRow.fetchAll(db, sql: "SELECT * " + AccountingSQL.liveJobs) {
                     do {
                         state.jobs.append(try row.job())
                     } catch {

@@ -6,8 +6,16 @@ import MusterCore
 public protocol Store: Sendable {
     /// Writes jobs (insert or replace by id), nodes (by name) and tokens (by hash) in one transaction.
     func commit(_ batch: StoreBatch) async throws(StoreError)
-    /// Everything stored: jobs by id ascending, nodes by name, tokens.
+    /// What a starting controller needs: the live jobs (pending, running, or ended with processes that may still
+    /// run) by id ascending, the highest job id ever stored, nodes by name, services, tokens. Ended jobs are not
+    /// loaded: `jobs(ids:)`, `job(owner:idempotencyKey:)` and `endedJobs` read them when asked.
     func load() async throws(StoreError) -> StoredState
+    /// The stored jobs of these ids (any state), by id ascending; ids not stored are left out.
+    func jobs(ids: [Int64]) async throws(StoreError) -> [Job]
+    /// The job `owner` submitted with idempotency key `key`, if stored.
+    func job(owner: String, idempotencyKey key: String) async throws(StoreError) -> Job?
+    /// Ended jobs that pass `query`'s filters, newest (highest id) first, at most `query.limit`.
+    func endedJobs(_ query: HistoryQuery) async throws(StoreError) -> [Job]
     /// The schema version this store is at (the last migration applied).
     func schemaVersion() async throws(StoreError) -> String
 }
@@ -58,6 +66,8 @@ public struct StoredState: Sendable {
     public var nodes: [Node]
     public var tokens: [TokenRecord]
     public var services: [Service] = []
+    /// The highest job id stored (0: none): ids go on from it even though ended jobs are not loaded.
+    public var maxJobID: Int64 = 0
     /// Rows that could not be read back (damaged, or written by a newer version), each with the reason; the
     /// controller reports them and carries on with the rest.
     public var unreadable: [String]

@@ -52,4 +52,8 @@ struct PostgresStoreConformanceTests {
     @Test func awkwardTextRoundTrips() async throws {
         try await check { try await $0.awkwardTextRoundTrips() }
     }
+
+    @Test func startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() async throws {
+        try await check { try await $0.startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() }
+    }
 }

@@ -15,12 +15,12 @@ struct PostgresStoreTests {
     @Test func schemaIsAtTheLastMigrationRecordedInTheDatabase() async throws {
         try await PostgresTestServer.withDatabase { url in
             let store = try await PostgresStore(url: url, logger: logger)
-            #expect(try await store.schemaVersion() == "v6")
+            #expect(try await store.schemaVersion() == "v7")
             let sqlite = try SQLiteFixture()
-            #expect(try await SQLiteStore(path: sqlite.path).schemaVersion() == "v6")
+            #expect(try await SQLiteStore(path: sqlite.path).schemaVersion() == "v7")
             let recorded = try await store.pool.query("SELECT identifier FROM muster_migrations ORDER BY identifier")
                 .decode(String.self).array()
-            #expect(recorded == ["v1", "v2", "v3", "v4", "v5", "v6"])
+            #expect(recorded == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         }
     }
 
@@ -34,7 +34,7 @@ struct PostgresStoreTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(versions == Array(repeating: "v6", count: 6))
+            #expect(versions == Array(repeating: "v7", count: 6))
         }
     }
 
@@ -46,7 +46,8 @@ struct PostgresStoreTests {
                     jobs: StoreConformance.sampleJobs(), nodes: StoreConformance.sampleNodes(),
                     tokens: StoreConformance.sampleTokens()))
             for sql in [
-                "UPDATE job SET spec = '{broken' WHERE id = 2", "UPDATE job SET state = 'exploded' WHERE id = 3",
+                "UPDATE job SET live = TRUE", "UPDATE job SET spec = '{broken' WHERE id = 2",
+                "UPDATE job SET state = 'exploded' WHERE id = 3",
                 "UPDATE node SET health = 'sideways' WHERE name = 'gpu-001'",
                 #"UPDATE token SET role = 'root' WHERE "user" = 'alice'"#,
             ] {

@@ -60,6 +60,10 @@ final class SQLiteFixture: Sendable {
     @Test func awkwardTextRoundTrips() async throws {
         try await SQLiteFixture().conformance.awkwardTextRoundTrips()
     }
+
+    @Test func startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() async throws {
+        try await SQLiteFixture().conformance.startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked()
+    }
 }
 
 /// What only the SQLite store does: its migrations, file modes and damaged rows.
@@ -67,7 +71,7 @@ final class SQLiteFixture: Sendable {
     @Test func schemaIsAtTheLastMigration() async throws {
         let fixture = try SQLiteFixture()
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v6")
+        #expect(try await store.schemaVersion() == "v7")
     }
 
     @Test func databaseFilesAreReadableByTheirOwnerOnly() async throws {
@@ -122,7 +126,7 @@ final class SQLiteFixture: Sendable {
             }
         }
         let store = try SQLiteStore(path: fixture.path)
-        #expect(try await store.schemaVersion() == "v6")
+        #expect(try await store.schemaVersion() == "v7")
         let state = try await store.load()
         #expect(state.unreadable.isEmpty)
         #expect(state.jobs.count == 2)
@@ -154,6 +158,8 @@ final class SQLiteFixture: Sendable {
                 tokens: StoreConformance.sampleTokens()))
         let queue = try DatabaseQueue(path: fixture.path)
         try await queue.write { db in
+            // Every row as if live, so that the start reads the damaged ones.
+            try db.execute(sql: "UPDATE job SET live = TRUE")
             try db.execute(sql: "UPDATE job SET spec = '{broken' WHERE id = 2")
             try db.execute(sql: "UPDATE job SET state = 'exploded' WHERE id = 3")
             try db.execute(sql: "UPDATE node SET health = 'sideways' WHERE name = 'gpu-001'")

@@ -69,6 +69,8 @@ extension Controller {
             var merged = StoreBatch()
             for item in group { merged.merge(item.batch) }
             var ok = true
+            committingJobs = Set(merged.jobs.map(\.id))
+            defer { committingJobs = [] }
             if !merged.isEmpty {
                 do {
                     let started = ContinuousClock.now
@@ -103,11 +105,10 @@ extension Controller {
         defer { reloading = false }
         while !Task.isCancelled {
             do {
-                let state = try await store.load()
                 var settings = config.lifecycle
                 settings.sharing = sharing
-                let (fresh, directives) = Lifecycle.restore(
-                    config: settings, jobs: state.jobs, nodes: state.nodes, services: state.services, now: clock.now())
+                let (fresh, directives, _) = try await Self.loadLifecycle(
+                    store: store, config: settings, now: { [clock] in clock.now() })
                 lifecycle = fresh
                 pendingRestore = directives
                 wake()

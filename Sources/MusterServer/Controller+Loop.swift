@@ -19,6 +19,9 @@ extension Controller {
             }
             let now = clock.now()
             try? await apply(lifecycle.tick(now: now))
+            let durableSoon = notDurable()
+            let forgotten = lifecycle.forgetEnded(now: now, unless: { durableSoon.contains($0) })
+            if forgotten > 0 { logger.debug("forgot \(forgotten) ended job(s): the store answers for them") }
             let started = ContinuousClock.now
             let before = lifecycle.attemptsStarted + lifecycle.preemptionsMade
             let directives = lifecycle.plan(now: clock.now())

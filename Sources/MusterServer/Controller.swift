@@ -47,6 +47,8 @@ public actor Controller {
     // The commit queue.
     var commitQueue: [CommitItem] = []
     var committing = false
+    /// The jobs of the group being committed now (not yet durable: not to be forgotten yet).
+    var committingJobs: Set<JobID> = []
     /// Set while the lifecycle is being reloaded after a failed commit: requests get 503.
     var reloading = false
 
@@ -74,8 +76,8 @@ public actor Controller {
         return counts
     }
 
-    /// Loads everything the store holds. Jobs that were running stay running: their agents reconcile them at
-    /// their next heartbeat.
+    /// Loads the live state the store holds (not ended jobs: the store answers for those). Jobs that were
+    /// running stay running: their agents reconcile them at their next heartbeat.
     public init(
         config: ControllerConfig, store: any Store, logger: Logger, clock: any ControllerClock = SystemClock()
     ) async throws(StoreError) {
@@ -85,14 +87,16 @@ public actor Controller {
         self.clock = clock
         sharing = config.sharing
         utilisation = UtilisationRing(capacity: max(1, config.utilisationSamples))
-        let state = try await store.load()
+        let (lifecycle, restore, state) = try await Self.loadLifecycle(
+            store: store, config: config.lifecycle, now: { [clock] in clock.now() })
         for problem in state.unreadable { logger.error("unreadable row skipped: \(problem)") }
-        (lifecycle, pendingRestore) = Lifecycle.restore(
-            config: config.lifecycle, jobs: state.jobs, nodes: state.nodes, services: state.services, now: clock.now())
+        self.lifecycle = lifecycle
+        pendingRestore = restore
         tokens = TokenRegistry(state.tokens)
         stepTokens = StepTokens(dataDir: config.dataDir)
         let summary =
-            "\(lifecycle.jobs.count) jobs, \(lifecycle.holding.count) holding GPUs, \(lifecycle.nodes.count) nodes, "
+            "\(lifecycle.jobs.count) live jobs (of \(state.maxJobID) ever), \(lifecycle.holding.count) holding GPUs, "
+            + "\(lifecycle.nodes.count) nodes, "
             + "\(state.tokens.count) tokens"
         logger.info("controller loaded state: \(summary)")
     }
@@ -105,11 +109,25 @@ public actor Controller {
         async throws(ControllerError) -> (id: JobID, created: Bool, count: Int)
     {
         try available()
-        let now = clock.now()
         let (spec, launch, tasks) = try SubmitValidation.spec(
-            request, defaultTimeLimit: config.defaultTimeLimit, now: now)
+            request, defaultTimeLimit: config.defaultTimeLimit, now: clock.now())
         let dependencies = try SubmitValidation.dependencies(request)
         let array = try SubmitValidation.array(request)
+        // A retry of a job that ended and was forgotten, and forgotten jobs this one depends on: from the store.
+        if let stored = try await storedRetry(owner: principal.user, key: idempotencyKey) {
+            guard stored.spec.name == spec.name, stored.launch == launch else {
+                throw .conflict(
+                    "idempotency key '\(idempotencyKey ?? "")' was used for job \(stored.id), which differs from this "
+                        + "request; use a new key for a new job")
+            }
+            let count = try await fromStore { () async throws(StoreError) in
+                try await Self.storedJobs([stored.id], in: store).count
+            }
+            return (stored.id, false, max(1, count))
+        }
+        try await recallDependencies(dependencies)
+        try available()
+        let now = clock.now()
         let outcome: Lifecycle.SubmitOutcome
         do {
             outcome = try lifecycle.submit(
@@ -129,24 +147,31 @@ public actor Controller {
         return (outcome.id, outcome.created, outcome.count)
     }
 
-    /// One job, if `principal` may see it.
-    public func job(_ id: JobID, for principal: Principal) throws(ControllerError) -> JobInfo {
+    /// One job, if `principal` may see it: from memory, or from the store once it ended and was forgotten.
+    public func job(_ id: JobID, for principal: Principal) async throws(ControllerError) -> JobInfo {
+        let job: Job
         do {
-            return JobViews.info(
-                try lifecycle.job(id, for: principal), why: lifecycle.why(id), dataDir: config.dataDir,
-                now: clock.now(),
-                steps: true)
+            job = try lifecycle.job(id, for: principal)
         } catch {
-            throw ControllerError(error)
+            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
+            job = try await storedJob(id, for: principal)
         }
+        return JobViews.info(job, why: lifecycle.why(id), dataDir: config.dataDir, now: clock.now(), steps: true)
     }
 
+    /// Most ended jobs from the store in one answer without `limit`.
+    static let endedPage = 1_000
+
     /// The jobs `principal` may see, filtered by state, team and owner; `endedSince` keeps only terminal jobs
-    /// that ended after it; `limit` keeps the newest.
+    /// that ended after it; `limit` keeps the newest. Active and recently ended jobs come from memory, older
+    /// ended ones from the store (at most `endedPage` without `limit`; `next_before` pages on).
     public func list(
         for principal: Principal, states: Set<JobState>?, team: String?, user: String?, endedSince: Double?,
         limit: Int?, before: JobID? = nil, node: String? = nil
-    ) -> JobList {
+    ) async throws(ControllerError) -> JobList {
+        let stored = try await storedEnded(
+            for: principal, states: states, team: team, user: user, endedSince: endedSince, before: before,
+            limit: limit ?? Self.endedPage, node: node)
         let now = clock.now()
         let onlyActive = states.map { $0.allSatisfy { !$0.isTerminal } } ?? false
         let ids = onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder
@@ -182,6 +207,20 @@ public actor Controller {
             }
             kept.append(job)
         }
+        // Merged newest first with the store's ended jobs (memory's copy wins), then cut to `limit` again.
+        if !stored.jobs.isEmpty {
+            var seen = Set(kept.map(\.id))
+            kept += stored.jobs.filter { seen.insert($0.id).inserted }
+            kept.sort { $0.id > $1.id }
+            more = more || stored.more
+            if let limit, kept.count > limit {
+                kept.removeLast(kept.count - limit)
+                more = true
+            } else if limit == nil, stored.more, let oldest = stored.jobs.last?.id {
+                // Without a limit, memory's older jobs beyond the store's page wait for the next page too.
+                kept.removeAll { $0.id < oldest }
+            }
+        }
         let jobs = kept.reversed().map {
             JobViews.info($0, why: lifecycle.why($0.id), dataDir: config.dataDir, now: now)
         }
@@ -208,8 +247,14 @@ public actor Controller {
             found = changes.since(after)
         }
         if found.jobs.count > Self.maxChanges { return JobChanges(seq: found.seq, reset: true, jobs: []) }
+        // Jobs forgotten since they changed (a watcher far behind) are read back from the store.
+        let forgotten = found.jobs.filter { lifecycle.jobs[$0] == nil }
+        var stored: [JobID: Job] = [:]
+        if !forgotten.isEmpty, let read = try? await store.jobs(ids: forgotten) {
+            for job in read { stored[job.id] = job }
+        }
         let now = clock.now()
-        let jobs = found.jobs.compactMap { lifecycle.jobs[$0] }.filter { principal.owns($0.owner) }.map {
+        let jobs = found.jobs.compactMap { lifecycle.jobs[$0] ?? stored[$0] }.filter { principal.owns($0.owner) }.map {
             JobViews.info($0, why: lifecycle.why($0.id), dataDir: config.dataDir, now: now)
         }
         return JobChanges(seq: found.seq, reset: found.reset, jobs: jobs)
@@ -224,21 +269,24 @@ public actor Controller {
         do {
             directives = try lifecycle.cancel(id, by: principal, now: clock.now())
         } catch {
-            throw ControllerError(error)
+            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
+            let job = try await storedJob(id, for: principal)
+            throw .conflict("job \(id) already \(job.state.rawValue); only pending or running jobs can be cancelled")
         }
         try await apply(directives)
-        return try job(id, for: principal)
+        return try await job(id, for: principal)
     }
 
     /// Where the controller keeps rank `rank`'s output (uploaded by its agent), and whether the job is over.
-    public func logTarget(_ id: JobID, rank: Int, for principal: Principal) throws(ControllerError) -> (
+    public func logTarget(_ id: JobID, rank: Int, for principal: Principal) async throws(ControllerError) -> (
         path: String, done: Bool
     ) {
         let job: Job
         do {
             job = try lifecycle.job(id, for: principal)
         } catch {
-            throw ControllerError(error)
+            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
+            job = try await storedJob(id, for: principal)
         }
         let world = job.shape.nodes * job.tasksPerNode
         guard rank >= 0 && rank < world else {

@@ -86,6 +86,10 @@ public struct ControllerConfig: Sendable {
     /// forever. Older ones are purged at start and every hour.
     public var historyDays: Double?
 
+    /// Seconds an ended job stays in the controller's memory (`--keep-ended`, as Slurm's `MinJobAge`); after
+    /// that the store answers for it.
+    public var keepEnded: Double = 300
+
     /// The SQLite file.
     public var databasePath: String { dataDir + "/muster.sqlite" }
 
@@ -93,6 +97,6 @@ public struct ControllerConfig: Sendable {
     var lifecycle: LifecycleConfig {
         LifecycleConfig(
             policy: policy, heartbeatTimeout: heartbeatTimeout, startTimeout: startTimeout, killGrace: killGrace,
-            masterPorts: masterPorts, requeueBackoff: requeueBackoff, sharing: sharing)
+            keepEnded: keepEnded, masterPorts: masterPorts, requeueBackoff: requeueBackoff, sharing: sharing)
     }
 }

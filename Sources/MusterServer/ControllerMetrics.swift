@@ -109,6 +109,8 @@ public final class ControllerMetrics: Sendable {
                 Metrics.Gauge(label: "muster_nodes", dimensions: [("state", state)], factory: factory)
                     .record(nodeCounts[state] ?? 0)
             }
+            // Jobs held in memory: the active ones and those ended less than --keep-ended ago.
+            Metrics.Gauge(label: "muster_jobs_in_memory", factory: factory).record(lifecycle.jobs.count)
             Metrics.Counter(label: "muster_job_starts_total", factory: factory)
                 .increment(by: max(0, lifecycle.attemptsStarted - last.starts))
             last.starts = max(last.starts, lifecycle.attemptsStarted)

@@ -104,7 +104,7 @@ public enum ControllerRoutes {
                     "node", "must be a node name of 1 to \(JobSpec.Limits.maxNameLength) bytes")
             }
             return try json(
-                await controller.list(
+                try await controller.list(
                     for: principal, states: states, team: query.get("team"), user: query.get("user"),
                     endedSince: since, limit: limit, before: before.map { JobID($0) }, node: node))
         }

@@ -54,6 +54,13 @@ struct ControllerOptions: ParsableArguments {
         help: "Days ended jobs stay queryable (muster history, muster usage); default: forever.")
     var historyDays: Double?
 
+    @Option(
+        name: .customLong("keep-ended"),
+        help: ArgumentHelp(
+            "Seconds an ended job stays in the controller's memory (1-86400, as Slurm's MinJobAge); then the "
+                + "store answers for it."))
+    var keepEnded: Double = 300
+
     /// The controller's configuration, with the data directory made absolute; a bad config file stops here with
     /// its line and reason.
     func controllerConfig() throws -> ControllerConfig {
@@ -86,6 +93,10 @@ struct ControllerOptions: ParsableArguments {
             }
             config.historyDays = historyDays
         }
+        guard keepEnded.isFinite, keepEnded >= 1, keepEnded <= 86_400 else {
+            throw ValidationError("--keep-ended must be 1 to 86400 seconds, got \(keepEnded)")
+        }
+        config.keepEnded = keepEnded
         if let store {
             guard PostgresURL.isPostgres(store) else {
                 throw ValidationError(

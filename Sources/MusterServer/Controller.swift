@@ -60,6 +60,8 @@ public actor Controller {
 
     /// Planning passes so far (for `muster bench live` and logs).
     public var planningPasses: Int { lifecycle.planningPasses }
+    /// Jobs held in memory: the active ones and those ended less than `keepEnded` ago.
+    public var jobsInMemory: Int { lifecycle.jobs.count }
     /// Nodes declared down since start.
     public var nodesDeclaredDown: Int { lifecycle.nodesDeclaredDown }
 

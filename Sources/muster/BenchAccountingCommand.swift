@@ -2,10 +2,13 @@ import ArgumentParser
 import Foundation
 import Logging
 import MusterCore
+import MusterServer
 import MusterStore
 
 /// `muster bench accounting`: fills a store with ended jobs (1,000,000 by default) and times the queries behind
-/// `muster history` and `muster usage` on it: SQLite always, PostgreSQL too with `--postgres URL`.
+/// `muster history` and `muster usage` on it: SQLite always, PostgreSQL too with `--postgres URL`. Then adds
+/// 1,000 pending jobs and times a controller's start on that store (it loads the live jobs only) against reading
+/// every row back, as a start did before schema v7.
 struct BenchAccountingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounting",
@@ -81,8 +84,52 @@ struct BenchAccountingCommand: AsyncParsableCommand {
                     "  " + label.padding(toLength: 56, withPad: " ", startingAt: 0)
                         + String(format: "%8.1f ms  (%d rows)", best * 1000, rows))
             }
+            try await timeStart(store, dir: dir + "/\(name)")
         }
         await postgresStore?.close()
+    }
+
+    /// Adds 1,000 pending jobs after the ended ones, then times a controller's start (load and restore: the live
+    /// jobs only) and, side by side, reading and decoding every row as a start did before schema v7.
+    func timeStart(_ store: any AccountingStore, dir: String) async throws {
+        let live = (1...1_000).map { k -> Job in
+            let id = Int64(jobs + k)
+            return Job(
+                id: id, spec: JobSpec(name: "queued-\(id)", gpus: 8, timeLimit: 3_600),
+                shape: GangShape(nodes: 1, gpusPerNode: 8),
+                tasksPerNode: 1, owner: "u\(id % 200)", launch: JobLaunch(command: ["/bin/true"], workdir: "/"),
+                submittedAt: Double(jobs) * 30)
+        }
+        try await store.commit(StoreBatch(jobs: live))
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        var start = Double.infinity
+        var inMemory = 0
+        for _ in 0..<3 {
+            let t0 = Date()
+            let controller = try await Controller(config: ControllerConfig(dataDir: dir), store: store, logger: logger)
+            start = min(start, Date().timeIntervalSince(t0))
+            inMemory = await controller.jobsInMemory
+        }
+        let t0 = Date()
+        var all = 0
+        var before: Int64?
+        while true {
+            let page = try await store.endedJobs(HistoryQuery(before: before, limit: 100_000))
+            all += page.count
+            guard page.count == 100_000, let last = page.last else { break }
+            before = last.id
+        }
+        let everything = Date().timeIntervalSince(t0)
+        print(
+            "  " + "controller start (loads the live jobs only)".padding(toLength: 56, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f ms  (%d jobs in memory)", start * 1000, inMemory))
+        print(
+            "  "
+                + "reading every ended row (what a start did before v7)".padding(
+                    toLength: 56, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f ms  (%d rows): %.0fx the start", everything * 1000, all, everything / start))
     }
 
     /// Ended job `id`: one of 200 users in 20 teams, 1 to 64 GPUs, a tenth failed, ending `id * 30` s after 1970.

@@ -24,6 +24,24 @@ struct PostgresStoreTests {
         }
     }
 
+    /// Migration `v7` marks live rows in SQL from the attempt's JSON, as SQLite's does from the record.
+    @Test func v7MarksLiveRowsFromTheirRecords() async throws {
+        try await PostgresTestServer.withDatabase { url in
+            let store = try await PostgresStore(url: url, logger: logger)
+            try await store.commit(StoreBatch(jobs: try StoreConformance.backfillJobs()))
+            for sql in [
+                "DROP INDEX job_idempotency", "ALTER TABLE job DROP COLUMN live",
+                "DELETE FROM muster_migrations WHERE identifier = 'v7'",
+            ] {
+                try await store.pool.query(PostgresQuery(unsafeSQL: sql))
+            }
+            await store.close()
+            let reopened = try await PostgresStore(url: url, logger: logger)
+            #expect(try await reopened.load().jobs.map(\.id) == [1, 3, 4])
+            await reopened.close()
+        }
+    }
+
     /// Controllers starting together on a new database: one migrates, the others wait for it, none fails.
     @Test func storesOpenedTogetherMigrateOnce() async throws {
         try await PostgresTestServer.withDatabase { url in

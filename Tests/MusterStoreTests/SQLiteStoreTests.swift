@@ -147,6 +147,25 @@ final class SQLiteFixture: Sendable {
         #expect(state.nodes.first?.inventory.gpus.count == 2)
     }
 
+    /// Migration `v7` marks live rows from their own record: pending, or ended with a rank or step task that
+    /// may still run.
+    @Test func v7MarksLiveRowsFromTheirRecords() async throws {
+        let fixture = try SQLiteFixture()
+        let jobs = try StoreConformance.backfillJobs()
+        try await SQLiteStore(path: fixture.path).commit(StoreBatch(jobs: jobs))
+        // Back to v6: no `live` column, v7 not applied.
+        let queue = try DatabaseQueue(path: fixture.path)
+        try await queue.write { db in
+            try db.execute(sql: "DROP INDEX job_live; DROP INDEX job_idempotency")
+            try db.execute(sql: "ALTER TABLE job DROP COLUMN live")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7'")
+        }
+        try queue.close()
+        let state = try await SQLiteStore(path: fixture.path).load()
+        #expect(state.jobs.map(\.id) == [1, 3, 4])
+        #expect(state.maxJobID == 4)
+    }
+
     /// A row the current code cannot read (damaged by hand, or written by a newer version) is reported, and the
     /// others still load.
     @Test func damagedRowIsReportedNotFatal() async throws {

@@ -240,6 +240,29 @@ struct StoreConformance {
 
     // MARK: Fixtures
 
+    /// Rows for the `v7` backfill: pending (1), ended (2), ended with a rank that may still run (3), ended with
+    /// a step task that may still run (4). A start after the backfill loads 1, 3 and 4.
+    static func backfillJobs() throws -> [Job] {
+        let pending = job(id: 1, owner: "alice")
+        var ended = job(id: 2, owner: "alice")
+        ended.restore(state: .completed)
+        ended.endTime = 5
+        var rankLeft = try #require(sampleJobs().first { $0.attempt?.hasLiveRanks == true })
+        rankLeft.id = 3
+        rankLeft.restore(state: .failed)
+        rankLeft.endTime = 6
+        var stepLeft = try #require(sampleJobs().first { $0.state == .completed && $0.attempt != nil })
+        stepLeft.id = 4
+        let node = stepLeft.attempt!.nodes[0]
+        var step = Step(
+            id: 0, command: ["hostname"], workdir: "/", env: [:], nodes: [node],
+            tasks: [StepTask(node: node, nodeIndex: 0, local: 0, gpus: [0])], cpusPerTask: nil, launchedAt: 3)
+        step.ranks[0] = RankState(started: true)
+        stepLeft.attempt!.steps = [step]
+        #expect(!stepLeft.attempt!.ranks.contains { !$0.exited } && stepLeft.attempt!.hasLiveRanks)
+        return [pending, ended, rankLeft, stepLeft]
+    }
+
     /// A plain pending job.
     static func job(id: JobID, owner: String) -> Job {
         Job(

@@ -35,12 +35,12 @@ public enum OpenAPIDocument {
                 }
               },
               "get": {
-                "summary": "List jobs, oldest first",
+                "summary": "List jobs, oldest first (ended ones from the store once the controller has forgotten them)",
                 "parameters": [
                   {"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
                   {"name": "team", "in": "query", "schema": {"type": "string"}},
                   {"name": "ended_since", "in": "query", "schema": {"type": "number"}, "description": "with state: also terminal jobs that ended after this Unix time"},
-                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N (a page)"},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N (a page), 1 to 100000; without it, every active job and at most 1000 ended ones (next_before pages on)"},
                   {"name": "before", "in": "query", "schema": {"type": "integer"}, "description": "only jobs with a smaller id: the previous page's next_before"},
                   {"name": "node", "in": "query", "schema": {"type": "string"}, "description": "only jobs whose current attempt holds this node"},
                   {"name": "user", "in": "query", "schema": {"type": "string"}, "description": "only this user's jobs"}

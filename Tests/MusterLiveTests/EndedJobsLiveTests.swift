@@ -9,19 +9,7 @@ extension EndToEnd {
     /// dependency on it, a cancel); a restart loads only the live jobs and hands out ids after the highest.
     @Suite struct EndedJobs {
         @Test func endedJobsLeaveMemoryAndTheStoreAnswersForThemAcrossARestart() async throws {
-            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 2)
-            cluster.controllerExtra = ["--keep-ended", "1"]
-            do {
-                try await cluster.startController()
-                try cluster.startAgent("node-a")
-                try await cluster.waitForNodes(up: 1)
-                try await check(cluster)
-            } catch {
-                print(cluster.logTail("controller.log"))
-                cluster.stop()
-                throw error
-            }
-            cluster.stop()
+            try await withCluster(agents: 1, controllerExtra: ["--keep-ended", "1"]) { try await check($0) }
         }
 
         func check(_ cluster: LiveCluster) async throws {

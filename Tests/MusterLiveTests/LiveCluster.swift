@@ -57,11 +57,12 @@ final class LiveCluster: @unchecked Sendable {
         masterPorts = first...(first + 99)
     }
 
-    /// A controller and `agents` agents named node-a, node-b, ... all up.
-    static func start(agents: Int = 2, gpusPerAgent: Int = 4, heartbeatTimeout: Double = 2) async throws
-        -> LiveCluster
-    {
+    /// A controller (with `controllerExtra` arguments) and `agents` agents named node-a, node-b, ... all up.
+    static func start(
+        agents: Int = 2, gpusPerAgent: Int = 4, heartbeatTimeout: Double = 2, controllerExtra: [String] = []
+    ) async throws -> LiveCluster {
         let cluster = LiveCluster(gpusPerAgent: gpusPerAgent, heartbeatTimeout: heartbeatTimeout)
+        cluster.controllerExtra = controllerExtra
         do {
             try await cluster.startController()
             for i in 0..<agents { try cluster.startAgent("node-" + String(UnicodeScalar(97 + i)!)) }

@@ -24,12 +24,19 @@ extension Lifecycle {
     }
 
     /// Past use rebuilt from the stored jobs after a restart: each job's latest attempt, from its start to its end
-    /// (or `now`), decayed from its end. Earlier attempts of requeued jobs are not stored and do not count.
-    mutating func recountFairShare(now: Double) {
+    /// (or `now`), decayed from its end. Earlier attempts of requeued jobs are not stored and do not count. With
+    /// `endedUse` (the store's sums, when ended jobs are not loaded), ended jobs count from it and only the
+    /// active ones from memory.
+    mutating func recountFairShare(now: Double, endedUse: [EndedUse]? = nil) {
         guard let teamTable, now.isFinite else { return }
         var usage = Array(repeating: 0.0, count: teamTable.names.count)
         let halfLife = fairShare.halfLife
-        for job in jobs.values {
+        for use in endedUse ?? [] where use.end.isFinite && use.gpuSeconds.isFinite && use.gpuSeconds > 0 {
+            let t = teamTable.team(named: use.team)
+            guard t < usage.count else { continue }
+            usage[t] += use.gpuSeconds * Double.power2(-max(0, now - use.end) / halfLife)
+        }
+        for job in jobs.values where endedUse == nil || !job.state.isTerminal {
             guard let start = job.attempt?.startedAt, start.isFinite else { continue }
             let end = min(now, job.endTime.flatMap { $0.isFinite ? $0 : nil } ?? now)
             guard end > start else { continue }

@@ -124,7 +124,7 @@ public struct Lifecycle: Sendable {
     /// ranks still ran.
     public static func restore(
         config: LifecycleConfig, jobs stored: [Job], nodes storedNodes: [Node], services: [Service] = [],
-        nextJobID: JobID = 1, now: Double
+        nextJobID: JobID = 1, endedUse: [EndedUse]? = nil, now: Double
     ) -> (Lifecycle, [Directive]) {
         var lifecycle = Lifecycle(config: config)
         lifecycle.nextJobID = max(1, nextJobID)
@@ -204,7 +204,7 @@ public struct Lifecycle: Sendable {
         for id in lifecycle.held.sorted() { lifecycle.recheckHeld(id, at: now, &directives) }
         lifecycle.purgeAttemptDeadlines()
         lifecycle.rebuildSnapshot()
-        lifecycle.recountFairShare(now: now)
+        lifecycle.recountFairShare(now: now, endedUse: endedUse)
         // Services last: a replica whose job ended while the controller was down gets a new one.
         for var service in services where lifecycle.services[service.spec.name] == nil {
             service.ready = []

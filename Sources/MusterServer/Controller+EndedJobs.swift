@@ -22,9 +22,14 @@ extension Controller {
             }
         }
         let recalled = try await storedJobs(Array(wanted), in: store).filter { !loaded.contains($0.id) }
+        // Fair share's past use from the store's sums: 20 half-lives back (older use weighs under a millionth).
+        var endedUse: [EndedUse]?
+        if let halfLife = config.sharing?.weights.halfLife, halfLife.isFinite, halfLife > 0 {
+            endedUse = try await store.endedUse(since: now() - 20 * halfLife, window: min(3_600, halfLife / 64))
+        }
         let (lifecycle, directives) = Lifecycle.restore(
             config: config, jobs: state.jobs + recalled, nodes: state.nodes, services: state.services,
-            nextJobID: state.maxJobID &+ 1, now: now())
+            nextJobID: state.maxJobID &+ 1, endedUse: endedUse, now: now())
         return (lifecycle, directives, state)
     }
 

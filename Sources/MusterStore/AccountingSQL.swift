@@ -67,6 +67,14 @@ enum AccountingSQL {
             + "AND id < (SELECT MAX(id) FROM job)"
     }
 
+    /// GPU-seconds by team and window of end time (`Store.endedUse`): columns team, window index, GPU-seconds;
+    /// `first` the first end time, `second` the window's seconds; `floor` the store's rounding down (SQLite's
+    /// cast of a positive number truncates, PostgreSQL's rounds).
+    static func endedUse(_ first: String, _ second: String, floor: String) -> String {
+        "SELECT COALESCE(team, 'default') AS k, CAST(\(floor)(end_time / \(second)) AS BIGINT) AS w, "
+            + "COALESCE(SUM(gpu_seconds), 0) AS s FROM job WHERE \(ended) AND end_time >= \(first) GROUP BY 1, 2"
+    }
+
     /// What `Store.load` reads of table `job`: the live rows, through the partial index `job_live`.
     static let liveJobs = #"FROM job t WHERE "live" ORDER BY t.id"#
 }

@@ -17,6 +17,21 @@ extension PostgresStore: AccountingStore {
         return try await jobRows(sql, values, "cannot read the job history of \(url)").compactMap { try? $0.job() }
     }
 
+    public func endedUse(since: Double, window: Double) async throws(StoreError) -> [EndedUse] {
+        let width = max(1, window)
+        do {
+            var uses: [EndedUse] = []
+            for try await (team, w, seconds) in try await run(
+                AccountingSQL.endedUse("$1", "$2", floor: "FLOOR"), [.real(since), .real(width)]
+            ).decode((String, Int64, Double).self) {
+                uses.append(EndedUse(team: team, end: (Double(w) + 0.5) * width, gpuSeconds: seconds))
+            }
+            return uses
+        } catch {
+            throw Self.storeError("cannot sum past use in \(url)", error)
+        }
+    }
+
     public func jobs(ids: [Int64]) async throws(StoreError) -> [MusterCore.Job] {
         let unique = Array(Set(ids)).sorted()
         var jobs: [MusterCore.Job] = []

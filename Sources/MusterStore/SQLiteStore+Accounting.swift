@@ -11,6 +11,22 @@ extension SQLiteStore: AccountingStore {
         try await historyRows(query).compactMap { try? $0.job() }
     }
 
+    public func endedUse(since: Double, window: Double) async throws(StoreError) -> [EndedUse] {
+        let width = max(1, window)
+        do {
+            return try await pool.read { db in
+                try Row.fetchAll(
+                    db, sql: AccountingSQL.endedUse("?", "?", floor: ""),
+                    arguments: [width, since]  // in the order of the placeholders
+                ).map { row in
+                    EndedUse(team: row["k"], end: (Double(row["w"] as Int64) + 0.5) * width, gpuSeconds: row["s"])
+                }
+            }
+        } catch {
+            throw Self.storeError("cannot sum past use in \(path)", error)
+        }
+    }
+
     public func jobs(ids: [Int64]) async throws(StoreError) -> [Job] {
         let unique = Array(Set(ids)).sorted()
         do {

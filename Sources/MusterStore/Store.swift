@@ -16,6 +16,9 @@ public protocol Store: Sendable {
     func job(owner: String, idempotencyKey key: String) async throws(StoreError) -> Job?
     /// Ended jobs that pass `query`'s filters, newest (highest id) first, at most `query.limit`.
     func endedJobs(_ query: HistoryQuery) async throws(StoreError) -> [Job]
+    /// The GPU-seconds of jobs that ended at or after `since`, by team and by window of `window` seconds of
+    /// end time (fair share's past use, rebuilt at a start without loading the ended jobs).
+    func endedUse(since: Double, window: Double) async throws(StoreError) -> [EndedUse]
     /// The schema version this store is at (the last migration applied).
     func schemaVersion() async throws(StoreError) -> String
 }

@@ -112,6 +112,17 @@ struct BenchAccountingCommand: AsyncParsableCommand {
             start = min(start, Date().timeIntervalSince(t0))
             inMemory = await controller.jobsInMemory
         }
+        // Fair share's past use, which a start sums in the store: here every ended job in the window (the worst).
+        var use = Double.infinity
+        var windows = 0
+        for _ in 0..<3 {
+            let u0 = Date()
+            windows = try await store.endedUse(since: 0, window: 3_600).count
+            use = min(use, Date().timeIntervalSince(u0))
+        }
+        print(
+            "  " + "fair share's past use, all 1M in the window".padding(toLength: 56, withPad: " ", startingAt: 0)
+                + String(format: "%8.1f ms  (%d team-hours)", use * 1000, windows))
         let t0 = Date()
         var all = 0
         var before: Int64?

@@ -86,6 +86,29 @@ import Testing
         #expect(restored.forgetEnded(now: 80) == 1)
     }
 
+    @Test func fairShareAfterARestartCountsTheStoresSumsOfEndedJobsAsTheJobsThemselves() throws {
+        var config = T.config
+        config.sharing = SharingPolicy()
+        var jobs: [Job] = []
+        for id in 1...3 as ClosedRange<JobID> {
+            var job = try #require(Self.ended(id, .completed))
+            var attempt = Attempt(
+                epoch: 1, nodes: ["gpu-a"], gpus: [[0]], tasksPerNode: 1, scheduledAt: 0, masterPort: 20_000)
+            attempt.startedAt = Double(id) * 1_000
+            attempt.ranks[0] = RankState(started: true, exitCode: 0, exitedAt: Double(id) * 1_000 + 500)
+            job.attempt = attempt
+            job.endTime = Double(id) * 1_000 + 500
+            jobs.append(job)
+        }
+        let now = 10_000.0
+        let (loaded, _) = Lifecycle.restore(config: config, jobs: jobs, nodes: [], now: now)
+        let sums = jobs.map { EndedUse(team: $0.spec.team, end: $0.endTime!, gpuSeconds: 500) }
+        // Only the first job in memory (a dependency's target): counted once, from the sums.
+        let (summed, _) = Lifecycle.restore(config: config, jobs: [jobs[0]], nodes: [], endedUse: sums, now: now)
+        #expect(loaded.fairShare.usage.reduce(0, +) > 0)
+        #expect(summed.fairShare.usage == loaded.fairShare.usage)
+    }
+
     /// An ended 1-GPU job of alice's, as the store returns it.
     static func ended(_ id: JobID, _ state: JobState) -> Job? {
         var job = Job(

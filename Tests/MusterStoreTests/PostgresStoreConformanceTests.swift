@@ -53,6 +53,10 @@ struct PostgresStoreConformanceTests {
         try await check { try await $0.awkwardTextRoundTrips() }
     }
 
+    @Test func endedUseSumsGPUSecondsByTeamAndWindow() async throws {
+        try await check { try await $0.endedUseSumsGPUSecondsByTeamAndWindow() }
+    }
+
     @Test func startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() async throws {
         try await check { try await $0.startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() }
     }

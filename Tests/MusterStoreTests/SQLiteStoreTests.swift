@@ -61,6 +61,10 @@ final class SQLiteFixture: Sendable {
         try await SQLiteFixture().conformance.awkwardTextRoundTrips()
     }
 
+    @Test func endedUseSumsGPUSecondsByTeamAndWindow() async throws {
+        try await SQLiteFixture().conformance.endedUseSumsGPUSecondsByTeamAndWindow()
+    }
+
     @Test func startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked() async throws {
         try await SQLiteFixture().conformance.startLoadsOnlyLiveJobsAndEndedOnesAreReadWhenAsked()
     }

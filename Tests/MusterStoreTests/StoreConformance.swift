@@ -89,6 +89,37 @@ struct StoreConformance {
         }
     }
 
+    /// Fair share's past use at a start: GPU-seconds of jobs ended since a time, by team and window of end time.
+    func endedUseSumsGPUSecondsByTeamAndWindow() async throws {
+        let store = try await open()
+        func ended(_ id: JobID, team: String, gpus: Int, ran: Double, end: Double) -> Job {
+            var job = Job(
+                id: id, spec: JobSpec(name: "j\(id)", gpus: gpus, timeLimit: 600, team: team),
+                shape: GangShape(nodes: 1, gpusPerNode: gpus), owner: "alice", launch: nil, state: .completed,
+                submittedAt: 0)
+            var attempt = Attempt(
+                epoch: 1, nodes: ["n"], gpus: [Array(0..<gpus)], tasksPerNode: 1, scheduledAt: end - ran,
+                masterPort: 20_000)
+            attempt.startedAt = end - ran
+            attempt.ranks[0] = RankState(started: true, exitCode: 0, exitedAt: end)
+            job.attempt = attempt
+            job.endTime = end
+            return job
+        }
+        try await store.commit(
+            StoreBatch(jobs: [
+                ended(1, team: "a", gpus: 2, ran: 100, end: 1_005), ended(2, team: "a", gpus: 1, ran: 50, end: 1_015),
+                ended(3, team: "b", gpus: 4, ran: 10, end: 1_007), ended(4, team: "a", gpus: 8, ran: 10, end: 900),
+                Self.job(id: 5, owner: "alice"),
+            ]))
+        let uses = try await store.endedUse(since: 1_000, window: 10).sorted { ($0.team, $0.end) < ($1.team, $1.end) }
+        #expect(
+            uses == [
+                EndedUse(team: "a", end: 1_005, gpuSeconds: 200), EndedUse(team: "a", end: 1_015, gpuSeconds: 50),
+                EndedUse(team: "b", end: 1_005, gpuSeconds: 40),
+            ])
+    }
+
     /// A service's whole record comes back as written, and a later commit of the same name replaces it.
     func servicesRoundTrip() async throws {
         let store = try await open()

@@ -10,7 +10,8 @@ import GRDB
 ///   limit; a node's drain reason.
 /// - `v4`, `v5`: preemptions; replicas and services.
 /// - `v7`: `live` (pending, running, or ended with processes that may still run): what `load` reads, through a
-///   partial index, so a start reads the active jobs and not the whole history; and an index for idempotency keys.
+///   partial index, so a start reads the active jobs and not the whole history; an index for idempotency keys;
+///   no more index on `state` alone.
 /// - `v6`: accounting columns of a job (team, class, GPUs, start, GPU-seconds, energy) and indexes by end time,
 ///   owner and team, for `history` and `usage` over millions of ended jobs.
 enum SQLiteSchema {
@@ -122,8 +123,10 @@ enum SQLiteSchema {
         return migrator
     }
 
-    /// `v7`'s indexes, the same text in both stores.
+    /// `v7`'s indexes, the same text in both stores. `job_state` goes: a start reads `live` now, and SQLite
+    /// preferred it to `job_end` for the accounting sums (a scan of every ended job).
     static let v7Indexes = [
+        #"DROP INDEX IF EXISTS job_state"#,
         #"CREATE INDEX job_live ON job ("id") WHERE "live""#,
         #"CREATE INDEX job_idempotency ON job ("owner", "idempotency_key") WHERE "idempotency_key" IS NOT NULL"#,
     ]

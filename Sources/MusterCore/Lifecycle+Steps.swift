@@ -32,11 +32,7 @@ extension Lifecycle {
 
     /// A step of a job `principal` may see.
     public func step(_ id: JobID, _ stepID: Int, for principal: Principal) throws(LifecycleError) -> Step {
-        let job = try self.job(id, for: principal)
-        guard let steps = job.attempt?.steps, stepID >= 0, stepID < steps.count else {
-            throw .notFound("job \(id) has no step \(stepID) in its current attempt")
-        }
-        return steps[stepID]
+        try self.job(id, for: principal).step(stepID)
     }
 
     /// Whether `task` (a step task) is one the job's current attempt runs on `node`.
@@ -114,5 +110,15 @@ extension Lifecycle {
     /// The steps of job `id`'s current attempt with tasks not yet started: re-sent after a restart.
     func stepsToResend(_ job: Job) -> [Int] {
         (job.attempt?.steps ?? []).filter { step in step.ranks.contains { !$0.started && !$0.exited } }.map(\.id)
+    }
+}
+
+extension Job {
+    /// Step `stepID` of this job's current (or last) attempt.
+    public func step(_ stepID: Int) throws(LifecycleError) -> Step {
+        guard let steps = attempt?.steps, stepID >= 0, stepID < steps.count else {
+            throw .notFound("job \(id) has no step \(stepID) in its current attempt")
+        }
+        return steps[stepID]
     }
 }

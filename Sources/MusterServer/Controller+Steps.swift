@@ -31,17 +31,34 @@ extension Controller {
             throw ControllerError(error)
         }
         try await apply(launched.directives)
-        return try stepInfo(id, launched.step, bearer: token)
+        return try await stepInfo(id, launched.step, bearer: token)
     }
 
     /// One step of job `id`'s current attempt.
-    public func stepInfo(_ id: JobID, _ stepID: Int, bearer token: String?) throws(ControllerError) -> StepInfo {
+    public func stepInfo(_ id: JobID, _ stepID: Int, bearer token: String?) async throws(ControllerError) -> StepInfo {
+        try await stepAndEpoch(id, stepID, bearer: token).info
+    }
+
+    /// Step `stepID` of job `id` and the attempt it belongs to: from memory, or from the store once the job
+    /// ended and was forgotten (for a user's token; a step token dies with its attempt).
+    func stepAndEpoch(_ id: JobID, _ stepID: Int, bearer token: String?) async throws(ControllerError) -> (
+        info: StepInfo, epoch: Int
+    ) {
+        let isStepToken = token?.hasPrefix("ms_") ?? false
+        if !isStepToken, lifecycle.jobs[id] == nil {
+            let job = try await storedJob(id, for: try principal(bearer: token))
+            do {
+                return (StepInfo(try job.step(stepID), job: id), job.epoch)
+            } catch {
+                throw ControllerError(error)
+            }
+        }
         let (principal, epoch) = try stepPrincipal(bearer: token, job: id)
         if let epoch, lifecycle.jobs[id]?.epoch != epoch {
             throw .forbidden("this step token is for attempt \(epoch) of job \(id), which has ended")
         }
         do {
-            return StepInfo(try lifecycle.step(id, stepID, for: principal), job: id)
+            return (StepInfo(try lifecycle.step(id, stepID, for: principal), job: id), lifecycle.jobs[id]?.epoch ?? 0)
         } catch {
             throw ControllerError(error)
         }
@@ -49,13 +66,12 @@ extension Controller {
 
     /// Where the controller keeps the output of task `rank` of step `stepID`, and whether the step is over.
     public func stepLogTarget(_ id: JobID, step stepID: Int, rank: Int, bearer token: String?)
-        throws(ControllerError) -> (path: String, done: Bool)
+        async throws(ControllerError) -> (path: String, done: Bool)
     {
-        let info = try stepInfo(id, stepID, bearer: token)
+        let (info, epoch) = try await stepAndEpoch(id, stepID, bearer: token)
         guard rank >= 0 && rank < info.tasks.count else {
             throw .invalid("rank", "step \(stepID) of job \(id) has tasks 0 to \(info.tasks.count - 1), got \(rank)")
         }
-        let epoch = lifecycle.jobs[id]?.epoch ?? 0
         return (
             JobViews.stepLogPath(job: id, epoch: epoch, step: stepID, task: rank, dataDir: config.dataDir),
             info.exitCode != nil

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL server for the tests and prints its URL (postgres://muster:...@127.0.0.1:PORT/postgres).
+# Starts a throwaway PostgreSQL server for the tests and prints its URL
+# (postgres://muster:...@127.0.0.1:PORT/postgres?sslmode=verify-full&sslrootcert=DIR/server.crt): the server speaks
+# TLS with a self-signed certificate for 127.0.0.1, which the URL trusts (plain text when openssl is missing).
 # Usage: URL=$(.ci/postgres.sh start DIR)   then   .ci/postgres.sh stop DIR
 # The cluster lives in DIR (owned by the postgres user: the server refuses to run as root), on a free loopback port,
 # with password (SCRAM) authentication for the muster superuser, which the tests use to create a database each.
@@ -22,10 +24,19 @@ start)
         --locale=C.UTF-8 >"$dir.initdb.log" 2>&1 || { cat "$dir.initdb.log" >&2; exit 1; }
     rm -f "$dir.pw"
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    tls="" query=""
+    if command -v openssl >/dev/null; then
+        openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=127.0.0.1" \
+            -addext "subjectAltName=IP:127.0.0.1" -keyout "$dir/server.key" -out "$dir/server.crt" >/dev/null 2>&1
+        chown postgres:postgres "$dir/server.key" "$dir/server.crt"
+        chmod 600 "$dir/server.key"
+        tls="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key"
+        query="?sslmode=verify-full&sslrootcert=$dir/server.crt"
+    fi
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
-        || { cat "$dir/server.log" >&2; exit 1; }
-    echo "postgres://muster:$password@127.0.0.1:$port/postgres"
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $tls" start \
+        >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    echo "postgres://muster:$password@127.0.0.1:$port/postgres$query"
     ;;
 stop)
     [ -d "$dir/data" ] && as_postgres "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true

@@ -34,7 +34,7 @@ public final class PostgresStore: Store {
         var columns: [String: [String]] = [:]
         do {
             let connection = try await PostgresConnection.connect(
-                configuration: url.connectionConfiguration, id: 0, logger: logger)
+                configuration: try url.connectionConfiguration(), id: 0, logger: logger)
             do {
                 _ = try await PostgresSchema.migrate(connection, logger: logger)
                 for (table, _) in Self.tables {
@@ -236,6 +236,12 @@ public final class PostgresStore: Store {
                 return StoreError(message, retryable: retryable)
             }
             let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+            if error.underlying is NIOSSLError || error.underlying is BoringSSLError || cause.contains("SSL") {
+                return StoreError(
+                    "\(what): the TLS handshake failed (\(cause)); if the server's certificate was refused, name "
+                        + "its CA with ?sslrootcert=/path/ca.pem (verify-full also checks that it was issued for the "
+                        + "host in the URL), or use sslmode=require to encrypt without checking it")
+            }
             return StoreError(
                 "\(what): \(cause); check that the server runs and listens at that address", retryable: true)
         }

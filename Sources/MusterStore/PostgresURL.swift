@@ -3,7 +3,10 @@ import PostgresNIO
 
 /// Where a PostgreSQL store lives, parsed from `postgres://USER:PASSWORD@HOST:PORT/DATABASE` (or `postgresql://`).
 /// The port defaults to 5432 and the database to the user's name; `?host=/run/postgresql` connects through the
-/// server's Unix socket in that directory instead of TCP. TLS is not supported yet: `sslmode` may only be `disable`.
+/// server's Unix socket in that directory instead of TCP. TLS as libpq's `sslmode`: `disable`, `prefer` (the
+/// default: TLS when the server offers it), `require` (TLS, the certificate not checked unless `sslrootcert`
+/// names a root), `verify-ca` (signed by a trusted root) and `verify-full` (and issued for the host);
+/// `sslrootcert=FILE` names the PEM roots to trust (default: the system's).
 public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     public var password: String?
@@ -13,6 +16,19 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     /// The directory holding the server's socket `.s.PGSQL.<port>`, from `?host=/dir`.
     public var socketDirectory: String?
+    /// TLS over TCP (`sslmode`); not used through a Unix socket.
+    public var tls: TLSMode = .prefer
+    /// PEM file of the roots to trust (`sslrootcert`); nil: the system's.
+    public var rootCertificate: String?
+
+    /// libpq's `sslmode`s.
+    public enum TLSMode: String, Sendable, Hashable, CaseIterable {
+        case disable
+        case prefer
+        case require
+        case verifyCA = "verify-ca"
+        case verifyFull = "verify-full"
+    }
 
     /// Whether `text` names a PostgreSQL store rather than a file.
     public static func isPostgres(_ text: String) -> Bool {
@@ -44,17 +60,21 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
             switch (item.name, item.value ?? "") {
             case ("host", let dir) where dir.hasPrefix("/"):
                 socketDirectory = dir
-            case ("sslmode", "disable"):
-                break
             case ("sslmode", let mode):
-                throw StoreError(
-                    "the PostgreSQL URL asks for sslmode=\(mode): Muster does not speak TLS to PostgreSQL yet; use "
-                        + "sslmode=disable on a trusted network, or reach the server through its Unix socket "
-                        + "(?host=/run/postgresql)")
+                guard let tls = TLSMode(rawValue: mode) else {
+                    throw StoreError(
+                        "the PostgreSQL URL asks for sslmode=\(mode.prefix(40)); use one of "
+                            + TLSMode.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                self.tls = tls
+            case ("sslrootcert", let file) where file.hasPrefix("/"):
+                rootCertificate = file
+            case ("sslrootcert", _):
+                throw StoreError("the PostgreSQL URL's sslrootcert must be an absolute path to a PEM file")
             default:
                 throw StoreError(
-                    "the PostgreSQL URL has an unknown parameter '\(item.name)': only host=/socket/dir and "
-                        + "sslmode=disable are understood")
+                    "the PostgreSQL URL has an unknown parameter '\(item.name.prefix(40))': only host=/socket/dir, "
+                        + "sslmode and sslrootcert are understood")
             }
         }
         if socketDirectory == nil && host.isEmpty {
@@ -76,8 +96,32 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
             ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)
         }
         let user = self.user.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self.user
-        let socket = socketDirectory.map { "?host=\($0)" } ?? ""
-        return "postgres://\(user)\(password ?? "")@\(host):\(port)/\(database)\(socket)"
+        var query = socketDirectory.map { ["host=\($0)"] } ?? []
+        if tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
+        if let rootCertificate {
+            query.append(
+                "sslrootcert=" + (rootCertificate.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
+        }
+        let tail = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return "postgres://\(user)\(password ?? "")@\(host):\(port)/\(database)\(tail)"
+    }
+
+    /// The TLS settings of `sslmode` and `sslrootcert`; nil: plain text. As libpq, `require` with a root file
+    /// checks the chain (as `verify-ca`).
+    var tlsConfiguration: TLSConfiguration? {
+        guard tls != .disable else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable, .prefer, .require:
+            configuration.certificateVerification =
+                tls == .require && rootCertificate != nil ? .noHostnameVerification : .none
+        case .verifyCA:
+            configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull:
+            configuration.certificateVerification = .fullVerification
+        }
+        if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
+        return configuration
     }
 
     /// The configuration of the connection pool.
@@ -87,19 +131,31 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
                 database: database)
         }
+        let tls: PostgresClient.Configuration.TLS =
+            switch (self.tls, tlsConfiguration) {
+            case (.prefer, let configuration?): .prefer(configuration)
+            case (_, let configuration?): .require(configuration)
+            case (_, nil): .disable
+            }
         return PostgresClient.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
-    /// The configuration of a single connection (migrations, the leader's session).
-    var connectionConfiguration: PostgresConnection.Configuration {
+    /// The configuration of a single connection (migrations, the leader's session); throws when the TLS
+    /// settings cannot be used (an unreadable root file).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
         if let socketDirectory {
             return PostgresConnection.Configuration(
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
                 database: database)
         }
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let configuration = tlsConfiguration {
+            let context = try NIOSSLContext(configuration: configuration)
+            tls = self.tls == .prefer ? .prefer(context) : .require(context)
+        }
         return PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: database, tls: .disable)
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
     /// `text` with any password replaced by `***`.

@@ -81,6 +81,47 @@ struct PostgresStoreTests {
         }
     }
 
+    /// The test server speaks TLS with a self-signed certificate for 127.0.0.1 (`.ci/postgres.sh`): verify-full
+    /// and verify-ca with that root connect encrypted; the system's roots refuse it, with a message that says
+    /// what to do; sslmode=disable connects in plain text.
+    @Test(
+        .enabled(
+            if: PostgresTestServer.url?.contains("sslrootcert=") ?? false,
+            "the test server has no TLS certificate (.ci/postgres.sh makes one when openssl is installed)"))
+    func tlsIsUsedAndTheServersCertificateIsChecked() async throws {
+        try await PostgresTestServer.withDatabase { url in
+            let verified = try PostgresURL(url)
+            #expect(verified.tls == .verifyFull && verified.rootCertificate != nil)
+            let store = try await PostgresStore(url: url, logger: logger)
+            #expect(try await Self.encrypted(store))
+            await store.close()
+            var plain = verified
+            plain.tls = .disable
+            let plainStore = try await PostgresStore(url: plain.connectionString, logger: logger)
+            #expect(try await !Self.encrypted(plainStore))
+            await plainStore.close()
+            var untrusted = verified
+            untrusted.rootCertificate = nil
+            await #expect {
+                _ = try await PostgresStore(url: untrusted.connectionString, logger: logger)
+            } throws: { error in
+                let message = (error as? StoreError)?.message ?? ""
+                return message.contains("CERTIFICATE_VERIFY_FAILED") && message.contains("sslrootcert")
+            }
+            var caOnly = verified
+            caOnly.tls = .verifyCA
+            let caStore = try await PostgresStore(url: caOnly.connectionString, logger: logger)
+            #expect(try await Self.encrypted(caStore))
+            await caStore.close()
+        }
+    }
+
+    /// Whether the store's connection is encrypted, as the server sees it.
+    static func encrypted(_ store: PostgresStore) async throws -> Bool {
+        try await store.pool.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").decode(Bool.self)
+            .array().first ?? false
+    }
+
     /// A server that is not there, a wrong password and a missing database are typed errors that say what to do.
     @Test func unopenableStoresAreTypedErrors() async throws {
         let server = try PostgresURL(try #require(PostgresTestServer.url))
@@ -184,10 +225,25 @@ struct PostgresStoreTests {
         #expect(socket.database == "muster")
     }
 
+    @Test func tlsSettingsAreParsedAndKept() throws {
+        #expect(try PostgresURL("postgres://u@db/x").tls == .prefer)
+        let url = try PostgresURL(
+            "postgres://u:pw@db:5433/x?sslmode=verify-full&sslrootcert=/etc/muster/ca%20roots.pem")
+        #expect(url.tls == .verifyFull && url.rootCertificate == "/etc/muster/ca roots.pem")
+        #expect(try PostgresURL(url.connectionString) == url)
+        #expect(try PostgresURL("postgres://u@db/x?sslmode=disable").tlsConfiguration == nil)
+        let required = try #require(try PostgresURL("postgres://u@db/x?sslmode=require").tlsConfiguration)
+        #expect(required.certificateVerification == .none)
+        let checked = try #require(
+            try PostgresURL("postgres://u@db/x?sslmode=require&sslrootcert=/ca.pem").tlsConfiguration)
+        #expect(checked.certificateVerification == .noHostnameVerification, "libpq: require with a root checks it")
+    }
+
     @Test func mistakesSayWhatIsWrong() {
         for (text, says) in [
             ("postgres://localhost/db", "names no user"),
-            ("postgres://u:secret@localhost/db?sslmode=require", "does not speak TLS"),
+            ("postgres://u:secret@localhost/db?sslmode=always", "use one of disable, prefer"),
+            ("postgres://u:secret@localhost/db?sslrootcert=ca.pem", "absolute path"),
             ("postgres://u@localhost/db?timeout=3", "unknown parameter 'timeout'"),
             ("postgres://u:secret@/db", "names no host"),
             ("mysql://u@localhost/db", "not a PostgreSQL URL"),

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-import MusterStore
 import PostgresNIO
 import Testing
+
+@testable import MusterStore
 
 /// The PostgreSQL server the tests use: `MUSTER_TEST_POSTGRES` (a superuser's URL, which `.ci/run` exports after
 /// starting a throwaway server with `.ci/postgres.sh`). Without it the tests skip, except in CI (`CI=true`), where
@@ -47,9 +48,7 @@ enum PostgresTestServer {
     /// Runs one statement on its own connection.
     static func execute(_ sql: String, on url: PostgresURL) async throws {
         let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-                tls: .disable), id: 1, logger: logger)
+            configuration: try url.connectionConfiguration(), id: 1, logger: logger)
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         } catch {

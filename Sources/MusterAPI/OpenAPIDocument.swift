@@ -40,7 +40,7 @@ public enum OpenAPIDocument {
                   {"name": "state", "in": "query", "schema": {"type": "string"}, "description": "comma-separated states"},
                   {"name": "team", "in": "query", "schema": {"type": "string"}},
                   {"name": "ended_since", "in": "query", "schema": {"type": "number"}, "description": "with state: also terminal jobs that ended after this Unix time"},
-                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N (a page), 1 to 100000; without it, every active job and at most 1000 ended ones (next_before pages on)"},
+                  {"name": "limit", "in": "query", "schema": {"type": "integer"}, "description": "keep the newest N (a page), 1 to 100000; without it, every match up to 100000 ended ones (next_before pages on)"},
                   {"name": "before", "in": "query", "schema": {"type": "integer"}, "description": "only jobs with a smaller id: the previous page's next_before"},
                   {"name": "node", "in": "query", "schema": {"type": "string"}, "description": "only jobs whose current attempt holds this node"},
                   {"name": "user", "in": "query", "schema": {"type": "string"}, "description": "only this user's jobs"}

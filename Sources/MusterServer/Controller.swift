@@ -161,8 +161,9 @@ public actor Controller {
         return JobViews.info(job, why: lifecycle.why(id), dataDir: config.dataDir, now: clock.now(), steps: true)
     }
 
-    /// Most ended jobs from the store in one answer without `limit`.
-    static let endedPage = 1_000
+    /// Most ended jobs from the store in one answer without `limit` (the largest `limit` allowed): `muster queue`
+    /// without `--limit` lists everything, as it did when every job was in memory, up to this.
+    static let endedPage = 100_000
 
     /// The jobs `principal` may see, filtered by state, team and owner; `endedSince` keeps only terminal jobs
     /// that ended after it; `limit` keeps the newest. Active and recently ended jobs come from memory, older

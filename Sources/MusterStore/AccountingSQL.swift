@@ -31,7 +31,8 @@ enum AccountingSQL {
         if let since = query.since { add({ "end_time >= \($0)" }, .real(since)) }
         if let until = query.until { add({ "end_time < \($0)" }, .real(until)) }
         if let before = query.before { add({ "t.id < \($0)" }, .integer(before)) }
-        let limit = max(1, min(query.limit, 100_000))
+        // 100,000 at most, and one more to learn whether there are more.
+        let limit = max(1, min(query.limit, 100_001))
         return (
             "SELECT \(columns) FROM job t WHERE " + clauses.joined(separator: " AND ")
                 + " ORDER BY t.id DESC LIMIT \(limit)",

@@ -172,6 +172,13 @@ final class LiveCluster: @unchecked Sendable {
         self.controller = nil
     }
 
+    /// SIGKILL relay `name`, and wait until it is gone.
+    func killRelay(_ name: String) {
+        guard let relay = relays.removeValue(forKey: name) else { return }
+        kill(relay.processIdentifier, SIGKILL)
+        relay.waitUntilExit()
+    }
+
     func killAgent(_ name: String) {
         guard let agent = agents.removeValue(forKey: name) else { return }
         kill(agent.processIdentifier, SIGKILL)

@@ -45,6 +45,42 @@ extension EndToEnd {
             cluster.stop()
         }
 
+        /// Two relays in one leaf, each agent given both (its own first): a relay killed with SIGKILL is passed
+        /// over, its agents go on through the other, their node stays up and the job running there completes;
+        /// new work still reaches them.
+        @Test func agentsOfAKilledRelayGoOnThroughTheOtherWithoutGoingDown() async throws {
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 3)
+            do {
+                try await cluster.startController()
+                let first = try await cluster.startRelay("leaf0-a")
+                let second = try await cluster.startRelay("leaf0-b")
+                try cluster.startAgent("node-a", controller: first + "," + second)
+                try cluster.startAgent("node-b", controller: second + "," + first)
+                try await cluster.waitForNodes(up: 2)
+                let id = try await cluster.client.submit(
+                    cluster.request(["/bin/sh", "-c", "sleep 6; echo done-$RANK"], gpus: 8, nodes: 2))
+                try await cluster.waitForJob(id, ["running"])
+                try await Task.sleep(for: .seconds(1))
+                cluster.killRelay("leaf0-a")
+                let job = try await cluster.waitForJob(id, ["completed", "failed"], timeout: 30)
+                #expect(job.state == "completed", "\(job.reason ?? "")")
+                try await cluster.waitForLog(id, rank: 0, contains: "done-0")
+                let next = try await cluster.client.submit(cluster.request(["/bin/true"], gpus: 8, nodes: 2))
+                #expect(try await cluster.waitForJob(next, ["completed", "failed"]).state == "completed")
+                let up = try await cluster.client.nodes().filter { $0.state == "up" }.map(\.name).sorted()
+                #expect(up == ["node-a", "node-b"])
+                let log = try String(contentsOfFile: cluster.dir + "/controller.log", encoding: .utf8)
+                #expect(!log.contains(" declared down: "), "no node went down")
+            } catch {
+                print(cluster.logTail("controller.log"))
+                print(cluster.logTail("agent-node-a.log"))
+                print(cluster.logTail("relay-leaf0-b.log"))
+                cluster.stop()
+                throw error
+            }
+            cluster.stop()
+        }
+
         /// A relay in this process against a real controller: the heartbeats of its nodes that arrive together
         /// go in one request; each node gets its own assignment exactly once, however often it polls; reports
         /// take the job to its end; a node's calls need its own agent token.

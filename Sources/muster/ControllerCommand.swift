@@ -45,8 +45,9 @@ struct ControllerCommand: AsyncParsableCommand {
 
 extension ControllerCommand {
     /// A controller on a shared PostgreSQL store: stands by until it holds the lease, then loads the state and
-    /// leads while it keeps the lease. Losing the lease ends the process (exit 75): a supervisor starts it again,
-    /// and it stands by.
+    /// leads while it keeps the lease. A leader that loses the lease (another took it while this one stalled, or
+    /// no renewal got through for a whole ttl) stops leading at once, drops its in-memory state and stands by
+    /// again on the same address, as a restarted process would; SIGTERM/SIGINT end it.
     func lead(url: String, config: ControllerConfig, address: ListenAddress, logger: Logger) async throws {
         let store: PostgresStore
         do {
@@ -58,22 +59,41 @@ extension ControllerCommand {
         let lease = ControllerLease(
             store: store, address: advertise ?? "http://\(address.host):\(address.port)", ttl: leaseTTL)
         let portFile = self.portFile
-        let epoch = try await StandbyServer(lease: lease, logger: logger).waitForLease(
-            host: address.host, port: address.port
-        ) { port in
-            logger.info("standby listening on http://\(address.host):\(port); the leader is elsewhere")
-            if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        while true {
+            let epoch = try await StandbyServer(lease: lease, logger: logger).waitForLease(
+                host: address.host, port: address.port
+            ) { port in
+                logger.info("standby listening on http://\(address.host):\(port); the leader is elsewhere")
+                if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            }
+            store.fence(epoch: epoch)
+            logger.info("leading: lease epoch \(epoch) in \(store.url)")
+            let deposed = try await leadOnce(
+                epoch: epoch, lease: lease, store: store, config: config, address: address, logger: logger)
+            guard deposed else {
+                await lease.release(epoch: epoch)
+                return
+            }
+            logger.warning("no longer leading (lease epoch \(epoch) lost): standing by again")
         }
-        store.fence(epoch: epoch)
-        logger.info("leading: lease epoch \(epoch) in \(store.url)")
+    }
+
+    /// Leads at lease `epoch` until a signal stops the server (false) or the lease is lost (true; the server has
+    /// stopped by then and its port is free).
+    private func leadOnce(
+        epoch: Int64, lease: ControllerLease, store: PostgresStore, config: ControllerConfig,
+        address: ListenAddress, logger: Logger
+    ) async throws -> Bool {
         let server = try await ServerStartup.open(config: config, logger: logger, store: store)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let portFile = self.portFile
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 do {
                     try await lease.keep(epoch: epoch)
+                    return false
                 } catch {
-                    printError("muster: \(error); exiting")
-                    Foundation.exit(75)
+                    logger.error("\(error)")
+                    return true
                 }
             }
             group.addTask {
@@ -81,11 +101,14 @@ extension ControllerCommand {
                     logger.info("controller listening on http://\(address.host):\(port), state in \(store.url)")
                     if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
                 }
+                return false
             }
-            try await group.next()
+            let deposed = try await group.next() ?? false
             group.cancelAll()
+            // Both end before the standby takes the port again.
+            while (try? await group.next()) != nil {}
+            return deposed
         }
-        await lease.release(epoch: epoch)
     }
 }
 

@@ -69,6 +69,80 @@ extension EndToEnd {
             #expect(output.contains("job running across the kill: completed, epoch 1, started 1 time(s)"), "\(output)")
         }
 
+        /// A leader that stalls past its lease (SIGSTOP) is replaced; when it runs again it finds the lease gone,
+        /// stops leading and stands by on its own address (no supervisor, no restart): it answers 503 naming the
+        /// new leader, and leads again, with every job, when that one is killed.
+        @Test func aDeposedLeaderStandsByAgainAndLeadsWhenTheNewOneDies() async throws {
+            let database = try FailoverServer.createDatabase()
+            let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 6)
+            let (first, second) = (try ListenAddress.freePort(), try ListenAddress.freePort())
+            cluster.port = first
+            let lease = ["--store", database, "--lease-ttl", "2"]
+            cluster.controllerExtra = lease
+            var standby: Process?
+            defer {
+                if let standby, standby.isRunning { kill(standby.processIdentifier, SIGKILL) }
+                standby?.waitUntilExit()
+                cluster.stop()
+            }
+            try await cluster.startController()
+            let leader = try #require(cluster.controller)
+            standby = try cluster.spawn(
+                [
+                    "controller", "--data", cluster.dir + "/data2", "--listen", "127.0.0.1:\(second)",
+                    "--heartbeat-timeout", "6", "--kill-grace", "1", "--requeue-backoff", "1",
+                    "--master-ports", "\(cluster.masterPorts.lowerBound)-\(cluster.masterPorts.upperBound)",
+                ] + lease, log: "standby.log")
+            let both = "http://127.0.0.1:\(first),http://127.0.0.1:\(second)"
+            for name in ["node-a", "node-b"] { try cluster.startAgent(name, controller: both) }
+            try await cluster.waitForNodes(up: 2)
+            let token = try cluster.adminToken()
+            let atFirst = MusterClient(baseURL: "http://127.0.0.1:\(first)", token: token)
+            let atSecond = MusterClient(baseURL: "http://127.0.0.1:\(second)", token: token)
+            let client = MusterClient(baseURL: both, token: token, connections: 4)
+            defer { Task { for c in [atFirst, atSecond, client] { await c.shutdown() } } }
+            func notLeader(_ c: MusterClient) async -> ClientError? {
+                do {
+                    _ = try await c.jobs()
+                    return nil
+                } catch {
+                    return error.code == "not_leader" ? error : nil
+                }
+            }
+            func ends(_ id: Int64) async throws -> String {
+                try await cluster.waitFor("job \(id) to end", timeout: 40) { () -> String? in
+                    let job = try? await client.job(id)
+                    return job.flatMap { ["completed", "failed", "cancelled"].contains($0.state) ? $0.state : nil }
+                }
+            }
+            let before = try await client.submit(cluster.request(["/bin/true"], gpus: 4))
+            #expect(try await ends(before) == "completed")
+
+            // The leader stalls past its lease: the standby takes over.
+            kill(leader.processIdentifier, SIGSTOP)
+            _ = try await cluster.waitFor("the standby to lead", timeout: 15) { try? await atSecond.jobs() }
+            kill(leader.processIdentifier, SIGCONT)
+            let refused = try await cluster.waitFor("the old leader to stand by", timeout: 15) {
+                await notLeader(atFirst)
+            }
+            #expect("\(refused)".contains("127.0.0.1:\(second)"), "it names the new leader: \(refused)")
+            #expect(leader.isRunning, "it stands by instead of exiting")
+            #expect(cluster.logTail("controller.log", lines: 400).contains("standing by again"))
+            let during = try await client.submit(cluster.request(["/bin/true"], gpus: 4))
+            #expect(try await ends(during) == "completed")
+
+            // The new leader dies: the first leads again, with every job.
+            kill(standby!.processIdentifier, SIGKILL)
+            standby!.waitUntilExit()
+            _ = try await cluster.waitFor("the first controller to lead again", timeout: 15) {
+                try? await atFirst.jobs()
+            }
+            for id in [before, during] { #expect(try await atFirst.job(id).state == "completed") }
+            let after = try await client.submit(cluster.request(["/bin/true"], gpus: 4))
+            #expect(try await ends(after) == "completed")
+            #expect(after > during)
+        }
+
         /// Two controllers on one PostgreSQL database; the leader is killed with SIGKILL. The standby leads within
         /// 15 s; no acknowledged job is lost, none starts twice, and the running gang keeps running to the end.
         @Test func standbyTakesOverWhenTheLeaderIsKilled() async throws {

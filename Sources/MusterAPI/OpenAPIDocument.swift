@@ -161,6 +161,14 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/leaves": {
+              "get": {
+                "summary": "Every leaf block summed (nodes, GPUs, free GPUs, nodes by state): the dashboard's map of a large cluster",
+                "responses": {
+                  "200": {"description": "leaf blocks by spine then name", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LeafList"}}}}
+                }
+              }
+            },
             "/v1/nodes/{name}/drain": {
               "post": {
                 "summary": "Drain a node (admins): no new work; with now, its running jobs are stopped (requeued if they may be)",
@@ -421,6 +429,7 @@ public enum OpenAPIDocument {
                 "memory_mib": {"type": "integer"}, "leaf": {"type": "string"}, "spine": {"type": "string"},
                 "last_heartbeat": {"type": "number"}, "running_jobs": {"type": "array", "items": {"type": "integer"}},
                 "spare": {"type": "boolean", "description": "a hot spare ([spares] in the config): held back for gangs a failure interrupts"}}},
+              "LeafList": {"type": "object", "required": ["leaves"], "properties": {"leaves": {"type": "array", "items": {"type": "object", "required": ["leaf", "spine", "nodes", "gpus", "free_gpus", "used_gpus", "up", "drained", "down", "spare", "busy"], "properties": {"leaf": {"type": "string"}, "spine": {"type": "string"}, "nodes": {"type": "integer"}, "gpus": {"type": "integer"}, "free_gpus": {"type": "integer", "description": "on schedulable nodes"}, "used_gpus": {"type": "integer", "description": "allocated on schedulable nodes"}, "up": {"type": "integer"}, "drained": {"type": "integer"}, "down": {"type": "integer", "description": "down or returning"}, "spare": {"type": "integer"}, "busy": {"type": "integer", "description": "nodes a running job holds"}}}}}},
               "NodeList": {"type": "object", "properties": {"nodes": {"type": "array", "items": {"$ref": "#/components/schemas/NodeInfo"}}, "next_after": {"type": "string"}, "counts": {"type": "object", "description": "nodes of the whole cluster by state", "additionalProperties": {"type": "integer"}}}},
               "GPUInfo": {"type": "object", "additionalProperties": false, "required": ["index", "model", "memory_mib", "uuid"], "properties": {"index": {"type": "integer"}, "model": {"type": "string"}, "memory_mib": {"type": "integer"}, "uuid": {"type": "string"}}},
               "RegisterAgentRequest": {"type": "object", "additionalProperties": false, "required": ["name", "gpus", "cpus", "memory_mib", "leaf", "spine", "address", "instance"], "properties": {

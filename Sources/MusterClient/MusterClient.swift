@@ -277,6 +277,11 @@ public final class MusterClient: Sendable {
     // MARK: Agents
 
     /// Registers a node agent.
+    /// Every leaf block summed (the dashboard's map of a large cluster).
+    public func leaves() async throws(ClientError) -> LeafList {
+        try await call("GET", "/v1/leaves", as: LeafList.self)
+    }
+
     public func register(_ request: RegisterAgentRequest) async throws(ClientError) -> RegisterAgentResponse {
         try await call("POST", "/v1/agents/register", body: request, as: RegisterAgentResponse.self)
     }

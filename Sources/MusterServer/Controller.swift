@@ -323,6 +323,39 @@ public actor Controller {
         return NodeList(nodes: page, nextAfter: page.last?.name, counts: counts)
     }
 
+    /// Every leaf block summed, by spine then leaf: one pass over the nodes, none of them rendered.
+    public func leaves() -> LeafList {
+        var free: [String: Int] = [:]
+        if let cluster = lifecycle.snapshot?.cluster {
+            for i in 0..<cluster.nodeCount { free[cluster.nodeNames[i]] = Int(cluster.freeGPUs[i]) }
+        }
+        var busy: Set<String> = []
+        for id in lifecycle.holding {
+            for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] { busy.insert(node) }
+        }
+        var leaves: [String: LeafInfo] = [:]
+        for (name, node) in lifecycle.nodes {
+            let inv = node.inventory
+            var leaf = leaves[inv.leaf] ?? LeafInfo(leaf: inv.leaf, spine: inv.spine)
+            leaf.nodes += 1
+            leaf.gpus += inv.gpus.count
+            if node.schedulable {
+                let freeHere = free[name] ?? inv.gpus.count
+                leaf.freeGPUs += freeHere
+                leaf.usedGPUs += max(0, inv.gpus.count - freeHere)
+            }
+            switch node.shownState {
+            case "up": leaf.up += 1
+            case "drained": leaf.drained += 1
+            default: leaf.down += 1
+            }
+            if lifecycle.isSpare(name) { leaf.spare += 1 }
+            if busy.contains(name) { leaf.busy += 1 }
+            leaves[inv.leaf] = leaf
+        }
+        return LeafList(leaves: leaves.values.sorted { ($0.spine, $0.leaf) < ($1.spine, $1.leaf) })
+    }
+
     /// `NodeInfo` of the nodes named (in that order) that pass the filters, stopping after `limit`.
     func nodeInfos(_ names: [String], state: String?, leaf: String?, limit: Int?) -> [NodeInfo] {
         var runningOn: [String: [JobID]] = [:]

@@ -172,6 +172,10 @@ public enum ControllerRoutes {
                 await controller.nodePage(
                     state: state, leaf: query.get("leaf"), after: query.get("after"), limit: limit))
         }
+        get("/v1/leaves") { request, _ in
+            _ = try await user(request)
+            return try json(await controller.leaves())
+        }
         post("/v1/nodes/:name/drain") { request, context in
             let principal = try await user(request)
             let name = try nodeName(context)

@@ -4,7 +4,8 @@ extension DashboardPage {
     static let script = #"""
         "use strict";
         // Muster's dashboard: plain JavaScript over the controller's JSON API, with the user's API token as Bearer.
-        // Pages are routes of the URL fragment: #/cluster, #/queue, #/job/ID, #/teams, #/services, #/utilisation.
+        // Pages are routes of the URL fragment: #/cluster (#/cluster/LEAF: one leaf block's nodes), #/queue,
+        // #/job/ID, #/teams, #/services, #/utilisation.
         // A fragment may carry a token (#/queue?token=...): it is moved to sessionStorage and dropped from the URL.
 
         const TOKEN_KEY = "muster-token";
@@ -160,12 +161,18 @@ extension DashboardPage {
           return n.free_gpus === 0 ? "full" : "busy";
         }
 
-        async function allNodes() {
+        // Clusters larger than this are drawn one tile per leaf block (GET /v1/leaves), a block's nodes on its
+        // own page (#/cluster/LEAF): 125,000 nodes drawn one by one would fetch 13 pages every refresh and build a
+        // million elements.
+        const MAP_NODES = 2048;
+
+        async function allNodes(leaf) {
           let nodes = [];
           let after = null;
           let counts = {};
           do {
-            const page = await api("/v1/nodes?limit=10000" + (after ? "&after=" + encodeURIComponent(after) : ""));
+            const page = await api("/v1/nodes?limit=10000" + (leaf ? "&leaf=" + encodeURIComponent(leaf) : "") +
+              (after ? "&after=" + encodeURIComponent(after) : ""));
             nodes = nodes.concat(page.nodes);
             counts = page.counts || counts;
             after = page.next_after;
@@ -173,8 +180,25 @@ extension DashboardPage {
           return { nodes, counts };
         }
 
-        async function cluster() {
-          const { nodes, counts } = await allNodes();
+        function legend(names) {
+          const row = h("div", { class: "legend" });
+          for (const name of names) {
+            const s = h("span", {}, name);
+            s.style.setProperty("--c", "var(--" + name + ")");
+            row.append(s);
+          }
+          return row;
+        }
+
+        async function cluster(leaf) {
+          if (leaf) return nodeMap(await allNodes(leaf), leaf);
+          const { leaves } = await api("/v1/leaves");
+          const total = leaves.reduce((s, l) => s + l.nodes, 0);
+          return total <= MAP_NODES ? nodeMap(await allNodes(), null) : blockMap(leaves);
+        }
+
+        // Every node as a tile with its GPUs, grouped by spine and leaf (or one leaf's nodes).
+        function nodeMap({ nodes, counts }, leaf) {
           const gpus = nodes.reduce((s, n) => s + (n.state === "down" ? 0 : n.gpus), 0);
           const used = nodes.reduce((s, n) => s + (n.state === "up" && !n.spare ? n.gpus - n.free_gpus : 0), 0);
           const spines = new Map();
@@ -184,28 +208,24 @@ extension DashboardPage {
             if (!leaves.has(n.leaf)) leaves.set(n.leaf, []);
             leaves.get(n.leaf).push(n);
           }
-          const legend = h("div", { class: "legend" });
-          for (const [name, colour] of [["free", "--free"], ["busy", "--busy"], ["full", "--full"], ["drained", "--drained"],
-            ["down", "--down"], ["spare", "--spare"]]) {
-            const s = h("span", {}, name);
-            s.style.setProperty("--c", "var(" + colour + ")");
-            legend.append(s);
-          }
+          const shown = leaf ? { up: 0, drained: 0, down: 0, returning: 0 } : counts;
+          if (leaf) for (const n of nodes) shown[n.state] = (shown[n.state] || 0) + 1;
           const body = h("div", {},
-            h("h1", {}, "Cluster"),
+            h("h1", {}, leaf ? "Leaf " + leaf : "Cluster"),
+            leaf ? h("p", {}, h("a", { href: "#/cluster" }, "← every leaf block")) : null,
             h("div", { class: "cards" },
               stat(nodes.length, "nodes"),
-              stat((counts.up || 0), "up"),
-              stat((counts.drained || 0), "drained"),
-              stat((counts.down || 0) + (counts.returning || 0), "down"),
+              stat((shown.up || 0), "up"),
+              stat((shown.drained || 0), "drained"),
+              stat((shown.down || 0) + (shown.returning || 0), "down"),
               stat(used + " / " + gpus, "GPUs busy")),
-            legend);
-          if (nodes.length === 0) body.append(h("p", { class: "muted" }, "No node has registered yet."));
+            legend(["free", "busy", "full", "drained", "down", "spare"]));
+          if (nodes.length === 0) body.append(h("p", { class: "muted" }, leaf ? "No node in this leaf." : "No node has registered yet."));
           for (const spine of [...spines.keys()].sort()) {
             const leaves = spines.get(spine);
             const blocks = h("div", { class: "blocks" });
-            for (const leaf of [...leaves.keys()].sort()) {
-              const members = leaves.get(leaf);
+            for (const leafName of [...leaves.keys()].sort()) {
+              const members = leaves.get(leafName);
               const free = members.reduce((s, n) => s + n.free_gpus, 0);
               const tiles = members.map((n) => {
                 const cells = [];
@@ -223,10 +243,56 @@ extension DashboardPage {
               });
               const grid = h("div", { class: "nodes" }, tiles);
               grid.style.gridTemplateColumns = "repeat(" + Math.min(8, members.length) + ", 92px)";
-              blocks.append(h("div", { class: "block", "data-leaf": leaf },
-                h("h3", {}, leaf + " ", h("span", {}, members.length + " nodes, " + free + " GPUs free")), grid));
+              blocks.append(h("div", { class: "block", "data-leaf": leafName },
+                h("h3", {}, leafName + " ", h("span", {}, members.length + " nodes, " + free + " GPUs free")), grid));
             }
             body.append(h("div", { class: "spine" }, h("h2", {}, "spine " + spine), blocks));
+          }
+          return body;
+        }
+
+        // A large cluster: one tile per leaf block, its GPUs in use as a bar; a tile opens the block's nodes.
+        function leafClass(l) {
+          if (l.down + l.drained === l.nodes) return l.down ? "down" : "drained";
+          if (l.free_gpus === 0) return "full";
+          return l.used_gpus === 0 ? "free" : "busy";
+        }
+
+        function blockMap(leaves) {
+          const sum = (f) => leaves.reduce((s, l) => s + f(l), 0);
+          const gpus = sum((l) => l.gpus);
+          const free = sum((l) => l.free_gpus);
+          const body = h("div", {},
+            h("h1", {}, "Cluster"),
+            h("div", { class: "cards" },
+              stat(sum((l) => l.nodes), "nodes"),
+              stat(sum((l) => l.up), "up"),
+              stat(sum((l) => l.drained), "drained"),
+              stat(sum((l) => l.down), "down"),
+              stat(free + " / " + gpus, "GPUs free"),
+              stat(leaves.length, "leaf blocks")),
+            legend(["free", "busy", "full", "drained", "down"]));
+          const spines = new Map();
+          for (const l of leaves) {
+            if (!spines.has(l.spine)) spines.set(l.spine, []);
+            spines.get(l.spine).push(l);
+          }
+          for (const [spine, members] of spines) {
+            const tiles = members.map((l) => {
+              const usedShare = l.gpus ? Math.round(100 * l.used_gpus / l.gpus) : 0;
+              const bar = h("span", { class: "bar" }, h("b", {}));
+              bar.firstChild.style.width = usedShare + "%";
+              const title = l.leaf + ": " + l.nodes + " nodes (" + l.up + " up, " + l.drained + " drained, " + l.down +
+                " down, " + l.spare + " spare), " + l.free_gpus + "/" + l.gpus + " GPUs free, " + l.busy + " nodes running jobs";
+              return h("a", { class: "leaf " + leafClass(l), href: "#/cluster/" + encodeURIComponent(l.leaf), title,
+                "data-leaf": l.leaf, "data-state": leafClass(l) },
+                h("span", { class: "name" }, l.leaf), bar,
+                h("span", {}, l.used_gpus + "/" + l.gpus + " in use"),
+                l.down + l.drained ? h("span", {}, (l.down ? l.down + " down " : "") + (l.drained ? l.drained + " drained" : "")) : null);
+            });
+            body.append(h("div", { class: "spine" },
+              h("h2", {}, "spine " + spine + " ", h("span", { class: "muted" }, members.length + " leaf blocks")),
+              h("div", { class: "leaves" }, tiles)));
           }
           return body;
         }

@@ -52,6 +52,17 @@ extension DashboardPage {
         .node.drained { background: var(--drained); }
         .node.down { background: var(--down); }
         .node.spare { background: var(--spare); }
+        .leaves { display: grid; grid-template-columns: repeat(auto-fill, 112px); gap: 6px; }
+        .leaf { display: block; border-radius: 6px; padding: 5px 6px; color: #fff; text-decoration: none; font-size: 11px;
+          background: var(--free); }
+        .leaf.busy { background: var(--busy); }
+        .leaf.full { background: var(--full); }
+        .leaf.drained { background: var(--drained); }
+        .leaf.down { background: var(--down); }
+        .leaf span { display: block; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+        .leaf .name { font-weight: 700; }
+        .leaf .bar { margin: 3px 0; height: 5px; width: auto; border-radius: 3px; background: rgba(255, 255, 255, 0.35); }
+        .leaf .bar b { background: #fff; }
         .node .name { font-weight: 700; display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
         .gpus { display: flex; gap: 2px; margin: 3px 0 2px; }
         .gpus i { flex: 1; height: 6px; border-radius: 1px; background: rgba(255, 255, 255, .45); }

@@ -33,6 +33,75 @@ extension EndToEnd {
             cluster.stop()
         }
 
+        /// A cluster too large to draw node by node (2,100 nodes registered through the API, in 70 leaf blocks of
+        /// 30 on 2 spines): the map shows one tile per leaf block with its state (a drained block as drained), and
+        /// a tile opens that block's nodes.
+        @Test(
+            .enabled(
+                if: HeadlessChromium.shouldRun,
+                "needs chromium (apt-get install -y chromium; .ci/run installs it, and in CI its absence fails)"))
+        func aLargeClusterIsMappedByLeafBlockAndABlockOpensItsNodes() async throws {
+            let cluster = LiveCluster(gpusPerAgent: 8, heartbeatTimeout: 600)
+            var browser: HeadlessChromium?
+            do {
+                try await cluster.startController()
+                let join = try String(contentsOfFile: cluster.dir + "/data/join.token", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                let agent = MusterClient(baseURL: cluster.url, token: join, connections: 8)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for worker in 0..<8 {
+                        group.addTask {
+                            for n in stride(from: worker, to: 2_100, by: 8) {
+                                let leaf = n / 30
+                                _ = try await agent.register(
+                                    RegisterAgentRequest(
+                                        name: String(format: "gpu-%04d", n),
+                                        gpus: (0..<8).map {
+                                            GPUInfo(index: $0, model: "H100", memoryMib: 81_920, uuid: "GPU-\(n)-\($0)")
+                                        },
+                                        cpus: 112, memoryMib: 2_000_000, leaf: String(format: "leaf-%02d", leaf),
+                                        spine: "spine-\(leaf / 35)", address: "127.0.0.1", instance: "test-\(n)"))
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                await agent.shutdown()
+                for n in 210..<240 {
+                    _ = try await cluster.client.drain(String(format: "gpu-%04d", n), reason: "maintenance")
+                }
+                let leaves = try await cluster.client.leaves().leaves
+                #expect(leaves.count == 70 && leaves.allSatisfy { $0.nodes == 30 && $0.gpus == 240 })
+                #expect(leaves.first { $0.leaf == "leaf-07" }?.drained == 30)
+                let page = try await HeadlessChromium.launch()
+                browser = page
+                try await page.navigate(cluster.url + "/ui")
+                _ = try await page.waitFor("the sign-in form", timeout: 20, "!document.getElementById('login').hidden")
+                try await Self.signIn(page, token: try cluster.adminToken())
+                _ = try await page.waitFor(
+                    "70 leaf tiles and no node tiles", timeout: 30,
+                    "document.querySelectorAll('a.leaf').length === 70 && document.querySelectorAll('.node').length === 0"
+                )
+                let states = try await page.evaluate(
+                    "[...document.querySelectorAll('a.leaf')].map(t => t.dataset.leaf + ':' + t.dataset.state).join()")
+                #expect("\(states)".contains("leaf-07:drained") && "\(states)".contains("leaf-00:free"), "\(states)")
+                #expect(try await page.text().contains("2100"))
+                try await Self.click(page, "a.leaf[data-leaf=leaf-03]")
+                let shown = try await page.waitFor(
+                    "leaf-03's 30 nodes", timeout: 30,
+                    "document.querySelectorAll('.node').length === 30 ? [...document.querySelectorAll('.node')]"
+                        + ".map(n => n.dataset.node).join() : null")
+                #expect("\(shown)".hasPrefix("gpu-0090,gpu-0091") && "\(shown)".hasSuffix("gpu-0119"), "\(shown)")
+            } catch {
+                print(cluster.logTail("controller.log"))
+                browser?.stop()
+                cluster.stop()
+                throw error
+            }
+            browser?.stop()
+            cluster.stop()
+        }
+
         static func drive(_ page: HeadlessChromium, _ cluster: LiveCluster) async throws {
             try await page.navigate(cluster.url + "/ui")
             _ = try await page.waitFor("the sign-in form", timeout: 20, "!document.getElementById('login').hidden")

@@ -93,6 +93,15 @@ import Testing
             "JobChanges": [JobChanges(seq: 12, reset: false, jobs: [Self.jobInfo])],
             "NodeInfo": [Self.nodeInfo],
             "NodeList": [NodeList(nodes: [Self.nodeInfo], nextAfter: "gpu-001", counts: ["up": 1, "down": 2])],
+            "LeafList": [
+                LeafList(leaves: [
+                    LeafInfo(
+                        leaf: "leaf3", spine: "spine0", nodes: 32, gpus: 256, freeGPUs: 40, usedGPUs: 200, up: 30,
+                        drained: 1,
+                        down: 1,
+                        spare: 2, busy: 25)
+                ])
+            ],
             "GPUInfo": [Self.register.gpus[0]],
             "RegisterAgentRequest": [Self.register],
             "RegisterAgentResponse": [

@@ -15,14 +15,26 @@ extension EndToEnd {
         func aSignedInUserSeesASubmittedJobQueueRunAndFinishOnThePage() async throws {
             let cluster = LiveCluster(gpusPerAgent: 4, heartbeatTimeout: 5)
             cluster.controllerExtra = ["--sample-interval", "0.5"]
-            var browser: HeadlessChromium?
-            do {
+            try await Self.run(cluster) {
                 try await cluster.startController()
                 for name in ["node-a", "node-b"] { try cluster.startAgent(name) }
                 try await cluster.waitForNodes(up: 2)
+            } drive: { page in
+                try await Self.drive(page, cluster)
+            }
+        }
+
+        /// Runs `setUp`, then `drive` in a new headless Chromium; stops the browser and the cluster whatever
+        /// happens (with the controller's log when something failed).
+        static func run(
+            _ cluster: LiveCluster, setUp: () async throws -> Void, drive: (HeadlessChromium) async throws -> Void
+        ) async throws {
+            var browser: HeadlessChromium?
+            do {
+                try await setUp()
                 let page = try await HeadlessChromium.launch()
                 browser = page
-                try await Self.drive(page, cluster)
+                try await drive(page)
             } catch {
                 print(cluster.logTail("controller.log"))
                 browser?.stop()
@@ -42,8 +54,7 @@ extension EndToEnd {
                 "needs chromium (apt-get install -y chromium; .ci/run installs it, and in CI its absence fails)"))
         func aLargeClusterIsMappedByLeafBlockAndABlockOpensItsNodes() async throws {
             let cluster = LiveCluster(gpusPerAgent: 8, heartbeatTimeout: 600)
-            var browser: HeadlessChromium?
-            do {
+            try await Self.run(cluster) {
                 try await cluster.startController()
                 let join = try String(contentsOfFile: cluster.dir + "/data/join.token", encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -73,8 +84,7 @@ extension EndToEnd {
                 let leaves = try await cluster.client.leaves().leaves
                 #expect(leaves.count == 70 && leaves.allSatisfy { $0.nodes == 30 && $0.gpus == 240 })
                 #expect(leaves.first { $0.leaf == "leaf-07" }?.drained == 30)
-                let page = try await HeadlessChromium.launch()
-                browser = page
+            } drive: { page in
                 try await page.navigate(cluster.url + "/ui")
                 _ = try await page.waitFor("the sign-in form", timeout: 20, "!document.getElementById('login').hidden")
                 try await Self.signIn(page, token: try cluster.adminToken())
@@ -92,14 +102,7 @@ extension EndToEnd {
                     "document.querySelectorAll('.node').length === 30 ? [...document.querySelectorAll('.node')]"
                         + ".map(n => n.dataset.node).join() : null")
                 #expect("\(shown)".hasPrefix("gpu-0090,gpu-0091") && "\(shown)".hasSuffix("gpu-0119"), "\(shown)")
-            } catch {
-                print(cluster.logTail("controller.log"))
-                browser?.stop()
-                cluster.stop()
-                throw error
             }
-            browser?.stop()
-            cluster.stop()
         }
 
         static func drive(_ page: HeadlessChromium, _ cluster: LiveCluster) async throws {

@@ -19,8 +19,12 @@ extension Controller {
             }
             let now = clock.now()
             try? await apply(lifecycle.tick(now: now))
-            let durableSoon = notDurable()
-            let forgotten = lifecycle.forgetEnded(now: now, unless: { durableSoon.contains($0) })
+            // Read only when some ended job is due: under load the commit queue holds thousands of rows.
+            var durableSoon: Set<JobID>?
+            let forgotten = lifecycle.forgetEnded(now: now) { id in
+                if durableSoon == nil { durableSoon = notDurable() }
+                return durableSoon!.contains(id)
+            }
             if forgotten > 0 { logger.debug("forgot \(forgotten) ended job(s): the store answers for them") }
             let started = ContinuousClock.now
             let before = lifecycle.attemptsStarted + lifecycle.preemptionsMade

@@ -49,7 +49,12 @@ public final class PostgresStore: Store {
             throw Self.storeError("cannot open the PostgreSQL store \(url)", error)
         }
         self.columns = columns
-        var configuration = url.clientConfiguration
+        var configuration: PostgresClient.Configuration
+        do {
+            configuration = try url.clientConfiguration()
+        } catch {
+            throw Self.storeError("cannot use the TLS settings of \(url)", error)
+        }
         configuration.options.maximumConnections = 8
         configuration.options.connectTimeout = .seconds(5)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)

@@ -6,7 +6,8 @@ import PostgresNIO
 /// server's Unix socket in that directory instead of TCP. TLS as libpq's `sslmode`: `disable`, `prefer` (the
 /// default: TLS when the server offers it), `require` (TLS, the certificate not checked unless `sslrootcert`
 /// names a root), `verify-ca` (signed by a trusted root) and `verify-full` (and issued for the host);
-/// `sslrootcert=FILE` names the PEM roots to trust (default: the system's).
+/// `sslrootcert=FILE` names the PEM roots to trust (default: the system's); `sslcert=FILE&sslkey=FILE` present a
+/// client certificate (the server's `cert` authentication: no password).
 public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     public var password: String?
@@ -20,6 +21,9 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
     public var tls: TLSMode = .prefer
     /// PEM file of the roots to trust (`sslrootcert`); nil: the system's.
     public var rootCertificate: String?
+    /// PEM files of the client's certificate and its private key (`sslcert`, `sslkey`), presented to the server.
+    public var clientCertificate: String?
+    public var clientKey: String?
 
     /// libpq's `sslmode`s.
     public enum TLSMode: String, Sendable, Hashable, CaseIterable {
@@ -69,13 +73,23 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
                 self.tls = tls
             case ("sslrootcert", let file) where file.hasPrefix("/"):
                 rootCertificate = file
-            case ("sslrootcert", _):
-                throw StoreError("the PostgreSQL URL's sslrootcert must be an absolute path to a PEM file")
+            case ("sslcert", let file) where file.hasPrefix("/"):
+                clientCertificate = file
+            case ("sslkey", let file) where file.hasPrefix("/"):
+                clientKey = file
+            case ("sslrootcert", _), ("sslcert", _), ("sslkey", _):
+                throw StoreError("the PostgreSQL URL's \(item.name) must be an absolute path to a PEM file")
             default:
                 throw StoreError(
                     "the PostgreSQL URL has an unknown parameter '\(item.name.prefix(40))': only host=/socket/dir, "
-                        + "sslmode and sslrootcert are understood")
+                        + "sslmode, sslrootcert, sslcert and sslkey are understood")
             }
+        }
+        if (clientCertificate == nil) != (clientKey == nil) {
+            throw StoreError("the PostgreSQL URL needs both sslcert and sslkey to present a client certificate")
+        }
+        if clientCertificate != nil && tls == .disable {
+            throw StoreError("the PostgreSQL URL presents a client certificate (sslcert) but asks for sslmode=disable")
         }
         if socketDirectory == nil && host.isEmpty {
             throw StoreError("the PostgreSQL URL '\(Self.redacted(text))' names no host: \(shape)")
@@ -98,17 +112,17 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
         let user = self.user.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self.user
         var query = socketDirectory.map { ["host=\($0)"] } ?? []
         if tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
-        if let rootCertificate {
-            query.append(
-                "sslrootcert=" + (rootCertificate.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
+        for (name, file) in [("sslrootcert", rootCertificate), ("sslcert", clientCertificate), ("sslkey", clientKey)] {
+            guard let file else { continue }
+            query.append(name + "=" + (file.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""))
         }
         let tail = query.isEmpty ? "" : "?" + query.joined(separator: "&")
         return "postgres://\(user)\(password ?? "")@\(host):\(port)/\(database)\(tail)"
     }
 
-    /// The TLS settings of `sslmode` and `sslrootcert`; nil: plain text. As libpq, `require` with a root file
-    /// checks the chain (as `verify-ca`).
-    var tlsConfiguration: TLSConfiguration? {
+    /// The TLS settings of `sslmode`, `sslrootcert`, `sslcert` and `sslkey`; nil: plain text. As libpq, `require`
+    /// with a root file checks the chain (as `verify-ca`). Throws when the client certificate cannot be read.
+    func tlsConfiguration() throws -> TLSConfiguration? {
         guard tls != .disable else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
         switch tls {
@@ -121,18 +135,25 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
             configuration.certificateVerification = .fullVerification
         }
         if let rootCertificate { configuration.trustRoots = .file(rootCertificate) }
+        if let clientCertificate, let clientKey {
+            configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate).map {
+                .certificate($0)
+            }
+            // Read as PEM whatever the file is called (`.file` goes by the name's extension).
+            configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientKey, format: .pem))
+        }
         return configuration
     }
 
     /// The configuration of the connection pool.
-    var clientConfiguration: PostgresClient.Configuration {
+    func clientConfiguration() throws -> PostgresClient.Configuration {
         if let socketDirectory {
             return PostgresClient.Configuration(
                 unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
                 database: database)
         }
         let tls: PostgresClient.Configuration.TLS =
-            switch (self.tls, tlsConfiguration) {
+            switch (self.tls, try tlsConfiguration()) {
             case (.prefer, let configuration?): .prefer(configuration)
             case (_, let configuration?): .require(configuration)
             case (_, nil): .disable
@@ -150,7 +171,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible {
                 database: database)
         }
         var tls = PostgresConnection.Configuration.TLS.disable
-        if let configuration = tlsConfiguration {
+        if let configuration = try tlsConfiguration() {
             let context = try NIOSSLContext(configuration: configuration)
             tls = self.tls == .prefer ? .prefer(context) : .require(context)
         }

@@ -116,6 +116,35 @@ struct PostgresStoreTests {
         }
     }
 
+    /// A client certificate instead of a password: role muster_cert, which the server lets in by certificate
+    /// only (`.ci/postgres.sh`), opens and migrates its database with `sslcert`/`sslkey`; without them it is
+    /// refused.
+    @Test(
+        .enabled(
+            if: PostgresTestServer.clientCertificate != nil,
+            "the test server has no client certificate (.ci/postgres.sh makes one when openssl is installed)"))
+    func aClientCertificateLogsInWithoutAPassword() async throws {
+        let (certificate, key) = try #require(PostgresTestServer.clientCertificate)
+        try await PostgresTestServer.withDatabase(owner: "muster_cert") { url in
+            var byCertificate = try PostgresURL(url)
+            byCertificate.user = "muster_cert"
+            byCertificate.password = nil
+            byCertificate.clientCertificate = certificate
+            byCertificate.clientKey = key
+            let store = try await PostgresStore(url: byCertificate.connectionString, logger: logger)
+            let who = try await store.pool.query("SELECT current_user::text").decode(String.self).array()
+            #expect(who == ["muster_cert"])
+            #expect(try await Self.encrypted(store))
+            await store.close()
+            var without = byCertificate
+            without.clientCertificate = nil
+            without.clientKey = nil
+            await #expect(throws: StoreError.self) {
+                _ = try await PostgresStore(url: without.connectionString, logger: logger)
+            }
+        }
+    }
+
     /// Whether the store's connection is encrypted, as the server sees it.
     static func encrypted(_ store: PostgresStore) async throws -> Bool {
         try await store.pool.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").decode(Bool.self)
@@ -231,11 +260,14 @@ struct PostgresStoreTests {
             "postgres://u:pw@db:5433/x?sslmode=verify-full&sslrootcert=/etc/muster/ca%20roots.pem")
         #expect(url.tls == .verifyFull && url.rootCertificate == "/etc/muster/ca roots.pem")
         #expect(try PostgresURL(url.connectionString) == url)
-        #expect(try PostgresURL("postgres://u@db/x?sslmode=disable").tlsConfiguration == nil)
-        let required = try #require(try PostgresURL("postgres://u@db/x?sslmode=require").tlsConfiguration)
+        #expect(try PostgresURL("postgres://u@db/x?sslmode=disable").tlsConfiguration() == nil)
+        let mutual = try PostgresURL("postgres://u@db/x?sslmode=verify-full&sslcert=/c.pem&sslkey=/k.pem")
+        #expect(mutual.clientCertificate == "/c.pem" && mutual.clientKey == "/k.pem")
+        #expect(try PostgresURL(mutual.connectionString) == mutual)
+        let required = try #require(try PostgresURL("postgres://u@db/x?sslmode=require").tlsConfiguration())
         #expect(required.certificateVerification == .none)
         let checked = try #require(
-            try PostgresURL("postgres://u@db/x?sslmode=require&sslrootcert=/ca.pem").tlsConfiguration)
+            try PostgresURL("postgres://u@db/x?sslmode=require&sslrootcert=/ca.pem").tlsConfiguration())
         #expect(checked.certificateVerification == .noHostnameVerification, "libpq: require with a root checks it")
     }
 
@@ -244,6 +276,7 @@ struct PostgresStoreTests {
             ("postgres://localhost/db", "names no user"),
             ("postgres://u:secret@localhost/db?sslmode=always", "use one of disable, prefer"),
             ("postgres://u:secret@localhost/db?sslrootcert=ca.pem", "absolute path"),
+            ("postgres://u:secret@localhost/db?sslcert=/c.pem", "needs both sslcert and sslkey"),
             ("postgres://u@localhost/db?timeout=3", "unknown parameter 'timeout'"),
             ("postgres://u:secret@/db", "names no host"),
             ("mysql://u@localhost/db", "not a PostgreSQL URL"),

@@ -11,6 +11,13 @@ import Testing
 enum PostgresTestServer {
     static let url = ProcessInfo.processInfo.environment["MUSTER_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    /// The client certificate and key `.ci/postgres.sh` made for role muster_cert, beside the server's root.
+    static let clientCertificate: (certificate: String, key: String)? = {
+        guard let url, let root = try? PostgresURL(url).rootCertificate else { return nil }
+        let dir = (root as NSString).deletingLastPathComponent
+        let pair = (dir + "/client.crt", dir + "/client.key")
+        return FileManager.default.fileExists(atPath: pair.0) ? pair : nil
+    }()
 
     /// Whether the PostgreSQL tests run: a server is named, or this is CI (where a missing one fails them).
     static let enabled = url != nil || inCI
@@ -26,14 +33,14 @@ enum PostgresTestServer {
     }
 
     /// Runs `body` with the URL of a new, empty database, dropped afterwards.
-    static func withDatabase(_ body: (String) async throws -> Void) async throws {
+    static func withDatabase(owner: String? = nil, _ body: (String) async throws -> Void) async throws {
         guard let url else {
             Issue.record("CI=true but MUSTER_TEST_POSTGRES is not set: .ci/run should have started PostgreSQL")
             return
         }
         let admin = try PostgresURL(url)
         let name = "muster_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
-        try await execute("CREATE DATABASE \(name)", on: admin)
+        try await execute("CREATE DATABASE \(name)" + (owner.map { " OWNER \($0)" } ?? ""), on: admin)
         var database = admin
         database.database = name
         do {

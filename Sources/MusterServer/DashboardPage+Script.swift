@@ -12,6 +12,9 @@ extension DashboardPage {
         const REFRESH_MS = 2000;
         let timer = null;
         let logRank = 0;
+        // The job whose Cancel was pressed once (a second press cancels it), and what the last action answered.
+        let cancelArmed = null;
+        let actionError = null;
         let renderSeq = 0;
 
         function h(tag, attrs, ...children) {
@@ -32,10 +35,10 @@ extension DashboardPage {
 
         class Unauthorized extends Error {}
 
-        async function api(path) {
+        async function api(path, method = "GET") {
           const token = sessionStorage.getItem(TOKEN_KEY);
           if (!token) throw new Unauthorized("no token");
-          const response = await fetch(path, { headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+          const response = await fetch(path, { method, headers: { Authorization: "Bearer " + token }, cache: "no-store" });
           if (response.status === 401) throw new Unauthorized("the controller refused this token");
           const body = await response.json().catch(() => ({}));
           if (!response.ok) throw new Error((body.error && body.error.message) || "HTTP " + response.status);
@@ -380,6 +383,29 @@ extension DashboardPage {
             h("td", {}, p.gpus.join(", ")),
             h("td", {}, j.is_script ? (i === 0 ? "0 (script)" : "steps") : tpn === 1 ? String(i)
               : i * tpn + "–" + ((i + 1) * tpn - 1))));
+          // Cancel in two presses (the page redraws every 2 s, so no dialog); the API decides who may.
+          const active = j.state === "pending" || j.state === "running";
+          const armed = cancelArmed === id;
+          const actions = h("div", { class: "actions" },
+            active ? h("button", {
+              type: "button", id: "job-cancel", class: armed ? "danger armed" : "danger",
+              onclick: async () => {
+                if (!armed) {
+                  cancelArmed = id;
+                  actionError = null;
+                  return render();
+                }
+                cancelArmed = null;
+                try {
+                  await api("/v1/jobs/" + id + "/cancel", "POST");
+                } catch (error) {
+                  actionError = error.message;
+                }
+                render();
+              },
+            }, armed ? "Press again to cancel job " + id : "Cancel job") : null,
+            armed ? h("button", { type: "button", onclick: () => { cancelArmed = null; render(); } }, "Keep it") : null,
+            actionError ? h("span", { class: "error", id: "job-action-error" }, actionError) : null);
           const rankButtons = h("div", { class: "ranks" }, "rank ");
           for (let r = 0; r < Math.max(1, j.is_script ? 1 : ranks); r++) {
             rankButtons.append(h("button", {
@@ -389,6 +415,7 @@ extension DashboardPage {
           }
           return h("div", {},
             h("h1", {}, "Job " + j.id + " ", h("span", { class: "muted" }, j.name)),
+            actions,
             h("div", { class: "card" }, facts),
             h("h2", {}, "Placement"),
             j.placement.length

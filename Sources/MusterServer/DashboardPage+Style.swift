@@ -89,6 +89,11 @@ extension DashboardPage {
         dl.facts dd { margin: 0; }
         pre.log { background: #11151f; color: #d7dde8; padding: 12px; border-radius: 8px; max-height: 420px; overflow: auto;
           font-size: 12px; white-space: pre-wrap; }
+        .actions { margin: 0 0 12px; display: flex; gap: 8px; align-items: center; }
+        .actions button { font: inherit; font-size: 13px; padding: 4px 12px; border: 1px solid var(--line);
+          border-radius: 6px; background: var(--card); cursor: pointer; }
+        .actions button.danger { color: var(--down); border-color: var(--down); }
+        .actions button.armed { background: var(--down); color: #fff; }
         .ranks button { font: inherit; font-size: 12px; margin-right: 4px; padding: 2px 8px; border: 1px solid var(--line);
           background: var(--card); border-radius: 5px; cursor: pointer; }
         .ranks button.active { background: #2660c4; color: #fff; border-color: #2660c4; }

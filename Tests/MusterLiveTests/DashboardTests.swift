@@ -192,6 +192,22 @@ extension EndToEnd {
             let peak = try await page.evaluate(Self.peakBusy)
             #expect(peak as? Int == 8)
 
+            // A job is cancelled from its page, in two presses.
+            let doomed = try await cluster.client.submit(cluster.request(["/bin/sleep", "600"], name: "cancel-me"))
+            try await page.navigate(cluster.url + "/ui#/job/\(doomed)")
+            _ = try await page.waitFor("the Cancel button", timeout: 20, "document.getElementById('job-cancel')")
+            try await click(page, "#job-cancel")
+            _ = try await page.waitFor(
+                "the Cancel button armed", timeout: 20,
+                "document.getElementById('job-cancel')?.classList.contains('armed') || null")
+            #expect(try await cluster.client.job(doomed).state != "cancelled", "one press does not cancel")
+            try await click(page, "#job-cancel")
+            _ = try await page.waitFor(
+                "job \(doomed) cancelled on its page", timeout: 20,
+                "document.getElementById('job-state')?.textContent === 'cancelled' && "
+                    + "!document.getElementById('job-cancel')")
+            #expect(try await cluster.client.job(doomed).state == "cancelled")
+
             // Signing out forgets the token.
             try await click(page, "#logout")
             _ = try await page.waitFor(

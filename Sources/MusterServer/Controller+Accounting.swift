@@ -10,7 +10,7 @@ extension Controller {
         var query = query
         query.user = try Self.ownUser(query.user, principal)
         let store = try accountingStore()
-        let records = try await Self.stored { () async throws(StoreError) in try await store.history(query) }
+        let records = try await fromStore { () async throws(StoreError) in try await store.history(query) }
         let entries = records.map { r in
             HistoryEntry(
                 id: r.id, name: r.name, user: r.user, team: r.team, className: r.className, state: r.state,
@@ -29,7 +29,7 @@ extension Controller {
         let user = try Self.ownUser(nil, principal)
         let end = until ?? clock.now()
         let store = try accountingStore()
-        let totals = try await Self.stored { () async throws(StoreError) in
+        let totals = try await fromStore { () async throws(StoreError) in
             try await store.usage(byTeam: byTeam, user: user, since: since, until: end)
         }
         var guarantees: [String: Int] = [:]
@@ -49,17 +49,7 @@ extension Controller {
     public func purgeHistory(olderThan days: Double) async throws(ControllerError) -> Int {
         let store = try accountingStore()
         let before = clock.now() - days * 86_400
-        return try await Self.stored { () async throws(StoreError) in try await store.purgeEnded(before: before) }
-    }
-
-    /// Runs a store query; its failure is the controller's 503 (retry later), with the store's words.
-    private static func stored<T: Sendable>(_ body: () async throws(StoreError) -> T) async throws(ControllerError) -> T
-    {
-        do {
-            return try await body()
-        } catch {
-            throw .unavailable(error.message)
-        }
+        return try await fromStore { () async throws(StoreError) in try await store.purgeEnded(before: before) }
     }
 
     /// The user a non-admin may ask about: only themselves.

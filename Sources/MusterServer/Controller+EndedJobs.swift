@@ -115,13 +115,14 @@ extension Controller {
         return ids
     }
 
-    /// Runs a store read, turning its error into a 503 that names it.
-    func fromStore<T>(_ read: () async throws(StoreError) -> T) async throws(ControllerError) -> T {
+    /// Runs a store query (outside the commit queue: reads, the history purge); its failure is a 503 (retry
+    /// later) with the store's words.
+    func fromStore<T>(_ query: () async throws(StoreError) -> T) async throws(ControllerError) -> T {
         do {
-            return try await read()
+            return try await query()
         } catch {
-            logger.error("store read failed", metadata: ["error": "\(error)"])
-            throw .unavailable("the store could not be read (\(error.message)); try again")
+            logger.error("store query failed", metadata: ["error": "\(error)"])
+            throw .unavailable("the store did not answer (\(error.message)); try again")
         }
     }
 }

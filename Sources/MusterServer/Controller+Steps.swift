@@ -6,7 +6,7 @@ extension Controller {
     /// the job) acts as the job's owner for that job's attempt only; a user or admin token acts as itself (an
     /// owner may launch steps in their own running job from outside it, as `srun --jobid`).
     func stepPrincipal(bearer token: String?, job id: JobID) throws(ControllerError) -> (Principal, epoch: Int?) {
-        guard let token, token.hasPrefix("ms_") else { return (try principal(bearer: token), nil) }
+        guard let token, Self.isStepToken(token) else { return (try principal(bearer: token), nil) }
         guard let (job, epoch) = stepTokens.verify(token) else {
             throw .unauthorized("not a valid step token; srun takes it from $MUSTER_STEP_TOKEN inside a job")
         }
@@ -16,6 +16,9 @@ extension Controller {
         guard let owner = lifecycle.jobs[id]?.owner else { throw .notFound("no job \(id)") }
         return (Principal(user: owner, admin: false), epoch)
     }
+
+    /// Whether `token` is a step token (srun's, `ms_…`) rather than a user's.
+    static func isStepToken(_ token: String?) -> Bool { token?.hasPrefix("ms_") ?? false }
 
     /// srun: launches a step of running job `id`; answers once it is durable and its tasks are on their way.
     public func launchStep(_ id: JobID, _ request: StepLaunchRequest, bearer token: String?)
@@ -44,8 +47,7 @@ extension Controller {
     func stepAndEpoch(_ id: JobID, _ stepID: Int, bearer token: String?) async throws(ControllerError) -> (
         info: StepInfo, epoch: Int
     ) {
-        let isStepToken = token?.hasPrefix("ms_") ?? false
-        if !isStepToken, lifecycle.jobs[id] == nil {
+        if !Self.isStepToken(token), lifecycle.jobs[id] == nil {
             let job = try await storedJob(id, for: try principal(bearer: token))
             do {
                 return (StepInfo(try job.step(stepID), job: id), job.epoch)

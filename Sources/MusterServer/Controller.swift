@@ -117,11 +117,7 @@ public actor Controller {
         let array = try SubmitValidation.array(request)
         // A retry of a job that ended and was forgotten, and forgotten jobs this one depends on: from the store.
         if let stored = try await storedRetry(owner: principal.user, key: idempotencyKey) {
-            guard stored.spec.name == spec.name, stored.launch == launch else {
-                throw .conflict(
-                    "idempotency key '\(idempotencyKey ?? "")' was used for job \(stored.id), which differs from this "
-                        + "request; use a new key for a new job")
-            }
+            try Self.checkRetry(of: stored, key: idempotencyKey, name: spec.name, launch: launch)
             let count = try await fromStore { () async throws(StoreError) in
                 try await Self.storedJobs([stored.id], in: store).count
             }
@@ -140,13 +136,19 @@ public actor Controller {
         } catch {
             throw ControllerError(error)
         }
-        if !outcome.created, let job = lifecycle.jobs[outcome.id], job.spec.name != spec.name || job.launch != launch {
-            throw .conflict(
-                "idempotency key '\(idempotencyKey ?? "")' was used for job \(outcome.id), which differs from this "
-                    + "request; use a new key for a new job")
+        if !outcome.created, let job = lifecycle.jobs[outcome.id] {
+            try Self.checkRetry(of: job, key: idempotencyKey, name: spec.name, launch: launch)
         }
         try await apply(outcome.directives)
         return (outcome.id, outcome.created, outcome.count)
+    }
+
+    /// A retry with an idempotency key must ask for the job the key made (same name and launch): 409 otherwise.
+    static func checkRetry(of job: Job, key: String?, name: String?, launch: JobLaunch?) throws(ControllerError) {
+        guard job.spec.name != name || job.launch != launch else { return }
+        throw .conflict(
+            "idempotency key '\(key ?? "")' was used for job \(job.id), which differs from this request; use a new "
+                + "key for a new job")
     }
 
     /// One job, if `principal` may see it: from memory, or from the store once it ended and was forgotten.
@@ -325,14 +327,7 @@ public actor Controller {
 
     /// Every leaf block summed, by spine then leaf: one pass over the nodes, none of them rendered.
     public func leaves() -> LeafList {
-        var free: [String: Int] = [:]
-        if let cluster = lifecycle.snapshot?.cluster {
-            for i in 0..<cluster.nodeCount { free[cluster.nodeNames[i]] = Int(cluster.freeGPUs[i]) }
-        }
-        var busy: Set<String> = []
-        for id in lifecycle.holding {
-            for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] { busy.insert(node) }
-        }
+        let (free, runningOn) = nodeUse()
         var leaves: [String: LeafInfo] = [:]
         for (name, node) in lifecycle.nodes {
             let inv = node.inventory
@@ -350,14 +345,14 @@ public actor Controller {
             default: leaf.down += 1
             }
             if lifecycle.isSpare(name) { leaf.spare += 1 }
-            if busy.contains(name) { leaf.busy += 1 }
+            if runningOn[name] != nil { leaf.busy += 1 }
             leaves[inv.leaf] = leaf
         }
         return LeafList(leaves: leaves.values.sorted { ($0.spine, $0.leaf) < ($1.spine, $1.leaf) })
     }
 
-    /// `NodeInfo` of the nodes named (in that order) that pass the filters, stopping after `limit`.
-    func nodeInfos(_ names: [String], state: String?, leaf: String?, limit: Int?) -> [NodeInfo] {
+    /// Each schedulable node's free GPUs (as the scheduler sees them) and the jobs with ranks on each node.
+    func nodeUse() -> (free: [String: Int], runningOn: [String: [JobID]]) {
         var runningOn: [String: [JobID]] = [:]
         for id in lifecycle.holding.sorted() {
             for node in lifecycle.jobs[id]?.attempt?.nodesWithLiveRanks ?? [] {
@@ -368,6 +363,12 @@ public actor Controller {
         if let cluster = lifecycle.snapshot?.cluster {
             for i in 0..<cluster.nodeCount { free[cluster.nodeNames[i]] = Int(cluster.freeGPUs[i]) }
         }
+        return (free, runningOn)
+    }
+
+    /// `NodeInfo` of the nodes named (in that order) that pass the filters, stopping after `limit`.
+    func nodeInfos(_ names: [String], state: String?, leaf: String?, limit: Int?) -> [NodeInfo] {
+        let (free, runningOn) = nodeUse()
         var out: [NodeInfo] = []
         for name in names {
             guard let node = lifecycle.nodes[name] else { continue }

@@ -19,13 +19,7 @@ struct HeardQueue: Sendable {
     mutating func heard(_ node: String, at time: Double) {
         let entry = Entry(time: time, node: node)
         if let last = entries.last, last.time > time {
-            var low = 0
-            var high = entries.count
-            while low < high {
-                let mid = (low + high) / 2
-                if entries[mid].time <= time { low = mid + 1 } else { high = mid }
-            }
-            entries.insert(entry, at: low)
+            entries.insert(entry, at: entries.partitionPoint { $0.time <= time })
         } else {
             entries.append(entry)
         }

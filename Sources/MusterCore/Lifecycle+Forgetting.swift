@@ -64,13 +64,7 @@ extension Lifecycle {
     public mutating func recall(_ ended: [Job], now: Double) {
         for job in ended where job.state.isTerminal && job.id > 0 && job.id < nextJobID && jobs[job.id] == nil {
             jobs[job.id] = job
-            var low = 0
-            var high = jobOrder.count
-            while low < high {
-                let mid = (low + high) / 2
-                if jobOrder[mid] < job.id { low = mid + 1 } else { high = mid }
-            }
-            jobOrder.insert(job.id, at: low)
+            jobOrder.insert(job.id, at: jobOrder.partitionPoint { $0 < job.id })
             queueForgetting(job.id, at: now)
         }
     }

@@ -182,16 +182,7 @@ public actor Controller {
         let ids = onlyActive && endedSince == nil ? lifecycle.active.sorted() : lifecycle.jobOrder
         // Newest first from the cursor, keeping at most `limit`: a page costs what it returns plus what it skips,
         // and only the jobs kept are rendered.
-        var end = ids.endIndex
-        if let before {
-            var low = ids.startIndex
-            var high = ids.endIndex
-            while low < high {
-                let mid = (low + high) / 2
-                if ids[mid] < before { low = mid + 1 } else { high = mid }
-            }
-            end = low
-        }
+        let end = before.map { before in ids.partitionPoint { $0 < before } } ?? ids.endIndex
         var kept: [Job] = []
         var more = false
         var i = end
@@ -309,15 +300,7 @@ public actor Controller {
     public func nodePage(state: String? = nil, leaf: String? = nil, after: String? = nil, limit: Int? = nil) -> NodeList
     {
         var names = lifecycle.nodes.keys.sorted()
-        if let after {
-            var low = 0
-            var high = names.count
-            while low < high {
-                let mid = (low + high) / 2
-                if names[mid] <= after { low = mid + 1 } else { high = mid }
-            }
-            names.removeFirst(low)
-        }
+        if let after { names.removeFirst(names.partitionPoint { $0 <= after }) }
         let all = nodeInfos(names, state: state, leaf: leaf, limit: limit.map { $0 + 1 })
         let counts = nodeCounts()
         guard let limit, all.count > limit else { return NodeList(nodes: all, counts: counts) }

@@ -49,6 +49,17 @@ extension Controller {
         }
     }
 
+    /// Waits until no change to the jobs `ids` (to any job when nil) is still on its way to the store, so that
+    /// an answer never shows a state a crash could take back (a job seen completed stays completed after a
+    /// failover). Costs nothing when the queue is idle; otherwise at most a few commits' time.
+    func untilDurable(_ ids: Set<JobID>? = nil) async {
+        for _ in 0..<4 {
+            let pending = notDurable()
+            guard ids.map({ !pending.isDisjoint(with: $0) }) ?? !pending.isEmpty else { return }
+            _ = await enqueue(StoreBatch(), [])
+        }
+    }
+
     /// Queues a batch for the one writer (starting it if idle); true once it is committed and carried out.
     private func enqueue(_ batch: StoreBatch, _ directives: [Directive]) async -> Bool {
         await withCheckedContinuation { continuation in

@@ -153,6 +153,7 @@ public actor Controller {
 
     /// One job, if `principal` may see it: from memory, or from the store once it ended and was forgotten.
     public func job(_ id: JobID, for principal: Principal) async throws(ControllerError) -> JobInfo {
+        await untilDurable([id])
         let job: Job
         do {
             job = try lifecycle.job(id, for: principal)
@@ -174,6 +175,7 @@ public actor Controller {
         for principal: Principal, states: Set<JobState>?, team: String?, user: String?, endedSince: Double?,
         limit: Int?, before: JobID? = nil, node: String? = nil
     ) async throws(ControllerError) -> JobList {
+        await untilDurable()
         let stored = try await storedEnded(
             for: principal, states: states, team: team, user: user, endedSince: endedSince, before: before,
             limit: limit ?? Self.endedPage, node: node)
@@ -243,6 +245,7 @@ public actor Controller {
             found = changes.since(after)
         }
         if found.jobs.count > Self.maxChanges { return JobChanges(seq: found.seq, reset: true, jobs: []) }
+        await untilDurable(Set(found.jobs))
         // Jobs forgotten since they changed (a watcher far behind) are read back from the store.
         let forgotten = found.jobs.filter { lifecycle.jobs[$0] == nil }
         var stored: [JobID: Job] = [:]

@@ -149,7 +149,10 @@ extension EndToEnd {
                 _ = try await cluster.waitFor("the first controller to lead again", timeout: 15) {
                     try? await atFirst.jobs()
                 }
-                for id in [before, during] { #expect(try await atFirst.job(id).state == "completed") }
+                for id in [before, during] {
+                    let state = try await atFirst.job(id).state
+                    #expect(state == "completed", "job \(id), seen completed before the kill")
+                }
                 let after = try await client.submit(cluster.request(["/bin/true"], gpus: 4))
                 #expect(try await ends(after) == "completed")
                 #expect(after > during)

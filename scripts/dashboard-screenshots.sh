@@ -99,4 +99,5 @@ shot job "#/job/$llm?token=$token"
 shot teams "#/teams?token=$token"
 shot services "#/services?token=$token"
 shot utilisation "#/utilisation?token=$token"
+shot node "#/node/gpu12?token=$token"
 ls -l "$out"/dashboard-*.png

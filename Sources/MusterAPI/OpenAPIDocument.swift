@@ -169,6 +169,13 @@ public enum OpenAPIDocument {
                 }
               }
             },
+            "/v1/nodes/{name}": {
+              "get": {
+                "summary": "One node with its free GPUs, running jobs and drain reason",
+                "parameters": [{"$ref": "#/components/parameters/NodeName"}],
+                "responses": {"200": {"description": "the node", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NodeInfo"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}
+              }
+            },
             "/v1/nodes/{name}/drain": {
               "post": {
                 "summary": "Drain a node (admins): no new work; with now, its running jobs are stopped (requeued if they may be)",

@@ -204,6 +204,11 @@ public final class MusterClient: Sendable {
             as: NodeInfo.self)
     }
 
+    /// One node, as `muster nodes` shows it.
+    public func node(_ name: String) async throws(ClientError) -> NodeInfo {
+        try await call("GET", "/v1/nodes/\(Self.pathComponent(name))", as: NodeInfo.self)
+    }
+
     /// Resumes a drained node (admins).
     public func resume(_ name: String) async throws(ClientError) -> NodeInfo {
         try await call("POST", "/v1/nodes/\(Self.pathComponent(name))/resume", as: NodeInfo.self)

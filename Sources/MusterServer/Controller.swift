@@ -311,6 +311,14 @@ public actor Controller {
         return NodeList(nodes: page, nextAfter: page.last?.name, counts: counts)
     }
 
+    /// One node as `muster nodes` shows it (the dashboard's node page).
+    public func node(_ name: String) throws(ControllerError) -> NodeInfo {
+        guard let info = nodeInfos([name], state: nil, leaf: nil, limit: nil).first else {
+            throw .notFound("no node named '\(Terminal.safe(name))'; muster nodes lists them")
+        }
+        return info
+    }
+
     /// Every leaf block summed, by spine then leaf: one pass over the nodes, none of them rendered.
     public func leaves() -> LeafList {
         let (free, runningOn) = nodeUse()
@@ -387,7 +395,7 @@ public actor Controller {
             throw ControllerError(error)
         }
         try await apply(directives)
-        return nodeList().first { $0.name == name }!
+        return try node(name)
     }
 
     /// An admin resumes a drained node.
@@ -400,7 +408,7 @@ public actor Controller {
             throw ControllerError(error)
         }
         try await apply(directives)
-        return nodeList().first { $0.name == name }!
+        return try node(name)
     }
 
     /// Stops waiting long-polls and failure detection, for a quick graceful shutdown.

@@ -126,7 +126,42 @@ public final class ControllerMetrics: Sendable {
                 last.ends[state] = max(last.ends[state] ?? 0, now)
             }
         }
-        return registry.emitToString()
+        return Self.withHelp(registry.emitToString())
+    }
+
+    /// What each metric means, written as a `# HELP` line before its `# TYPE` line. (swift-metrics' factory
+    /// registers every family without help text, and the registry refuses a family registered twice with two
+    /// texts, so the lines are added to the rendered text instead.)
+    static let help: [String: String] = [
+        "muster_jobs":
+            "Jobs held by the controller by state, team and priority class (pending and running are the queue).",
+        "muster_jobs_in_memory": "Jobs held in memory: active ones and those ended less than --keep-ended ago.",
+        "muster_gpus": "GPUs by model and state; every registered GPU is in exactly one state.",
+        "muster_nodes": "Registered nodes by state.",
+        "muster_job_starts_total": "Job attempts started (a requeued job starts again).",
+        "muster_job_ends_total": "Jobs that ended, by outcome.",
+        "muster_preemptions_total": "Running jobs preempted for higher-priority or guaranteed work.",
+        "muster_scheduler_pass_duration_seconds": "Time one scheduler pass took.",
+        "muster_scheduler_pass_decisions": "Decisions (starts, preemptions, reservations) one scheduler pass made.",
+        "muster_store_commit_duration_seconds": "Time one group commit to the store took.",
+        "muster_heartbeat_lag_seconds": "Time since a node's previous heartbeat when its next one arrives.",
+        "muster_http_request_duration_seconds": "API request latency by route and method.",
+        "muster_http_request_errors_total":
+            "API requests answered with a 4xx or 5xx status, by route, method and status.",
+    ]
+
+    /// `text` with a `# HELP` line before each `# TYPE` line of a metric that has one.
+    static func withHelp(_ text: String) -> String {
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), let name = line.split(separator: " ").dropFirst(2).first,
+                let help = help[String(name)]
+            {
+                lines.append("# HELP \(name) \(help)")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 
     private func gpus(_ model: String, _ state: String) -> Metrics.Gauge {

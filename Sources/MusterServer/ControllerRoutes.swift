@@ -176,6 +176,10 @@ public enum ControllerRoutes {
             _ = try await user(request)
             return try json(await controller.leaves())
         }
+        get("/v1/nodes/:name") { request, context in
+            _ = try await user(request)
+            return try json(try await controller.node(try nodeName(context)))
+        }
         post("/v1/nodes/:name/drain") { request, context in
             let principal = try await user(request)
             let name = try nodeName(context)

@@ -5,7 +5,7 @@ extension DashboardPage {
         "use strict";
         // Muster's dashboard: plain JavaScript over the controller's JSON API, with the user's API token as Bearer.
         // Pages are routes of the URL fragment: #/cluster (#/cluster/LEAF: one leaf block's nodes), #/queue,
-        // #/job/ID, #/teams, #/services, #/utilisation.
+        // #/job/ID, #/node/NAME, #/teams, #/services, #/utilisation.
         // A fragment may carry a token (#/queue?token=...): it is moved to sessionStorage and dropped from the URL.
 
         const TOKEN_KEY = "muster-token";
@@ -15,6 +15,10 @@ extension DashboardPage {
         // The job whose Cancel was pressed once (a second press cancels it), and what the last action answered.
         let cancelArmed = null;
         let actionError = null;
+        // The drain form while it is open ({ node, reason, now }): the page does not redraw under it.
+        let drainDraft = null;
+        // The page last drawn: an action's error is shown on its own page only.
+        let drawn = "";
         let renderSeq = 0;
 
         function h(tag, attrs, ...children) {
@@ -35,10 +39,14 @@ extension DashboardPage {
 
         class Unauthorized extends Error {}
 
-        async function api(path, method = "GET") {
+        async function api(path, method = "GET", payload = undefined) {
           const token = sessionStorage.getItem(TOKEN_KEY);
           if (!token) throw new Unauthorized("no token");
-          const response = await fetch(path, { method, headers: { Authorization: "Bearer " + token }, cache: "no-store" });
+          const headers = { Authorization: "Bearer " + token };
+          if (payload !== undefined) headers["Content-Type"] = "application/json";
+          const response = await fetch(path, {
+            method, headers, cache: "no-store", body: payload === undefined ? undefined : JSON.stringify(payload),
+          });
           if (response.status === 401) throw new Unauthorized("the controller refused this token");
           const body = await response.json().catch(() => ({}));
           if (!response.ok) throw new Error((body.error && body.error.message) || "HTTP " + response.status);
@@ -60,12 +68,16 @@ extension DashboardPage {
           return { page: parts[0] || "cluster", arg: parts[1] };
         }
 
-        const pages = { cluster, queue, job, teams, services, utilisation };
+        const pages = { cluster, queue, job, node, teams, services, utilisation };
 
         async function render() {
           clearTimeout(timer);
           const seq = ++renderSeq;
           const { page, arg } = route();
+          if (page + "/" + (arg || "") !== drawn) {
+            drawn = page + "/" + (arg || "");
+            actionError = null;
+          }
           const loggedIn = !!sessionStorage.getItem(TOKEN_KEY);
           document.getElementById("login").hidden = loggedIn;
           document.getElementById("nav").hidden = !loggedIn;
@@ -78,7 +90,7 @@ extension DashboardPage {
             return;
           }
           for (const a of document.querySelectorAll("#nav a")) {
-            a.classList.toggle("active", a.dataset.page === (page === "job" ? "queue" : page));
+            a.classList.toggle("active", a.dataset.page === ({ job: "queue", node: "cluster" }[page] || page));
           }
           const status = document.getElementById("status");
           try {
@@ -104,7 +116,8 @@ extension DashboardPage {
             status.textContent = "error: " + error.message;
             status.classList.add("error");
           }
-          timer = setTimeout(render, REFRESH_MS);
+          // An open drain form is not redrawn under the user's typing.
+          if (!(page === "node" && drainDraft)) timer = setTimeout(render, REFRESH_MS);
         }
 
         // ---- formatting ----
@@ -123,6 +136,10 @@ extension DashboardPage {
 
         function clock(t) {
           return t ? new Date(t * 1000).toLocaleTimeString() : "";
+        }
+
+        function fact(label, value) {
+          return [h("dt", {}, label), h("dd", {}, value === undefined || value === null ? "" : value)];
         }
 
         function badge(state) {
@@ -237,8 +254,7 @@ extension DashboardPage {
                 const title = n.name + " (" + n.state + (n.spare ? ", spare" : "") + "): " + n.free_gpus + "/" + n.gpus +
                   " GPUs free, " + n.gpu_model + (n.drain_reason ? "; drained: " + n.drain_reason : "") +
                   (n.running_jobs.length ? "; jobs " + n.running_jobs.join(", ") : "");
-                const href = n.running_jobs.length === 1 ? "#/job/" + n.running_jobs[0]
-                  : "#/queue";
+                const href = "#/node/" + encodeURIComponent(n.name);
                 return h("a", { class: "node " + nodeClass(n), href, title, "data-node": n.name, "data-state": nodeClass(n) },
                   h("span", { class: "name" }, n.name),
                   h("span", { class: "gpus" }, cells),
@@ -341,6 +357,69 @@ extension DashboardPage {
               h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 9, class: "muted" }, "No jobs.")))));
         }
 
+        // ---- one node ----
+
+        async function node(arg) {
+          const n = await api("/v1/nodes/" + encodeURIComponent(decodeURIComponent(arg || "")));
+          if (drainDraft && drainDraft.node !== n.name) drainDraft = null;
+          const jobs = [];
+          for (const id of n.running_jobs) {
+            if (jobs.length) jobs.push(", ");
+            jobs.push(h("a", { href: "#/job/" + id, class: "node-job", "data-job": id }, "job " + id));
+          }
+          const facts = h("dl", { class: "facts" },
+            fact("state", h("span", { id: "node-state" }, badge(n.state))),
+            fact("drained because", h("span", { id: "node-reason" }, n.drain_reason || "")),
+            fact("GPUs", n.free_gpus + " free of " + n.gpus + " × " + n.gpu_model + (n.spare ? " (hot spare)" : "")),
+            fact("CPUs / memory", n.cpus + " / " + Math.round(n.memory_mib / 1024) + " GiB"),
+            fact("leaf / spine", [h("a", { href: "#/cluster/" + encodeURIComponent(n.leaf) }, n.leaf), " / " + n.spine]),
+            fact("address", n.address),
+            fact("last heartbeat", clock(n.last_heartbeat)),
+            fact("jobs", jobs.length ? jobs : "none"));
+          // Drain asks why (the API refuses an empty reason) and whether to stop the node's jobs now; the API
+          // decides who may. Resume is one press: it only lets new work in again.
+          const act = async (path, body) => {
+            actionError = null;
+            try {
+              await api("/v1/nodes/" + encodeURIComponent(n.name) + path, "POST", body);
+              drainDraft = null;
+            } catch (error) {
+              actionError = error.message;
+            }
+            render();
+          };
+          const actions = h("div", { class: "actions" });
+          if (n.state === "drained") {
+            actions.append(h("button", { type: "button", id: "node-resume", onclick: () => act("/resume") }, "Resume node"));
+          } else if (!drainDraft) {
+            actions.append(h("button", {
+              type: "button", id: "node-drain", class: "danger",
+              onclick: () => { drainDraft = { node: n.name, reason: "", now: false }; actionError = null; render(); },
+            }, "Drain node…"));
+          } else {
+            const reason = h("input", {
+              id: "drain-reason", type: "text", maxlength: 256, size: 40, placeholder: "why (shown by muster nodes)",
+              value: drainDraft.reason, oninput: (e) => { drainDraft.reason = e.target.value; },
+            });
+            const now = h("input", {
+              id: "drain-now", type: "checkbox", checked: drainDraft.now,
+              onchange: (e) => { drainDraft.now = e.target.checked; },
+            });
+            actions.append(reason, h("label", {}, now, " stop its jobs now (requeued if they may be)"),
+              h("button", {
+                type: "button", id: "drain-submit", class: "danger armed",
+                onclick: () => act("/drain", { reason: drainDraft.reason, now: drainDraft.now }),
+              }, "Drain " + n.name),
+              h("button", { type: "button", onclick: () => { drainDraft = null; actionError = null; render(); } }, "Keep it"));
+          }
+          if (actionError) actions.append(h("span", { class: "error", id: "node-action-error" }, actionError));
+          return h("div", {},
+            h("h1", {}, "Node " + n.name),
+            h("p", {}, h("a", { href: "#/cluster/" + encodeURIComponent(n.leaf) }, "← leaf " + n.leaf)),
+            actions,
+            h("div", { class: "card" }, facts));
+        }
+
         // ---- one job ----
 
         async function readLog(id, rankNumber) {
@@ -361,7 +440,6 @@ extension DashboardPage {
           const ranks = j.placement.length * Math.max(1, j.tasks_per_node);
           if (logRank >= Math.max(1, ranks)) logRank = 0;
           const log = await readLog(id, logRank).catch((e) => "(no output: " + e.message + ")");
-          const fact = (label, value) => [h("dt", {}, label), h("dd", {}, value === undefined || value === null ? "" : value)];
           const facts = h("dl", { class: "facts" },
             fact("state", h("span", { id: "job-state" }, badge(j.state))),
             fact("why", h("span", { class: "why", id: "job-reason" }, j.reason || "")),

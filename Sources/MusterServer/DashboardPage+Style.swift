@@ -94,6 +94,9 @@ extension DashboardPage {
           border-radius: 6px; background: var(--card); cursor: pointer; }
         .actions button.danger { color: var(--down); border-color: var(--down); }
         .actions button.armed { background: var(--down); color: #fff; }
+        .actions input[type=text] { font: inherit; font-size: 13px; padding: 4px 8px; border: 1px solid var(--line);
+          border-radius: 6px; }
+        .actions label { font-size: 13px; }
         .ranks button { font: inherit; font-size: 12px; margin-right: 4px; padding: 2px 8px; border: 1px solid var(--line);
           background: var(--card); border-radius: 5px; cursor: pointer; }
         .ranks button.active { background: #2660c4; color: #fff; border-color: #2660c4; }

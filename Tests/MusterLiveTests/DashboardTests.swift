@@ -152,12 +152,17 @@ extension EndToEnd {
             let row = try await page.evaluate("document.querySelector('tr[data-job=\"\(first)\"]').textContent")
             #expect("\(row ?? "")".contains("dash-e2e"))
 
-            // The map shows both nodes full; a node leads to the job's page with its placement.
+            // The map shows both nodes full; a node's page names its job, which leads to the job's page.
             try await click(page, "#nav a[data-page=cluster]")
             _ = try await page.waitFor(
                 "both nodes full", timeout: 20,
                 "[...document.querySelectorAll('.node')].map(n => n.dataset.state).join() === 'full,full'")
             try await click(page, ".node[data-node=node-a]")
+            _ = try await page.waitFor(
+                "node-a's page with job \(first)", timeout: 20,
+                "document.body.dataset.page === 'node' && document.querySelector('a.node-job[data-job=\"\(first)\"]')")
+            #expect(try await page.text().contains("0 free of 4"))
+            try await click(page, "a.node-job[data-job=\"\(first)\"]")
             _ = try await page.waitFor(
                 "job \(first)'s page", timeout: 20, "document.body.dataset.page === 'job' && location.hash")
             let placement = try await page.text()
@@ -207,6 +212,35 @@ extension EndToEnd {
                 "document.getElementById('job-state')?.textContent === 'cancelled' && "
                     + "!document.getElementById('job-cancel')")
             #expect(try await cluster.client.job(doomed).state == "cancelled")
+
+            // A node is drained from its page with a reason (an empty one is refused by the API, which the page
+            // shows), then resumed.
+            try await page.navigate(cluster.url + "/ui#/node/node-b")
+            _ = try await page.waitFor("node-b's page", timeout: 20, "document.getElementById('node-drain')")
+            try await click(page, "#node-drain")
+            _ = try await page.waitFor("the drain form", timeout: 20, "document.getElementById('drain-reason')")
+            try await click(page, "#drain-submit")
+            let refused = try await page.waitFor(
+                "the refusal of an empty reason", timeout: 20,
+                "document.getElementById('node-action-error')?.textContent || null")
+            #expect("\(refused)".contains("reason"), "\(refused)")
+            #expect(try await cluster.client.node("node-b").state == "up")
+            _ = try await page.evaluate("(() => { document.getElementById('drain-reason').focus(); return true })()")
+            try await page.type("swap PSU")
+            try await click(page, "#drain-submit")
+            _ = try await page.waitFor(
+                "node-b drained on its page", timeout: 20,
+                "document.getElementById('node-state')?.textContent === 'drained' && "
+                    + "document.getElementById('node-reason').textContent === 'swap PSU' && "
+                    + "document.getElementById('node-resume')")
+            let drained = try await cluster.client.node("node-b")
+            #expect(drained.state == "drained" && drained.drainReason == "swap PSU")
+            try await click(page, "#node-resume")
+            _ = try await page.waitFor(
+                "node-b up again", timeout: 20,
+                "document.getElementById('node-state')?.textContent === 'up' && document.getElementById('node-drain')")
+            #expect(try await cluster.client.node("node-b").state == "up")
+            await #expect(throws: ClientError.self) { _ = try await cluster.client.node("no-such-node") }
 
             // Signing out forgets the token.
             try await click(page, "#logout")

@@ -44,9 +44,11 @@ extension EndToEnd {
                     $0.hasPrefix("muster_http_request_errors_total") && $0.contains(#"status="404""#)
                 }
                 #expect(!missing.isEmpty, "the 404 of a job that does not exist is counted")
-                // Conventions: one prefix, counters end in _total, durations in _seconds.
-                for line in text.split(separator: "\n") where line.hasPrefix("# TYPE ") {
+                // Conventions: one prefix, counters end in _total, durations in _seconds, a HELP line for each.
+                let lines = text.split(separator: "\n")
+                for (i, line) in lines.enumerated() where line.hasPrefix("# TYPE ") {
                     let parts = line.split(separator: " ")
+                    #expect(i > 0 && lines[i - 1].hasPrefix("# HELP \(parts[2]) "), "a HELP line before \(line)")
                     #expect(parts[2].hasPrefix("muster_"), "\(line)")
                     if parts[3] == "counter" { #expect(parts[2].hasSuffix("_total"), "\(line)") }
                     if parts[2].contains("duration") || parts[2].contains("lag") {

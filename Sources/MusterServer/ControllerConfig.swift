@@ -24,6 +24,10 @@ public struct ControllerConfig: Sendable {
             max(heartbeatInterval, Double(nodes) / Self.heartbeatsPerSecond),
             max(heartbeatInterval, heartbeatTimeout / 3))
     }
+    /// With a shared PostgreSQL store: whether this controller still holds the leader's lease by its own clock
+    /// (`LeaseValidity.held`). While it says no, every request but `/healthz` gets 503 `not_leader`, so clients and
+    /// agents go to the other controllers. Nil (SQLite, one controller): always leads.
+    public var leaseHeld: (@Sendable () -> Bool)?
     /// Seconds between SIGTERM and SIGKILL when a job is cancelled or hits its time limit.
     public var killGrace: Double
     /// Time limit of a job that gives none, in seconds.

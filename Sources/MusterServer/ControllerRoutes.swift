@@ -23,6 +23,7 @@ public enum ControllerRoutes {
         let router = Router()
         router.add(middleware: RequestMetricsMiddleware(metrics: controller.metrics))
         router.add(middleware: ErrorMiddleware())
+        if let held = controller.config.leaseHeld { router.add(middleware: LeaseMiddleware(held: held)) }
         var routes: [String] = []
         func record(_ method: String, _ path: String) {
             let openAPIPath = path.split(separator: "/", omittingEmptySubsequences: false).map { part in

@@ -16,6 +16,8 @@ public struct ControllerLease: Sendable {
     public let address: String
     /// How long the lease lasts unless renewed.
     public let ttl: Double
+    /// Until when this controller may answer as the leader (shared by every copy of this lease).
+    public let validity = LeaseValidity()
     let store: PostgresStore
 
     /// The lease as stored.
@@ -36,8 +38,9 @@ public struct ControllerLease: Sendable {
 
     /// Takes the lease if it is free or expired: returns the new epoch, or nil while another controller holds it.
     public func tryAcquire() async throws(StoreError) -> Int64? {
+        let start = ContinuousClock.now
         do {
-            return try await store.pool.query(
+            let epoch = try await store.pool.query(
                 """
                 INSERT INTO muster_leader (id, epoch, holder, address, expires)
                 VALUES (1, 1, \(holder), \(address), clock_timestamp() + make_interval(secs => \(ttl)))
@@ -47,6 +50,8 @@ public struct ControllerLease: Sendable {
                 RETURNING epoch
                 """
             ).decode(Int64.self).array().first
+            if epoch != nil { validity.extend(from: start, ttl: ttl) }
+            return epoch
         } catch {
             throw PostgresStore.storeError("cannot take the controller lease in \(store.url)", error)
         }
@@ -54,13 +59,16 @@ public struct ControllerLease: Sendable {
 
     /// Extends the lease held at `epoch`; false when another controller has taken it since (this one is deposed).
     public func renew(epoch: Int64) async throws(StoreError) -> Bool {
+        let start = ContinuousClock.now
         do {
-            return try await !store.pool.query(
+            let renewed = try await !store.pool.query(
                 """
                 UPDATE muster_leader SET expires = clock_timestamp() + make_interval(secs => \(ttl))
                 WHERE id = 1 AND epoch = \(epoch) AND holder = \(holder) RETURNING epoch
                 """
             ).decode(Int64.self).array().isEmpty
+            if renewed { validity.extend(from: start, ttl: ttl) } else { validity.drop() }
+            return renewed
         } catch {
             throw PostgresStore.storeError("cannot renew the controller lease in \(store.url)", error)
         }
@@ -92,6 +100,7 @@ public struct ControllerLease: Sendable {
 
     /// Lets the lease go at once (a graceful stop), so that a standby takes over without waiting for it to expire.
     public func release(epoch: Int64) async {
+        validity.drop()
         _ = try? await store.pool.query(
             """
             UPDATE muster_leader SET expires = clock_timestamp() - interval '1 second'

@@ -84,9 +84,12 @@ extension ControllerCommand {
         epoch: Int64, lease: ControllerLease, store: PostgresStore, config: ControllerConfig,
         address: ListenAddress, logger: Logger
     ) async throws -> Bool {
-        let server = try await ServerStartup.open(config: config, logger: logger, store: store)
         let portFile = self.portFile
+        // Every request is refused (503 not_leader) once the lease may have run out by this process's clock.
+        var config = config
+        config.leaseHeld = { [validity = lease.validity] in validity.held }
         return try await withThrowingTaskGroup(of: Bool.self) { group in
+            // The lease is kept from the start: loading the state may take longer than its time to live.
             group.addTask {
                 do {
                     try await lease.keep(epoch: epoch)
@@ -96,7 +99,8 @@ extension ControllerCommand {
                     return true
                 }
             }
-            group.addTask {
+            group.addTask { [config] in
+                let server = try await ServerStartup.open(config: config, logger: logger, store: store)
                 try await ServerStartup.serve(server, address: address) { port in
                     logger.info("controller listening on http://\(address.host):\(port), state in \(store.url)")
                     if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }

@@ -101,6 +101,7 @@ extension ControllerCommand {
             }
             group.addTask { [config] in
                 let server = try await ServerStartup.open(config: config, logger: logger, store: store)
+                try Task.checkCancellation()  // the lease was lost while the state loaded
                 try await ServerStartup.serve(server, address: address) { port in
                     logger.info("controller listening on http://\(address.host):\(port), state in \(store.url)")
                     if let portFile { try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }

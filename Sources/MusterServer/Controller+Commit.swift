@@ -54,10 +54,17 @@ extension Controller {
     /// failover). Costs nothing when the queue is idle; otherwise at most a few commits' time.
     func untilDurable(_ ids: Set<JobID>? = nil) async {
         for _ in 0..<4 {
-            let pending = notDurable()
-            guard ids.map({ !pending.isDisjoint(with: $0) }) ?? !pending.isEmpty else { return }
+            guard hasUncommitted(ids) else { return }
             _ = await enqueue(StoreBatch(), [])
         }
+    }
+
+    /// Whether a change to one of `ids` (to any job when nil) is in the commit queue or being committed; reads
+    /// call it, so it builds nothing (`notDurable` gathers the whole set, for the loop).
+    private func hasUncommitted(_ ids: Set<JobID>?) -> Bool {
+        guard let ids else { return !committingJobs.isEmpty || commitQueue.contains { !$0.batch.jobs.isEmpty } }
+        return !committingJobs.isDisjoint(with: ids)
+            || commitQueue.contains { item in item.batch.jobs.contains { ids.contains($0.id) } }
     }
 
     /// Queues a batch for the one writer (starting it if idle); true once it is committed and carried out.

@@ -67,6 +67,16 @@ extension Controller {
         }
     }
 
+    /// Job `id` if `principal` may see it: from memory, or from the store once it ended and was forgotten.
+    func visibleJob(_ id: JobID, for principal: Principal) async throws(ControllerError) -> Job {
+        do {
+            return try lifecycle.job(id, for: principal)
+        } catch {
+            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
+            return try await storedJob(id, for: principal)
+        }
+    }
+
     /// A job the lifecycle no longer holds, read from the store, if `principal` may see it.
     func storedJob(_ id: JobID, for principal: Principal) async throws(ControllerError) -> Job {
         guard id > 0, id < lifecycle.nextJobID,

@@ -154,13 +154,7 @@ public actor Controller {
     /// One job, if `principal` may see it: from memory, or from the store once it ended and was forgotten.
     public func job(_ id: JobID, for principal: Principal) async throws(ControllerError) -> JobInfo {
         await untilDurable([id])
-        let job: Job
-        do {
-            job = try lifecycle.job(id, for: principal)
-        } catch {
-            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
-            job = try await storedJob(id, for: principal)
-        }
+        let job = try await visibleJob(id, for: principal)
         return JobViews.info(job, why: lifecycle.why(id), dataDir: config.dataDir, now: clock.now(), steps: true)
     }
 
@@ -280,13 +274,7 @@ public actor Controller {
     public func logTarget(_ id: JobID, rank: Int, for principal: Principal) async throws(ControllerError) -> (
         path: String, done: Bool
     ) {
-        let job: Job
-        do {
-            job = try lifecycle.job(id, for: principal)
-        } catch {
-            guard lifecycle.jobs[id] == nil else { throw ControllerError(error) }
-            job = try await storedJob(id, for: principal)
-        }
+        let job = try await visibleJob(id, for: principal)
         let world = job.shape.nodes * job.tasksPerNode
         guard rank >= 0 && rank < world else {
             throw .invalid("rank", "job \(id) has ranks 0 to \(world - 1), got \(rank)")
